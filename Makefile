@@ -1,0 +1,58 @@
+# The README's commands. Each installs the Debian packages it needs (only missing ones,
+# through apt-get, with sudo when not root), then configures and builds.
+#
+#   make demo          install, build, run pipelines/quickstart.toml
+#   make test          install, build, run every test through ctest
+#   make build         install, build the host, plugins, tests and the out-of-tree example
+#   make install PREFIX=/opt/crackkd
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+JOBS    ?= $(shell nproc)
+STAGE   := $(abspath $(BUILD))/stage
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+# Debian 12 packages: compilers and build tools, LibTorch (CPU), OpenCV, Boost (DLL is
+# header-only here, used on std::filesystem), TOML++, spdlog, CLI11, GoogleTest, and an
+# optimised BLAS (Debian's default reference BLAS makes matrix products slow).
+PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
+            libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps configure build demo test install clean
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "Debian packages: all present"; fi
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+# The example plugin is built out of tree against the SDK package staged in
+# $(BUILD)/stage, exactly as a third party builds one, and installed next to the
+# first-party plugins there; $(BUILD)/stage/bin/crackkd is the complete host.
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD) --prefix $(STAGE) > /dev/null
+	cmake -S sdk/examples/third_party_plugin -B $(BUILD)/example -G Ninja $(CMAKE_FLAGS) -DCMAKE_PREFIX_PATH=$(STAGE)
+	cmake --build $(BUILD)/example -j $(JOBS)
+	cmake --install $(BUILD)/example --prefix $(STAGE) > /dev/null
+
+demo: build
+	$(STAGE)/bin/crackkd run pipelines/quickstart.toml
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake --install $(BUILD)/example --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)

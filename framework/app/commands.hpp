@@ -1,0 +1,33 @@
+#pragma once
+// The CLI's subcommands, each a function of its parsed arguments returning an exit code.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace crackkd::app {
+
+struct Common {
+  std::vector<std::filesystem::path> plugin_path;  ///< --plugin-path, before CRACKKD_PLUGIN_PATH
+};
+
+struct RunArgs {
+  std::filesystem::path pipeline;
+  std::vector<std::string> overrides;
+  std::vector<std::string> force;
+  std::filesystem::path workdir = "runs";
+};
+
+int run_command(const Common& common, const RunArgs& args);
+int validate_command(const Common& common, const RunArgs& args);
+int plugins_command(const Common& common, bool names_only, bool markdown);
+
+struct InspectArgs {
+  std::string model;  ///< a model plugin name or a checkpoint file (*.pt)
+  std::vector<std::string> options;  ///< key=value model options
+  std::int64_t size = 224;
+  bool json = false;
+};
+int inspect_command(const Common& common, const InspectArgs& args);
+
+}  // namespace crackkd::app

@@ -1,0 +1,72 @@
+// crackkd: the command-line host. Parses arguments, sets LibTorch's thread count from the
+// hardware, and turns every failure into one line on stderr and a non-zero exit
+// (2 for a configuration error, 1 for anything else).
+
+#include "app/commands.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <ATen/Parallel.h>
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <thread>
+
+int main(int argc, char** argv) {
+  using namespace crackkd::app;
+  CLI::App cli{"CrackKD: robust crack segmentation by knowledge distillation"};
+  cli.require_subcommand(1);
+  Common common;
+  std::string log_level = "info";
+  cli.add_option("--plugin-path", common.plugin_path, "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  RunArgs run_args;
+  auto* run = cli.add_subcommand("run", "validate a pipeline, then run its stages in dependency order");
+  run->add_option("pipeline", run_args.pipeline, "pipeline TOML file")->required();
+  run->add_option("--set", run_args.overrides, "override a value: a.b.c=value (repeatable)");
+  run->add_option("--force", run_args.force, "rerun this stage even when it is up to date (repeatable)");
+  run->add_option("--workdir", run_args.workdir, "folder for results (runs/<pipeline>/<stage>/)");
+
+  RunArgs validate_args;
+  auto* validate = cli.add_subcommand("validate", "check a pipeline completely without running it");
+  validate->add_option("pipeline", validate_args.pipeline, "pipeline TOML file")->required();
+  validate->add_option("--set", validate_args.overrides, "override a value: a.b.c=value (repeatable)");
+
+  bool names_only = false, markdown = false;
+  auto* plugins = cli.add_subcommand("plugins", "list components with their options, and the stage kinds");
+  plugins->add_flag("--names", names_only, "one kind.name per line");
+  plugins->add_flag("--markdown", markdown, "the pipeline reference as Markdown (docs/pipeline_reference.md)");
+
+  InspectArgs inspect_args;
+  auto* inspect = cli.add_subcommand("inspect", "parameters of a model (a model plugin name or a checkpoint file)");
+  inspect->add_option("model", inspect_args.model, "model plugin name, or a checkpoint .pt")->required();
+  inspect->add_option("--size", inspect_args.size, "input side in pixels for the shape check")->check(CLI::Range(32, 8192));
+  inspect->add_option("--set", inspect_args.options, "model option key=value (repeatable)");
+  inspect->add_flag("--json", inspect_args.json, "print JSON");
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  // Debian's LibTorch starts with one thread; use the machine.
+  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+
+  try {
+    if (*run) return run_command(common, run_args);
+    if (*validate) return validate_command(common, validate_args);
+    if (*plugins) return plugins_command(common, names_only, markdown);
+    if (*inspect) return inspect_command(common, inspect_args);
+  } catch (const crackkd::ConfigError& e) {
+    std::cerr << e.what() << std::endl;
+    return 2;
+  } catch (const c10::Error& e) {
+    std::string message = e.what_without_backtrace();
+    std::cerr << "error: " << message.substr(0, message.find('\n')) << std::endl;
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+// `crackkd run` and `crackkd validate`: load, validate completely, then (run) execute.
+
+#include "app/commands.hpp"
+#include "app/host_setup.hpp"
+#include "engine/plan.hpp"
+#include "engine/runner.hpp"
+#include "pipeline/pipeline.hpp"
+
+#include <ATen/Parallel.h>
+
+#include <iostream>
+
+namespace crackkd::app {
+
+namespace {
+
+struct Loaded {
+  pipeline::Pipeline pipeline;
+  std::unique_ptr<host::PluginHost> host;
+  engine::PipelinePlan plan;
+};
+
+Loaded load_and_validate(const Common& common, const RunArgs& args) {
+  Loaded l;
+  l.host = scanned_host(common);
+  l.pipeline = pipeline::load_pipeline(args.pipeline, args.overrides);
+  l.plan = engine::validate_pipeline(l.pipeline, *l.host);
+  std::vector<std::string> names;
+  for (const auto& [name, stage] : l.pipeline.stages) names.push_back(name);
+  for (const auto& f : args.force)
+    if (!l.pipeline.stages.count(f))
+      throw ConfigError({"--force " + f, 0, 0}, "no stage '" + f + "' in " + args.pipeline.string() + did_you_mean(f, names));
+  return l;
+}
+
+}  // namespace
+
+int validate_command(const Common& common, const RunArgs& args) {
+  auto l = load_and_validate(common, args);
+  std::string order;
+  for (const auto& s : l.plan.order) order += (order.empty() ? "" : " -> ") + s;
+  std::cout << args.pipeline.string() << ": valid; stages " << order << std::endl;
+  return 0;
+}
+
+int run_command(const Common& common, const RunArgs& args) {
+  auto l = load_and_validate(common, args);
+  if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
+  engine::RunOptions options;
+  options.workdir = args.workdir;
+  options.force.insert(args.force.begin(), args.force.end());
+  const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
+  std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
+            << summary.skipped.size() << ")" << std::endl;
+  return 0;
+}
+
+}  // namespace crackkd::app

@@ -1,0 +1,65 @@
+#include "engine/checkpoint.hpp"
+
+#include "pipeline/toml_params.hpp"
+
+#include <torch/serialize.h>
+
+#include <unistd.h>
+
+namespace crackkd::engine {
+
+namespace fs = std::filesystem;
+
+void write_atomically(const fs::path& file, const std::function<void(const fs::path&)>& write) {
+  const fs::path temporary = file.string() + ".tmp" + std::to_string(::getpid());
+  try {
+    write(temporary);
+    fs::rename(temporary, file);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw Error("cannot write " + file.string() + ": " + e.what());
+  }
+}
+
+void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,
+                     std::int64_t epoch) {
+  torch::serialize::OutputArchive archive;
+  model.save(archive);
+  archive.write("crackkd_plugin", c10::IValue(config.plugin));
+  archive.write("crackkd_options", c10::IValue(pipeline::to_toml(config.params)));
+  archive.write("crackkd_epoch", c10::IValue(epoch));
+  write_atomically(file, [&](const fs::path& temporary) { archive.save_to(temporary.string()); });
+}
+
+LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::Device device) {
+  if (!fs::exists(file)) throw Error("checkpoint " + file.string() + " does not exist");
+  torch::serialize::InputArchive archive;
+  LoadedModel out;
+  c10::IValue plugin, options, epoch;
+  try {
+    archive.load_from(file.string(), device);
+    if (!archive.try_read("crackkd_plugin", plugin) || !archive.try_read("crackkd_options", options))
+      throw Error("not a CrackKD model checkpoint (no plugin name or options)");
+    archive.try_read("crackkd_epoch", epoch);
+  } catch (const c10::Error& e) {
+    throw Error("cannot read checkpoint " + file.string() + ": " + e.what_without_backtrace());
+  } catch (const Error& e) {
+    throw Error("cannot read checkpoint " + file.string() + ": " + e.what());
+  }
+  out.config.plugin = plugin.toStringRef();
+  out.config.params = pipeline::parse_toml_text(options.toStringRef(), file.string() + " (model options)");
+  out.config.where = SourceLocation{file.string(), 0, 0};
+  out.epoch = epoch.isInt() ? epoch.toInt() : 0;
+  out.model = host.create<SegmentationModel>("model", out.config);
+  try {
+    out.model->load(archive);
+  } catch (const c10::Error& e) {
+    throw Error("checkpoint " + file.string() + " does not fit model." + out.config.plugin + ": " +
+                e.what_without_backtrace());
+  }
+  out.model->to(device);
+  return out;
+}
+
+}  // namespace crackkd::engine

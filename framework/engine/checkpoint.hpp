@@ -1,0 +1,33 @@
+#pragma once
+// Model checkpoints: weights plus the plugin name and options that built the model, so a
+// checkpoint rebuilds its own model. Written to a temporary file and renamed, so a crash
+// never leaves a half-written checkpoint.
+
+#include "plugin_host/plugin_host.hpp"
+
+#include <crackkd/model.hpp>
+
+#include <c10/core/Device.h>
+
+#include <filesystem>
+#include <functional>
+
+namespace crackkd::engine {
+
+struct LoadedModel {
+  std::shared_ptr<SegmentationModel> model;
+  ComponentConfig config;
+  std::int64_t epoch = 0;
+};
+
+void save_checkpoint(const std::filesystem::path& file, SegmentationModel& model, const ComponentConfig& config,
+                     std::int64_t epoch);
+
+/// Rebuilds the model named in the checkpoint through `host` and loads its weights onto
+/// `device`. Throws crackkd::Error naming the file on a missing, corrupt or foreign file.
+LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost& host, c10::Device device);
+
+/// Writes `file` by calling `write(temporary)` then renaming over `file`.
+void write_atomically(const std::filesystem::path& file, const std::function<void(const std::filesystem::path&)>& write);
+
+}  // namespace crackkd::engine

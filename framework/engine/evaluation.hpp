@@ -1,0 +1,26 @@
+#pragma once
+// Scoring a model on a dataset: per-image Dice and IoU of thresholded predictions, used by
+// the evaluate stage and by per-epoch validation in training.
+
+#include "metrics/segmentation_metrics.hpp"
+
+#include <crackkd/dataset.hpp>
+#include <crackkd/model.hpp>
+
+#include <c10/core/Device.h>
+
+#include <functional>
+#include <string>
+
+namespace crackkd::engine {
+
+/// Called with each image's id and score, in dataset order.
+using ImageScoreSink = std::function<void(const std::string& id, const metrics::ImageScore& score)>;
+
+/// Runs `model` in eval mode without gradients over every image (one at a time, so images
+/// may differ in size); restores the model's training flag afterwards. `label` names the
+/// progress bar; an empty label shows none.
+metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& dataset, c10::Device device,
+                                   double threshold, const std::string& label, const ImageScoreSink& sink = {});
+
+}  // namespace crackkd::engine

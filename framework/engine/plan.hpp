@@ -1,0 +1,17 @@
+#pragma once
+// Whole-pipeline validation, before anything runs: every stage kind known, every option
+// valid, every reference defined, every component known with valid options, no cycle.
+
+#include "engine/stage.hpp"
+
+namespace crackkd::engine {
+
+struct PipelinePlan {
+  std::vector<std::string> order;  ///< stages in dependency order
+  std::map<std::string, StagePlan> stages;
+};
+
+/// Throws ConfigError (`file:line:col: message`) at the first problem.
+PipelinePlan validate_pipeline(const pipeline::Pipeline& pipeline, host::PluginHost& host);
+
+}  // namespace crackkd::engine

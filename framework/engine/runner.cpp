@@ -1,0 +1,112 @@
+#include "engine/runner.hpp"
+
+#include "pipeline/toml_params.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace crackkd::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string hex_hash(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+const std::string& host_binary_hash() {
+  static const std::string hash = hex_hash(read_file(boost::dll::program_location()));
+  return hash;
+}
+
+std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage, const StagePlan& plan,
+                        host::PluginHost& host, const fs::path& run_dir) {
+  std::ostringstream text;
+  text << "host " << host_binary_hash() << "\nseed " << pipeline.options.seed << "\ndevice "
+       << pipeline.options.device << "\nkind " << stage.kind << "\n" << pipeline::to_toml(stage.params);
+  for (const auto& [kind, config] : plan.components) {
+    const auto& lib = host.library_of(kind, config.plugin);
+    text << kind << "." << config.plugin << " " << lib.content_hash << " {" << pipeline::to_toml(config.params) << "}\n";
+  }
+  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << read_file(run_dir / dep / kStageDoneFile) << "\n";
+  return hex_hash(text.str());
+}
+
+std::string new_run_id() {
+  std::random_device device;
+  return std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "-" + std::to_string(device());
+}
+
+/// Adds `file` as a log sink for the lifetime of this object.
+class LogFile {
+ public:
+  explicit LogFile(const fs::path& file) : sink_(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string())) {
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogFile() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+
+ private:
+  spdlog::sink_ptr sink_;
+};
+
+}  // namespace
+
+RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
+                        const RunOptions& options) {
+  RunSummary summary;
+  summary.run_dir = options.workdir / pipeline.options.name;
+  fs::create_directories(summary.run_dir);
+  LogFile log(summary.run_dir / "log.txt");
+  spdlog::info("pipeline {} ({}): {} stages into {}", pipeline.options.name, pipeline.file.string(), plan.order.size(),
+               summary.run_dir.string());
+  for (const auto& name : plan.order) {
+    const auto& stage = pipeline.stages.at(name);
+    const fs::path out_dir = summary.run_dir / name;
+    const fs::path done = out_dir / kStageDoneFile;
+    const std::string print = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
+    if (!options.force.count(name) && fs::exists(done)) {
+      std::istringstream previous(read_file(done));
+      std::string previous_print;
+      previous >> previous_print;
+      if (previous_print == print) {
+        spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it)", name, stage.kind, name);
+        summary.skipped.push_back(name);
+        continue;
+      }
+    }
+    fs::create_directories(out_dir);
+    fs::remove(done);
+    spdlog::info("stage {} ({}) starts", name, stage.kind);
+    const auto started = std::chrono::steady_clock::now();
+    StageContext context{pipeline, stage, host, summary.run_dir, out_dir};
+    find_stage_kind(stage.kind)->run(context);
+    std::ofstream(done) << print << "\n" << new_run_id() << "\n";
+    spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());
+    summary.ran.push_back(name);
+  }
+  return summary;
+}
+
+}  // namespace crackkd::engine

@@ -1,0 +1,31 @@
+#pragma once
+// Runs a validated pipeline: stages in dependency order, each into
+// <workdir>/<pipeline>/<stage>/. A stage whose fingerprint (its config, its components'
+// configs and plugin libraries, the host binary, the seed, the device, and the runs of
+// the stages it reads) equals that of its last finished run is skipped.
+
+#include "engine/plan.hpp"
+
+#include <filesystem>
+#include <set>
+
+namespace crackkd::engine {
+
+struct RunOptions {
+  std::filesystem::path workdir = "runs";
+  std::set<std::string> force;  ///< stage names to rerun regardless of their fingerprint
+};
+
+struct RunSummary {
+  std::filesystem::path run_dir;
+  std::vector<std::string> ran;
+  std::vector<std::string> skipped;
+};
+
+RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
+                        const RunOptions& options);
+
+/// The file a finished stage leaves in its folder: its fingerprint, then a run id.
+inline constexpr const char* kStageDoneFile = "stage.done";
+
+}  // namespace crackkd::engine

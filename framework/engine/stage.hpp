@@ -1,0 +1,75 @@
+#pragma once
+// Stage kinds: what a [stages.NAME] table with `kind = "train"` (or "evaluate", …) means.
+// Each kind declares its options, checks its references before anything runs (`plan`),
+// and does its work (`run`) into its own folder.
+
+#include "pipeline/pipeline.hpp"
+#include "plugin_host/plugin_host.hpp"
+
+#include <c10/core/Device.h>
+
+#include <filesystem>
+#include <memory>
+#include <utility>
+
+namespace crackkd::engine {
+
+/// What a stage needs, found by validation: the stages it reads from, and the components
+/// it will create (their configs and libraries go into the stage's fingerprint).
+struct StagePlan {
+  std::vector<std::string> depends_on;
+  std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
+};
+
+/// Everything a running stage may use.
+struct StageContext {
+  const pipeline::Pipeline& pipeline;
+  const pipeline::StageConfig& stage;
+  host::PluginHost& host;
+  std::filesystem::path run_dir;  ///< <workdir>/<pipeline name>
+  std::filesystem::path out_dir;  ///< run_dir / stage name
+  std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
+};
+
+class StageKind {
+ public:
+  virtual ~StageKind() = default;
+  virtual const char* name() const = 0;
+  virtual const char* doc() const = 0;
+  virtual std::vector<OptionInfo> options() const = 0;
+  /// Parses the options and checks every reference and component; throws ConfigError.
+  virtual StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                         host::PluginHost& host) const = 0;
+  virtual void run(StageContext& context) const = 0;
+};
+
+/// All stage kinds, in documentation order.
+const std::vector<std::unique_ptr<StageKind>>& stage_kinds();
+const StageKind* find_stage_kind(const std::string& name);
+
+std::unique_ptr<StageKind> make_train_stage();
+std::unique_ptr<StageKind> make_evaluate_stage();
+
+/// Checks that stage option `key` names an entry of `table` ("dataset", "model" or
+/// "stage"); throws ConfigError at the key's location with the closest names.
+template <class Table>
+void require_reference(const pipeline::StageConfig& stage, const std::string& key, const std::string& name,
+                       const Table& table, const std::string& what, std::size_t index = SIZE_MAX) {
+  if (table.count(name)) return;
+  std::vector<std::string> known;
+  for (const auto& [k, v] : table) known.push_back(k);
+  SourceLocation where = stage.where;
+  if (const Value* v = stage.params.find(key)) where = index < v->array.size() ? v->array[index].where : v->where;
+  std::string hint = did_you_mean(name, known);
+  if (hint.empty() && !known.empty()) {
+    hint = " (defined: ";
+    for (std::size_t i = 0; i < known.size(); ++i) hint += (i ? ", " : "") + known[i];
+    hint += ")";
+  }
+  throw ConfigError(where, "stages." + stage.name + "." + key + ": undefined " + what + " '" + name + "'" + hint);
+}
+
+/// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
+c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);
+
+}  // namespace crackkd::engine

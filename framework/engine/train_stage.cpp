@@ -1,0 +1,164 @@
+// Stage kind `train`: supervised training of one model on one dataset.
+//
+//   [stages.train]
+//   kind        = "train"
+//   model       = "unet"              # a [models.*] name
+//   data        = "train"             # a [datasets.*] name
+//   validate_on = "val"               # a dataset scored after every epoch ("" = none)
+//   loss        = { plugin = "dice" }
+//   epochs      = 10
+//   batch_size  = 2
+//   lr          = 1e-3                # AdamW, the seed paper's recipe
+//
+// Writes checkpoint.pt (after every epoch, atomically) and metrics.csv (one row per epoch).
+
+#include "data/batching.hpp"
+#include "engine/checkpoint.hpp"
+#include "engine/csv.hpp"
+#include "engine/evaluation.hpp"
+#include "engine/progress.hpp"
+#include "engine/stage.hpp"
+
+#include <crackkd/dataset.hpp>
+#include <crackkd/loss.hpp>
+#include <crackkd/rng.hpp>
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace crackkd::engine {
+
+namespace {
+
+struct TrainOptions {
+  std::string model;
+  std::string data;
+  std::string validate_on;
+  ComponentConfig loss{"dice", Params("loss", {}), {}};
+  std::int64_t epochs = 10;
+  std::int64_t batch_size = 2;
+  double lr = 1e-3;
+  double weight_decay = 1e-2;
+  double threshold = 0.5;
+  std::string device = "pipeline";
+  std::vector<std::string> after;
+
+  static void declare(OptionSchema<TrainOptions>& s) {
+    s.required("model", &TrainOptions::model, "the [models.*] entry to train");
+    s.required("data", &TrainOptions::data, "the [datasets.*] entry to train on");
+    s.optional("validate_on", &TrainOptions::validate_on,
+               "a [datasets.*] entry scored (mDS, mIoU) after every epoch; \"\" = no validation");
+    s.optional("loss", &TrainOptions::loss, "the loss").kind("loss");
+    s.optional("epochs", &TrainOptions::epochs, "passes over the data").in_range(1, 1e6);
+    s.optional("batch_size", &TrainOptions::batch_size, "images per optimiser step").in_range(1, 4096);
+    s.optional("lr", &TrainOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
+    s.optional("weight_decay", &TrainOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
+    s.optional("threshold", &TrainOptions::threshold, "probability above which a pixel counts as crack in validation")
+        .in_range(0.0, 1.0);
+    s.optional("device", &TrainOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
+    s.optional("after", &TrainOptions::after, "stages that must finish first");
+  }
+};
+
+/// A seed for torch's generator (model initialisation) from the pipeline seed and stage name.
+std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : stage) h = (h ^ c) * 0x100000001b3ull;
+  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {h}).next() >> 1;
+}
+
+class TrainStage : public StageKind {
+ public:
+  const char* name() const override { return "train"; }
+  const char* doc() const override { return "Train a model on a dataset with a loss and AdamW; writes checkpoint.pt and metrics.csv"; }
+  std::vector<OptionInfo> options() const override { return describe_options<TrainOptions>(); }
+
+  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                 host::PluginHost& host) const override {
+    const auto o = parse_options<TrainOptions>(stage.params);
+    require_reference(stage, "model", o.model, pipeline.models, "model");
+    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+    StagePlan plan;
+    plan.components = {{"model", pipeline.models.at(o.model)}, {"dataset", pipeline.datasets.at(o.data)}, {"loss", o.loss}};
+    if (!o.validate_on.empty()) {
+      require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");
+      plan.components.emplace_back("dataset", pipeline.datasets.at(o.validate_on));
+    }
+    host.validate("loss", o.loss);
+    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    plan.depends_on = o.after;
+    return plan;
+  }
+
+  void run(StageContext& ctx) const override {
+    const auto o = parse_options<TrainOptions>(ctx.stage.params);
+    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto& model_config = ctx.pipeline.models.at(o.model);
+    torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
+    auto model = ctx.host.create<SegmentationModel>("model", model_config);
+    model->to(device);
+    auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
+    std::shared_ptr<Dataset> validation;
+    if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
+    auto loss = ctx.host.create<Loss>("loss", o.loss);
+    torch::optim::AdamW optimizer(model->parameters(),
+                                  torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
+                 o.data, dataset->size(), o.epochs, o.batch_size, device.str());
+
+    CsvWriter metrics(ctx.out_dir / "metrics.csv", {"epoch", "step", "train_loss", "val_mDS", "val_mIoU", "seconds"});
+    const auto batch_size = static_cast<std::size_t>(o.batch_size);
+    std::int64_t step = 0;
+    for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+      const auto started = std::chrono::steady_clock::now();
+      model->train();
+      const auto order = data::epoch_order(dataset->size(), static_cast<std::uint64_t>(ctx.pipeline.options.seed), epoch);
+      const std::size_t batches = (order.size() + batch_size - 1) / batch_size;
+      Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs), batches);
+      double loss_sum = 0;
+      for (std::size_t b = 0; b < batches; ++b) {
+        std::vector<Sample> samples;
+        for (std::size_t i = b * batch_size; i < std::min(order.size(), (b + 1) * batch_size); ++i)
+          samples.push_back(dataset->get(order[i]));
+        Batch batch = data::collate(samples);
+        auto logits = data::predict_logits(*model, batch.images.to(device));
+        auto value = loss->compute(logits, batch.masks.to(device));
+        const double scalar = value.item<double>();
+        if (!std::isfinite(scalar))
+          throw Error("stage " + ctx.stage.name + ": loss." + o.loss.plugin + " is " + std::to_string(scalar) +
+                      " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
+                      " (the last good checkpoint is kept)");
+        optimizer.zero_grad();
+        value.backward();
+        optimizer.step();
+        ++step;
+        loss_sum += scalar;
+        char status[48];
+        std::snprintf(status, sizeof status, "loss %.4f", loss_sum / static_cast<double>(b + 1));
+        progress.advance(status);
+      }
+      progress.finish();
+      const double train_loss = loss_sum / static_cast<double>(std::max<std::size_t>(1, batches));
+      std::string val_dice = "", val_iou = "";
+      if (validation) {
+        const auto means = evaluate_model(*model, *validation, device, o.threshold, "");
+        val_dice = std::to_string(means.mean_dice());
+        val_iou = std::to_string(means.mean_iou());
+      }
+      save_checkpoint(ctx.out_dir / "checkpoint.pt", *model, model_config, epoch);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics.row(epoch, step, train_loss, val_dice, val_iou, seconds);
+      spdlog::info("{} epoch {}/{}: loss {:.4f}{} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, train_loss,
+                   validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StageKind> make_train_stage() { return std::make_unique<TrainStage>(); }
+
+}  // namespace crackkd::engine

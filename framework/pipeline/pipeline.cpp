@@ -1,0 +1,66 @@
+#include "pipeline/pipeline.hpp"
+
+#include "pipeline/toml_params.hpp"
+
+namespace crackkd::pipeline {
+
+namespace {
+
+const std::vector<std::string> kTopLevel = {"pipeline", "datasets", "models", "stages"};
+
+const Params& table_at(const Params& root, const std::string& key) {
+  const Value& v = root.at(key);
+  if (v.type != Value::Type::Table) throw ConfigError(v.where, "'" + root.qualified(key) + "' must be a table");
+  return *v.table;
+}
+
+std::map<std::string, ComponentConfig> components(const Params& root, const std::string& section) {
+  std::map<std::string, ComponentConfig> out;
+  if (!root.contains(section)) return out;
+  for (const auto& [name, value] : table_at(root, section).entries()) {
+    ComponentConfig c;
+    detail::read(value, section + "." + name, c);
+    out[name] = std::move(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  Params root = parse_toml_file(file);
+  for (const auto& o : overrides) apply_override(root, o);
+
+  for (const auto& [key, value] : root.entries())
+    if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end())
+      throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, kTopLevel) +
+                                         "; a pipeline has [pipeline], [datasets.*], [models.*] and [stages.*]");
+
+  Pipeline p;
+  p.file = file;
+  p.options = root.contains("pipeline") ? parse_options<PipelineOptions>(table_at(root, "pipeline"))
+                                        : PipelineOptions{};
+  if (p.options.name.empty()) p.options.name = file.stem().string();
+  p.datasets = components(root, "datasets");
+  p.models = components(root, "models");
+  if (root.contains("stages")) {
+    const Params& stages = table_at(root, "stages");
+    for (const auto& [name, value] : stages.entries()) {
+      if (value.type != Value::Type::Table)
+        throw ConfigError(value.where, "'stages." + name + "' must be a table with a 'kind'");
+      StageConfig s;
+      s.name = name;
+      s.where = value.where;
+      s.params = *value.table;
+      const Value& kind = s.params.at("kind");
+      detail::read(kind, "stages." + name + ".kind", s.kind);
+      s.kind_where = kind.where;
+      s.params.erase("kind");
+      p.stages[name] = std::move(s);
+    }
+  }
+  if (p.stages.empty()) throw ConfigError({file.string(), 0, 0}, "the pipeline has no [stages.*]");
+  return p;
+}
+
+}  // namespace crackkd::pipeline

@@ -1,0 +1,287 @@
+#pragma once
+// Typed options. Every component has an `XOptions` struct whose member initialisers are
+// its defaults (as LibTorch's `Conv2dOptions`) and whose static `declare()` names each
+// key, its doc and its checks. `parse_options<XOptions>(params)` builds the struct and
+// rejects unknown keys ("did you mean"), wrong types and missing required keys, naming
+// file, line and key. The component's class only ever sees the struct.
+//
+//   struct DiceLossOptions {
+//     double eps = 1e-7;
+//     static void declare(crackkd::OptionSchema<DiceLossOptions>& s) {
+//       s.optional("eps", &DiceLossOptions::eps, "smoothing term").in_range(0.0, 1.0);
+//     }
+//   };
+
+#include <crackkd/params.hpp>
+
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <type_traits>
+
+namespace crackkd {
+
+/// A nested component: `loss = { plugin = "dice", eps = 1e-6 }` or just `loss = "dice"`.
+struct ComponentConfig {
+  std::string plugin;
+  Params params;  ///< every key but `plugin`
+  SourceLocation where;
+};
+
+/// One declared option, as `crackkd plugins` prints it.
+struct OptionInfo {
+  std::string key;
+  std::string type;           ///< "integer", "float", "string", "array of float", "loss component", …
+  std::string default_text;   ///< the default as TOML text, "" for a required key
+  std::string doc;
+  std::string constraint;     ///< "in [0, 1]", "one of cpu|cuda|auto", or ""
+  bool required = false;
+};
+
+namespace detail {
+
+template <class T> struct is_vector : std::false_type { using element = void; };
+template <class T> struct is_vector<std::vector<T>> : std::true_type { using element = T; };
+
+[[noreturn]] inline void wrong_type(const Value& v, const std::string& key, const std::string& expected) {
+  std::string got = v.type_name();
+  if (v.type == Value::Type::String) got += " \"" + v.string_value + "\"";
+  throw ConfigError(v.where, key + ": expected " + expected + ", got " + got);
+}
+
+template <class T> std::string type_label() {
+  if constexpr (std::is_same_v<T, bool>) return "boolean";
+  else if constexpr (std::is_integral_v<T>) return "integer";
+  else if constexpr (std::is_floating_point_v<T>) return "float";
+  else if constexpr (std::is_same_v<T, std::string>) return "string";
+  else if constexpr (std::is_same_v<T, ComponentConfig>) return "component";
+  else if constexpr (std::is_same_v<T, Params>) return "table";
+  else if constexpr (is_vector<T>::value) return "array of " + type_label<typename is_vector<T>::element>();
+  else static_assert(sizeof(T) == 0, "unsupported option type");
+}
+
+inline std::optional<double> parse_number(const std::string& text) {
+  std::istringstream in(text);
+  double d = 0;
+  if (in >> d && in.peek() == EOF) return d;
+  return std::nullopt;
+}
+
+template <class T> void read(const Value& v, const std::string& key, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (v.type != Value::Type::Bool) wrong_type(v, key, "a boolean (true or false)");
+    out = v.boolean;
+  } else if constexpr (std::is_integral_v<T>) {
+    if (v.type != Value::Type::Integer) wrong_type(v, key, "an integer");
+    if (v.integer_value < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+        v.integer_value > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+      throw ConfigError(v.where, key + ": " + std::to_string(v.integer_value) + " is out of range");
+    out = static_cast<T>(v.integer_value);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (v.type == Value::Type::Integer) out = static_cast<T>(v.integer_value);
+    else if (v.type == Value::Type::Float) out = static_cast<T>(v.float_value);
+    else wrong_type(v, key, "a number");
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (v.type == Value::Type::String) out = v.string_value;
+    else if (!v.override_text.empty()) out = v.override_text;  // `--set name=12` targets a string
+    else wrong_type(v, key, "a string");
+  } else if constexpr (std::is_same_v<T, Params>) {
+    if (v.type != Value::Type::Table) wrong_type(v, key, "a table");
+    out = *v.table;
+  } else if constexpr (std::is_same_v<T, ComponentConfig>) {
+    out = ComponentConfig{};
+    out.where = v.where;
+    if (v.type == Value::Type::String) {
+      out.plugin = v.string_value;
+      out.params = Params(key, v.where);
+    } else if (v.type == Value::Type::Table) {
+      const Value* plugin = v.table->find("plugin");
+      if (!plugin) throw ConfigError(v.where, key + ": a component table needs a 'plugin' key");
+      read(*plugin, key + ".plugin", out.plugin);
+      out.where = plugin->where;
+      out.params = *v.table;
+      out.params.erase("plugin");
+    } else {
+      wrong_type(v, key, "a component (a plugin name or a table with 'plugin')");
+    }
+  } else if constexpr (is_vector<T>::value) {
+    if (v.type != Value::Type::Array) wrong_type(v, key, "an array");
+    out.clear();
+    for (std::size_t i = 0; i < v.array.size(); ++i) {
+      typename is_vector<T>::element e{};
+      read(v.array[i], key + "[" + std::to_string(i) + "]", e);
+      out.push_back(std::move(e));
+    }
+  }
+}
+
+template <class T> std::string format(const T& v) {
+  if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+  else if constexpr (std::is_integral_v<T>) return std::to_string(v);
+  else if constexpr (std::is_floating_point_v<T>) {
+    std::ostringstream s;
+    s << v;
+    std::string t = s.str();
+    if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
+    return t;
+  } else if constexpr (std::is_same_v<T, std::string>) return "\"" + v + "\"";
+  else if constexpr (std::is_same_v<T, ComponentConfig>) return v.plugin.empty() ? "" : "\"" + v.plugin + "\"";
+  else if constexpr (std::is_same_v<T, Params>) return "{}";
+  else if constexpr (is_vector<T>::value) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + format(v[i]);
+    return s + "]";
+  }
+}
+
+}  // namespace detail
+
+/// The declared keys of one options struct `O`; see the file comment for an example.
+template <class O>
+class OptionSchema {
+  struct Field {
+    OptionInfo info;
+    std::function<void(O&, const Value&, const std::string&)> read;
+    std::vector<std::function<void(const O&, const Value&, const std::string&)>> checks;
+  };
+
+ public:
+  /// Returned by `required`/`optional` to attach checks to the field just declared.
+  template <class T>
+  class FieldRef {
+   public:
+    FieldRef(Field& f, T O::*m) : field_(f), member_(m) {}
+    /// Numbers (or each number of an array) must lie in [lo, hi].
+    FieldRef& in_range(double lo, double hi) {
+      using Element = typename detail::is_vector<T>::element;
+      constexpr bool integral = std::is_integral_v<T> || std::is_integral_v<Element>;
+      auto text = [](double x) {
+        return integral ? detail::format(static_cast<std::int64_t>(x)) : detail::format(x);
+      };
+      const std::string interval = "[" + text(lo) + ", " + text(hi) + "]";
+      field_.info.constraint = "in " + interval;
+      auto m = member_;
+      field_.checks.push_back([m, lo, hi, text, interval](const O& o, const Value& v, const std::string& key) {
+        auto check = [&](double x) {
+          if (!(x >= lo && x <= hi)) throw ConfigError(v.where, key + ": " + text(x) + " is outside " + interval);
+        };
+        if constexpr (std::is_arithmetic_v<T>) check(static_cast<double>(o.*m));
+        else if constexpr (detail::is_vector<T>::value && std::is_arithmetic_v<typename detail::is_vector<T>::element>)
+          for (auto x : o.*m) check(static_cast<double>(x));
+      });
+      return *this;
+    }
+    /// A string must be one of `choices`.
+    FieldRef& one_of(std::vector<std::string> choices) {
+      std::string joined;
+      for (const auto& c : choices) joined += (joined.empty() ? "" : "|") + c;
+      field_.info.constraint = "one of " + joined;
+      auto m = member_;
+      field_.checks.push_back([m, choices, joined](const O& o, const Value& v, const std::string& key) {
+        if constexpr (std::is_same_v<T, std::string>) {
+          if (std::find(choices.begin(), choices.end(), o.*m) == choices.end())
+            throw ConfigError(v.where, key + ": \"" + o.*m + "\" is not one of " + joined +
+                                           did_you_mean(o.*m, choices));
+        }
+      });
+      return *this;
+    }
+    /// An array must have exactly `n` entries.
+    FieldRef& size_is(std::size_t n) {
+      field_.info.constraint = std::to_string(n) + " entries";
+      auto m = member_;
+      field_.checks.push_back([m, n](const O& o, const Value& v, const std::string& key) {
+        if constexpr (detail::is_vector<T>::value) {
+          if ((o.*m).size() != n)
+            throw ConfigError(v.where, key + ": expected " + std::to_string(n) + " entries, got " +
+                                           std::to_string((o.*m).size()));
+        }
+      });
+      return *this;
+    }
+    /// The kind a component option must name ("loss", "transform", …), shown in docs.
+    FieldRef& kind(const std::string& component_kind) {
+      field_.info.type = component_kind + " component";
+      return *this;
+    }
+
+   private:
+    Field& field_;
+    T O::*member_;
+  };
+
+  template <class T> FieldRef<T> required(const std::string& key, T O::*member, const std::string& doc) {
+    return add(key, member, doc, true);
+  }
+  template <class T> FieldRef<T> optional(const std::string& key, T O::*member, const std::string& doc) {
+    return add(key, member, doc, false);
+  }
+
+  /// Builds `O` from `params`: defaults first, then each given key, then the checks.
+  O parse(const Params& params) const {
+    O out{};
+    std::vector<std::string> known;
+    for (const auto& f : fields_) known.push_back(f.info.key);
+    for (const auto& [key, value] : params.entries()) {
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        throw ConfigError(value.where, "unknown key '" + params.qualified(key) + "'" + did_you_mean(key, known));
+    }
+    for (const auto& f : fields_) {
+      const Value* v = params.find(f.info.key);
+      if (!v) {
+        if (f.info.required) throw ConfigError(params.where(), "missing required key '" + params.qualified(f.info.key) + "'");
+        continue;
+      }
+      const std::string key = params.qualified(f.info.key);
+      f.read(out, *v, key);
+      for (const auto& check : f.checks) check(out, *v, key);
+    }
+    return out;
+  }
+
+  /// Every declared key with its type, default, constraint and doc.
+  std::vector<OptionInfo> describe() const {
+    std::vector<OptionInfo> out;
+    for (const auto& f : fields_) out.push_back(f.info);
+    return out;
+  }
+
+ private:
+  template <class T> FieldRef<T> add(const std::string& key, T O::*member, const std::string& doc, bool required) {
+    for (const auto& f : fields_)
+      if (f.info.key == key) throw Error("option '" + key + "' is declared twice");
+    Field f;
+    f.info.key = key;
+    f.info.type = detail::type_label<T>();
+    f.info.doc = doc;
+    f.info.required = required;
+    if (!required) {
+      const O defaults{};
+      f.info.default_text = detail::format(defaults.*member);
+    }
+    f.read = [member](O& o, const Value& v, const std::string& k) { detail::read(v, k, o.*member); };
+    fields_.push_back(std::move(f));
+    return FieldRef<T>(fields_.back(), member);
+  }
+
+  std::deque<Field> fields_;  // deque: FieldRef keeps a reference while later fields are added
+};
+
+/// `O` from `params`, via `O::declare`. Throws ConfigError naming file, line and key.
+template <class O> O parse_options(const Params& params) {
+  OptionSchema<O> schema;
+  O::declare(schema);
+  return schema.parse(params);
+}
+
+/// The declared options of `O`, for `crackkd plugins` and the pipeline reference.
+template <class O> std::vector<OptionInfo> describe_options() {
+  OptionSchema<O> schema;
+  O::declare(schema);
+  return schema.describe();
+}
+
+}  // namespace crackkd

@@ -1,0 +1,18 @@
+#pragma once
+// A transform maps a sample to a sample: augmentations (flip, colour jitter) and noises
+// (salt, pepper, blur, crack texture, registered with kind `noise` and an `intensity`
+// in [0, 1]). Deterministic given the Rng, so a seed reproduces the exact images.
+
+#include <crackkd/rng.hpp>
+#include <crackkd/sample.hpp>
+
+namespace crackkd {
+
+/// Example: `Sample noisy = salt.apply(clean, rng);`
+class Transform {
+ public:
+  virtual ~Transform() = default;
+  virtual Sample apply(Sample sample, Rng& rng) const = 0;
+};
+
+}  // namespace crackkd

@@ -1,0 +1,136 @@
+// The runner end to end on a tiny pipeline: stages run in order and write their files, an
+// unchanged stage is skipped, --force and a changed option rerun it, and a checkpoint
+// rebuilds its own model.
+
+#include "engine/checkpoint.hpp"
+#include "engine/plan.hpp"
+#include "engine/runner.hpp"
+#include "pipeline/pipeline.hpp"
+#include "test_support.hpp"
+
+#include <ATen/ATen.h>
+#include <gmock/gmock.h>
+#include <torch/torch.h>
+
+using namespace crackkd;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kTiny = R"([pipeline]
+name = "tiny"
+seed = 5
+device = "cpu"
+
+[datasets.train]
+plugin = "synthetic_cracks"
+count = 6
+size = 64
+
+[datasets.val]
+plugin = "synthetic_cracks"
+count = 3
+size = 64
+seed = 9
+
+[models.unet]
+plugin = "tiny_unet"
+channels = [4, 8, 8, 8]
+
+[stages.train]
+kind = "train"
+model = "unet"
+data = "train"
+validate_on = "val"
+epochs = 2
+batch_size = 3
+
+[stages.evaluate]
+kind = "evaluate"
+models = ["train"]
+data = "val"
+)";
+
+std::string read(const fs::path& f) {
+  std::ifstream in(f);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Runner : public ::testing::Test {
+ protected:
+  engine::RunSummary run(std::vector<std::string> overrides = {}, std::set<std::string> force = {}) {
+    auto pipeline = pipeline::load_pipeline(file_, overrides);
+    auto plan = engine::validate_pipeline(pipeline, *host_);
+    engine::RunOptions options;
+    options.workdir = dir_.path / "runs";
+    options.force = std::move(force);
+    return engine::run_pipeline(pipeline, plan, *host_, options);
+  }
+
+  test::TempDir dir_;
+  fs::path file_ = dir_.write("tiny.toml", kTiny);
+  std::unique_ptr<host::PluginHost> host_ = test::make_host();
+};
+
+}  // namespace
+
+TEST_F(Runner, RunsStagesAndWritesTheirResults) {
+  auto summary = run();
+  EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "evaluate"}));
+  const fs::path runs = dir_.path / "runs" / "tiny";
+  EXPECT_TRUE(fs::exists(runs / "train" / "checkpoint.pt"));
+  EXPECT_TRUE(fs::exists(runs / "log.txt"));
+  const auto metrics = read(runs / "train" / "metrics.csv");
+  EXPECT_THAT(metrics, ::testing::StartsWith("epoch,step,train_loss,val_mDS,val_mIoU,seconds\n1,2,"));
+  EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
+  const auto scores = read(runs / "evaluate" / "scores.csv");
+  EXPECT_THAT(scores, ::testing::StartsWith("model,checkpoint,images,mDS,mIoU\ntrain,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr(",3,"));
+  // per_image.csv: a header and one row per image.
+  const auto per_image = read(runs / "evaluate" / "per_image.csv");
+  EXPECT_EQ(std::count(per_image.begin(), per_image.end(), '\n'), 4);
+}
+
+TEST_F(Runner, SkipsUnchangedStagesAndRerunsForcedOrChangedOnes) {
+  run();
+  auto again = run();
+  EXPECT_TRUE(again.ran.empty());
+  EXPECT_EQ(again.skipped, (std::vector<std::string>{"train", "evaluate"}));
+  // Forcing train reruns evaluate too: it read train's checkpoint.
+  auto forced = run({}, {"train"});
+  EXPECT_EQ(forced.ran, (std::vector<std::string>{"train", "evaluate"}));
+  auto changed = run({"stages.evaluate.threshold=0.4"});
+  EXPECT_EQ(changed.ran, (std::vector<std::string>{"evaluate"}));
+  EXPECT_EQ(changed.skipped, (std::vector<std::string>{"train"}));
+}
+
+TEST_F(Runner, TrainingIsReproducibleFromTheSeed) {
+  run();
+  const fs::path ckpt = dir_.path / "runs" / "tiny" / "train" / "checkpoint.pt";
+  auto first = engine::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
+  run({}, {"train"});
+  auto second = engine::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
+  auto a = first.model->parameters(), b = second.model->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i].equal(b[i])) << "parameter " << i;
+}
+
+TEST_F(Runner, CheckpointRebuildsItsOwnModel) {
+  run();
+  auto loaded = engine::load_checkpoint(dir_.path / "runs" / "tiny" / "train" / "checkpoint.pt", *host_,
+                                        c10::Device(c10::kCPU));
+  EXPECT_EQ(loaded.config.plugin, "tiny_unet");
+  EXPECT_EQ(loaded.epoch, 2);
+  EXPECT_EQ(loaded.model->feature_channels(), (std::array<std::int64_t, 4>{4, 8, 8, 8}));
+  loaded.model->eval();
+  torch::NoGradGuard no_grad;
+  EXPECT_EQ(loaded.model->forward(at::rand({1, 3, 64, 64})).logits.sizes(), (std::vector<std::int64_t>{1, 1, 64, 64}));
+}
+
+TEST_F(Runner, CorruptCheckpointIsAnErrorNamingTheFile) {
+  auto file = dir_.write("bad.pt", "not a checkpoint");
+  EXPECT_THAT(test::error_of([&] { engine::load_checkpoint(file, *host_, c10::Device(c10::kCPU)); }),
+              ::testing::HasSubstr("cannot read checkpoint " + file.string()));
+}

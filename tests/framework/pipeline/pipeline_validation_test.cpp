@@ -1,0 +1,134 @@
+// Whole-pipeline validation: each negative case gives one line `file:line:col: message`.
+
+#include "engine/plan.hpp"
+#include "pipeline/pipeline.hpp"
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+
+using namespace crackkd;
+using crackkd::test::config_error;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* kValid = R"([pipeline]
+name = "t"
+seed = 3
+
+[datasets.train]
+plugin = "synthetic_cracks"
+count = 4
+size = 64
+
+[models.unet]
+plugin = "tiny_unet"
+channels = [4, 8, 8, 8]
+
+[stages.train]
+kind = "train"
+model = "unet"
+data = "train"
+epochs = 1
+
+[stages.evaluate]
+kind = "evaluate"
+models = ["train"]
+data = "train"
+)";
+
+class PipelineValidation : public ::testing::Test {
+ protected:
+  engine::PipelinePlan validate(const std::string& text, std::vector<std::string> overrides = {}) {
+    auto file = dir_.write("p.toml", text);
+    auto pipeline = pipeline::load_pipeline(file, overrides);
+    return engine::validate_pipeline(pipeline, *host_);
+  }
+  std::string error(const std::string& text, std::vector<std::string> overrides = {}) {
+    auto message = config_error([&] { validate(text, overrides); });
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    // Messages name the file: strip the temporary folder for readable expectations.
+    auto at = message.find("p.toml");
+    return at == std::string::npos ? message : message.substr(at);
+  }
+  static std::string replace(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<host::PluginHost> host_ = test::make_host();
+};
+
+}  // namespace
+
+TEST_F(PipelineValidation, ValidPipelineOrdersStagesByDependency) {
+  auto plan = validate(kValid);
+  EXPECT_EQ(plan.order, (std::vector<std::string>{"train", "evaluate"}));
+}
+
+TEST_F(PipelineValidation, MalformedToml) {
+  EXPECT_THAT(error(replace(kValid, "seed = 3", "seed = = 3")), ::testing::StartsWith("p.toml:3:"));
+}
+
+TEST_F(PipelineValidation, MisspeltKey) {
+  EXPECT_EQ(error(replace(kValid, "epochs = 1", "epoch = 1")),
+            "p.toml:18:9: unknown key 'stages.train.epoch' (did you mean 'epochs'?)");
+}
+
+TEST_F(PipelineValidation, MisspeltKeyInAPluginsOptions) {
+  EXPECT_EQ(error(replace(kValid, "count = 4", "cout = 4")),
+            "p.toml:7:8: unknown key 'datasets.train.cout' (did you mean 'count'?)");
+}
+
+TEST_F(PipelineValidation, WrongType) {
+  EXPECT_EQ(error(replace(kValid, "epochs = 1", "epochs = \"one\"")),
+            "p.toml:18:10: stages.train.epochs: expected an integer, got string \"one\"");
+}
+
+TEST_F(PipelineValidation, WrongTypeFromOverride) {
+  EXPECT_EQ(error(kValid, {"stages.train.epochs=many"}),
+            "--set stages.train.epochs=many: stages.train.epochs: expected an integer, got string \"many\"");
+}
+
+TEST_F(PipelineValidation, MissingRequiredKey) {
+  EXPECT_EQ(error(replace(kValid, "data = \"train\"\nepochs", "epochs")),
+            "p.toml:14:1: missing required key 'stages.train.data'");
+}
+
+TEST_F(PipelineValidation, UndefinedReference) {
+  EXPECT_EQ(error(replace(kValid, "model = \"unet\"", "model = \"unte\"")),
+            "p.toml:16:9: stages.train.model: undefined model 'unte' (did you mean 'unet'?)");
+  EXPECT_EQ(error(replace(kValid, "models = [\"train\"]", "models = [\"trian\"]")),
+            "p.toml:22:11: stages.evaluate.models: undefined stage 'trian' (did you mean 'train'?)");
+}
+
+TEST_F(PipelineValidation, Cycle) {
+  auto text = replace(kValid, "epochs = 1", "epochs = 1\nafter = [\"evaluate\"]");
+  EXPECT_THAT(error(text), HasSubstr("stage cycle: "));
+  EXPECT_THAT(error(text), ::testing::AnyOf(HasSubstr("evaluate -> train -> evaluate"),
+                                            HasSubstr("train -> evaluate -> train")));
+}
+
+TEST_F(PipelineValidation, UnknownPluginWithClosestNames) {
+  EXPECT_EQ(error(replace(kValid, "plugin = \"synthetic_cracks\"", "plugin = \"synthetic\"")),
+            "p.toml:6:10: unknown dataset plugin 'synthetic' (did you mean 'synthetic_cracks'?)");
+  EXPECT_THAT(error(replace(kValid, "plugin = \"tiny_unet\"", "plugin = \"resnet\"")),
+              HasSubstr("unknown model plugin 'resnet' (known: tiny_unet)"));
+}
+
+TEST_F(PipelineValidation, UnknownStageKind) {
+  EXPECT_EQ(error(replace(kValid, "kind = \"train\"", "kind = \"trian\"")),
+            "p.toml:15:8: stages.train.kind: unknown stage kind 'trian' (did you mean 'train'?)");
+}
+
+TEST_F(PipelineValidation, UnknownTopLevelTable) {
+  EXPECT_THAT(error(std::string(kValid) + "\n[model.x]\nplugin = \"tiny_unet\"\n"),
+              HasSubstr("unknown table 'model' (did you mean 'models'?"));
+}
+
+TEST_F(PipelineValidation, PluginOptionOutOfRange) {
+  EXPECT_EQ(error(replace(kValid, "channels = [4, 8, 8, 8]", "channels = [4, 8, 8]")),
+            "p.toml:12:12: models.unet.channels: expected 4 entries, got 3");
+}

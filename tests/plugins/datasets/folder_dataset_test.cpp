@@ -1,0 +1,96 @@
+#include "test_support.hpp"
+
+#include <crackkd/dataset.hpp>
+
+#include <ATen/ATen.h>
+#include <gmock/gmock.h>
+#include <opencv2/imgcodecs.hpp>
+
+using namespace crackkd;
+using ::testing::HasSubstr;
+
+namespace {
+
+class FolderDataset : public ::testing::Test {
+ protected:
+  void write_pair(const std::string& name, int rows, int cols, int mask_rows, int mask_cols) {
+    std::filesystem::create_directories(dir_.path / "images");
+    std::filesystem::create_directories(dir_.path / "masks");
+    cv::Mat image(rows, cols, CV_8UC3, cv::Scalar(10, 20, 30));  // BGR
+    cv::Mat mask = cv::Mat::zeros(mask_rows, mask_cols, CV_8UC1);
+    mask.at<uchar>(0, 0) = 255;
+    mask.at<uchar>(0, 1) = 127;  // below the 128 cut
+    mask.at<uchar>(0, 2) = 128;
+    cv::imwrite((dir_.path / "images" / (name + ".png")).string(), image);
+    cv::imwrite((dir_.path / "masks" / (name + ".png")).string(), mask);
+  }
+  std::shared_ptr<Dataset> open(bool cache = true) {
+    return host_->create<Dataset>(
+        "dataset", test::component("folder", "root = \"" + dir_.path.string() + "\"\ncache = " + (cache ? "true" : "false")));
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<host::PluginHost> host_ = test::make_host();
+};
+
+}  // namespace
+
+TEST_F(FolderDataset, ReadsRgbImagesAndBinarisesMasks) {
+  write_pair("b", 16, 24, 16, 24);
+  write_pair("a", 32, 32, 32, 32);
+  auto ds = open();
+  ASSERT_EQ(ds->size(), 2u);
+  auto s = ds->get(0);
+  EXPECT_THAT(s.id, HasSubstr("a.png"));  // sorted by name
+  EXPECT_EQ(s.image.sizes(), (std::vector<std::int64_t>{3, 32, 32}));
+  EXPECT_NEAR(s.image[0][0][0].item<float>(), 30 / 255.0, 1e-6);  // R first
+  EXPECT_NEAR(s.image[2][0][0].item<float>(), 10 / 255.0, 1e-6);
+  EXPECT_EQ(s.mask[0][0][0].item<float>(), 1.0f);
+  EXPECT_EQ(s.mask[0][0][1].item<float>(), 0.0f);
+  EXPECT_EQ(s.mask[0][0][2].item<float>(), 1.0f);
+  EXPECT_EQ(ds->get(1).image.sizes(), (std::vector<std::int64_t>{3, 16, 24}));
+}
+
+TEST_F(FolderDataset, CorruptImageIsNamed) {
+  write_pair("a", 8, 8, 8, 8);
+  dir_.write("images/a.png", "not a png at all");
+  auto message = test::error_of([&] { open(); });
+  EXPECT_THAT(message, HasSubstr("cannot read image " + (dir_.path / "images" / "a.png").string()));
+  // Without the cache the error comes when the sample is read.
+  auto lazy = open(false);
+  EXPECT_THAT(test::error_of([&] { lazy->get(0); }), HasSubstr("cannot read image"));
+}
+
+TEST_F(FolderDataset, MaskSizeMismatchIsNamed) {
+  write_pair("a", 32, 32, 30, 32);
+  EXPECT_THAT(test::error_of([&] { open(); }),
+              HasSubstr("mask 1x30x32 does not match image 3x32x32 in " + (dir_.path / "masks" / "a.png").string()));
+}
+
+TEST_F(FolderDataset, MissingMaskIsNamed) {
+  write_pair("a", 8, 8, 8, 8);
+  std::filesystem::remove(dir_.path / "masks" / "a.png");
+  EXPECT_THAT(test::error_of([&] { open(); }), HasSubstr("no mask for " + (dir_.path / "images" / "a.png").string()));
+}
+
+TEST_F(FolderDataset, EmptyFolderIsNamed) {
+  std::filesystem::create_directories(dir_.path / "images");
+  std::filesystem::create_directories(dir_.path / "masks");
+  EXPECT_THAT(test::error_of([&] { open(); }), HasSubstr("no images in " + (dir_.path / "images").string()));
+}
+
+TEST_F(FolderDataset, MissingRootIsNamed) {
+  EXPECT_THAT(test::error_of([&] { open(); }), HasSubstr("no image folder " + (dir_.path / "images").string()));
+}
+
+TEST_F(FolderDataset, ReadsTheRealMasonryDataWhenPresent) {
+  const auto root = test::source_dir().parent_path() / "shared" / "data" / "masonry224" / "val";
+  if (!std::filesystem::exists(root)) GTEST_SKIP() << "no masonry224 at " << root;
+  auto ds = host_->create<Dataset>("dataset", test::component("folder", "root = \"" + root.string() + "\""));
+  EXPECT_EQ(ds->size(), 24u);
+  auto s = ds->get(0);
+  EXPECT_EQ(s.image.sizes(), (std::vector<std::int64_t>{3, 224, 224}));
+  const double crack_fraction = s.mask.mean().item<double>();
+  EXPECT_GT(crack_fraction, 0.0);
+  EXPECT_LT(crack_fraction, 0.5);
+}
