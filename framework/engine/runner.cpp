@@ -44,7 +44,8 @@ std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::Stag
        << pipeline.options.device << "\nkind " << stage.kind << "\n" << pipeline::to_toml(stage.params);
   for (const auto& [kind, config] : plan.components) {
     const auto& lib = host.library_of(kind, config.plugin);
-    text << kind << "." << config.plugin << " " << lib.content_hash << " {" << pipeline::to_toml(config.params) << "}\n";
+    text << kind << "." << config.plugin << " " << lib.content_hash << " {" << pipeline::to_toml(config.params) << "} "
+         << host.entry(kind, config.plugin).input_fingerprint(config.params) << "\n";
   }
   for (const auto& dep : plan.depends_on) text << "after " << dep << " " << read_file(run_dir / dep / kStageDoneFile) << "\n";
   return hex_hash(text.str());
@@ -100,7 +101,12 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     spdlog::info("stage {} ({}) starts", name, stage.kind);
     const auto started = std::chrono::steady_clock::now();
     StageContext context{pipeline, stage, host, summary.run_dir, out_dir};
-    find_stage_kind(stage.kind)->run(context);
+    try {
+      find_stage_kind(stage.kind)->run(context);
+    } catch (const std::exception& e) {
+      spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
+      throw;
+    }
     std::ofstream(done) << print << "\n" << new_run_id() << "\n";
     spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());

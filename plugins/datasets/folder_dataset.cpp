@@ -77,12 +77,33 @@ class FolderDataset : public crackkd::Dataset {
     }
   }
 
+  /// Names, sizes and modification times of the files: a changed folder reruns its stages.
+  static std::string input_fingerprint(const Options& options) {
+    std::vector<std::string> entries;
+    for (const auto& sub : {options.images, options.masks}) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(fs::path(options.root) / sub, ec)) {
+        if (!e.is_regular_file(ec)) continue;
+        entries.push_back(sub + "/" + e.path().filename().string() + " " + std::to_string(e.file_size(ec)) + " " +
+                          std::to_string(e.last_write_time(ec).time_since_epoch().count()));
+      }
+    }
+    std::sort(entries.begin(), entries.end());
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+    for (const auto& line : entries)
+      for (unsigned char c : line + "\n") h = (h ^ c) * 0x100000001b3ull;
+    return std::to_string(entries.size()) + " files " + std::to_string(h);
+  }
+
   std::size_t size() const override { return pairs_.size(); }
 
   crackkd::Sample get(std::size_t index) const override {
     if (index >= pairs_.size())
       throw crackkd::Error("dataset folder: index " + std::to_string(index) + " past " + std::to_string(pairs_.size()));
-    return cache_.empty() ? decode(index) : cache_[index];
+    if (cache_.empty()) return decode(index);
+    // Copies: a transform that writes in place must never reach the cache.
+    const auto& cached = cache_[index];
+    return {cached.image.clone(), cached.mask.clone(), cached.id};
   }
 
  private:

@@ -3,7 +3,7 @@
 // PyTorch (tests/bench/python/tiny_unet_bench.py, Debian's python3-torch = the same
 // LibTorch), same thread count, measured in one run. Prints each figure and the ratio.
 //
-//   build/tests/bench/bench_train_step [--size 128] [--batch 4] [--steps 20] [--threads N]
+//   build/bin/bench_train_step [--size 128] [--batch 4] [--steps 20] [--threads N]
 
 #include "plugin_host/plugin_host.hpp"
 

@@ -38,6 +38,10 @@ struct ComponentEntry {
   std::vector<OptionInfo> (*options)();
   void (*validate)(const Params&);
   std::shared_ptr<void> (*create)(const Params&);
+  /// A digest of the data the component reads outside its options (a dataset's files),
+  /// so the runner reruns a stage when the data changes; "" when there is none. A class
+  /// opts in with `static std::string input_fingerprint(const Options&)`.
+  std::string (*input_fingerprint)(const Params&);
 };
 
 /// Prefixes of the symbols a plugin exports in its `crackkd` section.

@@ -13,7 +13,8 @@ class Dataset {
  public:
   virtual ~Dataset() = default;
   virtual std::size_t size() const = 0;
-  /// Sample `index` in [0, size()); throws crackkd::Error naming the file on bad data.
+  /// Sample `index` in [0, size()), with tensors the caller owns (transforms may write
+  /// into them); throws crackkd::Error naming the file on bad data.
   virtual Sample get(std::size_t index) const = 0;
 };
 

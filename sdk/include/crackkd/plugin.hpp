@@ -43,6 +43,14 @@ template <class Class> std::vector<OptionInfo> options_of() { return describe_op
 
 template <class Class> void validate_options(const Params& p) { (void)parse_options<typename Class::Options>(p); }
 
+template <class Class> std::string input_fingerprint_of(const Params& p) {
+  using Options = typename Class::Options;
+  if constexpr (requires(const Options& o) { Class::input_fingerprint(o); })
+    return Class::input_fingerprint(parse_options<Options>(p));
+  else
+    return "";
+}
+
 /// Builds the component; any failure other than a ConfigError is wrapped with `kind.name`.
 template <class Interface, class Class>
 std::shared_ptr<void> create_component(const Params& p, const char* qualified_name) {
@@ -78,5 +86,6 @@ BOOST_DLL_ALIAS_SECTIONED(::crackkd::detail::kPluginAbi,
   }                                                                                                            \
   const ::crackkd::ComponentEntry crackkd_entry__##kind##__##name{                                             \
       #kind, #name, doc_text, CRACKKD_PLUGIN_VERSION, &::crackkd::detail::options_of<Class>,                   \
-      &::crackkd::detail::validate_options<Class>, &crackkd_create__##kind##__##name};                         \
+      &::crackkd::detail::validate_options<Class>, &crackkd_create__##kind##__##name,                          \
+      &::crackkd::detail::input_fingerprint_of<Class>};                                                        \
   BOOST_DLL_ALIAS_SECTIONED(crackkd_entry__##kind##__##name, crackkd_component__##kind##__##name, crackkd)

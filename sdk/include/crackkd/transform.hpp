@@ -8,7 +8,8 @@
 
 namespace crackkd {
 
-/// Example: `Sample noisy = salt.apply(clean, rng);`
+/// Example: `Sample noisy = salt.apply(clean, rng);`. `apply` owns its argument and may
+/// modify its tensors in place; datasets hand out tensors no one else holds.
 class Transform {
  public:
   virtual ~Transform() = default;

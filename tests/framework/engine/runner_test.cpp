@@ -10,6 +10,7 @@
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
+#include <opencv2/imgcodecs.hpp>
 #include <torch/torch.h>
 
 using namespace crackkd;
@@ -133,4 +134,24 @@ TEST_F(Runner, CorruptCheckpointIsAnErrorNamingTheFile) {
   auto file = dir_.write("bad.pt", "not a checkpoint");
   EXPECT_THAT(test::error_of([&] { engine::load_checkpoint(file, *host_, c10::Device(c10::kCPU)); }),
               ::testing::HasSubstr("cannot read checkpoint " + file.string()));
+}
+
+TEST_F(Runner, ChangedDatasetFilesRerunTheStagesReadingThem) {
+  const fs::path data = dir_.path / "data";
+  fs::create_directories(data / "images");
+  fs::create_directories(data / "masks");
+  auto write_pair = [&](const std::string& name) {
+    cv::imwrite((data / "images" / (name + ".png")).string(), cv::Mat(64, 64, CV_8UC3, cv::Scalar(90, 90, 90)));
+    cv::imwrite((data / "masks" / (name + ".png")).string(), cv::Mat::eye(64, 64, CV_8UC1) * 255);
+  };
+  write_pair("a");
+  // The validation set becomes the folder.
+  std::string text = kTiny;
+  text.replace(text.find("[datasets.val]"), text.find("[models.unet]") - text.find("[datasets.val]"),
+               "[datasets.val]\nplugin = \"folder\"\nroot = \"" + data.string() + "\"\n\n");
+  file_ = dir_.write("tiny.toml", text);
+  EXPECT_EQ(run().ran, (std::vector<std::string>{"train", "evaluate"}));
+  EXPECT_TRUE(run().ran.empty());
+  write_pair("b");
+  EXPECT_EQ(run().ran, (std::vector<std::string>{"train", "evaluate"}));
 }
