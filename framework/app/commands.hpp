@@ -27,6 +27,8 @@ struct InspectArgs {
   std::vector<std::string> options;  ///< key=value model options
   std::int64_t size = 224;
   bool json = false;
+  std::string device = "auto";
+  int runs = 20;  ///< timed batch-1 forwards after 3 warm-up ones
 };
 int inspect_command(const Common& common, const InspectArgs& args);
 

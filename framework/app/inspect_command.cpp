@@ -1,14 +1,19 @@
-// `crackkd inspect MODEL`: parameters in total and per top-level part, and a shape check
-// of one forward pass at --size. MODEL is a model plugin name (options via --set) or a
-// checkpoint file. MACs and latency are measured by the models issue's inspect.
+// `crackkd inspect MODEL`: parameters (total and per part), multiply-accumulates counted
+// from one real forward pass, and batch-1 latency (3 warm-up forwards, then the median and
+// 90th percentile of --runs), at --size on --device. MODEL is a model plugin name
+// (options via --set) or a checkpoint file.
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "engine/checkpoint.hpp"
+#include "engine/stage.hpp"
+#include "metrics/model_cost.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <crackkd/model.hpp>
 
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <iostream>
@@ -18,26 +23,34 @@ namespace crackkd::app {
 
 namespace {
 
-std::int64_t count_parameters(const torch::nn::Module& m) {
-  std::int64_t n = 0;
-  for (const auto& p : m.parameters()) n += p.numel();
-  return n;
-}
-
 std::string shape_json(const at::Tensor& t) {
   std::string s = "[";
   for (std::size_t i = 0; i < t.sizes().size(); ++i) s += (i ? ", " : "") + std::to_string(t.sizes()[i]);
   return s + "]";
 }
 
+/// Parameters of each direct child, and of each grandchild ("encoder.stage1"), so a
+/// model's stages show without the framework knowing the model.
+std::vector<std::pair<std::string, std::int64_t>> parameters_per_part(const torch::nn::Module& model) {
+  std::vector<std::pair<std::string, std::int64_t>> parts;
+  for (const auto& child : model.named_children()) {
+    auto grandchildren = child.value()->named_children();
+    if (grandchildren.is_empty()) parts.emplace_back(child.key(), metrics::count_parameters(*child.value()));
+    for (const auto& g : grandchildren)
+      parts.emplace_back(child.key() + "." + g.key(), metrics::count_parameters(*g.value()));
+  }
+  return parts;
+}
+
 }  // namespace
 
 int inspect_command(const Common& common, const InspectArgs& args) {
   auto host = scanned_host(common);
+  const auto device = engine::resolve_device(args.device);
   std::shared_ptr<SegmentationModel> model;
-  std::string label = args.model;
+  std::string label;
   if (args.model.size() > 3 && args.model.substr(args.model.size() - 3) == ".pt") {
-    auto loaded = engine::load_checkpoint(args.model, *host, c10::Device(c10::kCPU));
+    auto loaded = engine::load_checkpoint(args.model, *host, device);
     model = loaded.model;
     label = "model." + loaded.config.plugin + " from " + args.model;
   } else {
@@ -49,29 +62,43 @@ int inspect_command(const Common& common, const InspectArgs& args) {
     model = host->create<SegmentationModel>("model", config);
     label = "model." + args.model;
   }
+  model->to(device);
   model->eval();
-  torch::NoGradGuard no_grad;
-  const auto out = model->forward(torch::zeros({1, 3, args.size, args.size}));
+  torch::InferenceMode inference;
+  const auto input = torch::rand({1, 3, args.size, args.size}, torch::TensorOptions().device(device));
+  ModelOutput out;
+  const std::int64_t macs = metrics::count_macs([&] { out = model->forward(input); });
+  std::function<void()> sync;
+  if (device.is_cuda()) sync = [] { torch::cuda::synchronize(); };
+  const auto latency = metrics::measure_latency([&] { model->forward(input); }, 3, args.runs, sync);
+  const auto parts = parameters_per_part(*model);
+  const std::int64_t total = metrics::count_parameters(*model);
 
-  std::vector<std::pair<std::string, std::int64_t>> parts;
-  for (const auto& child : model->named_children()) parts.emplace_back(child.key(), count_parameters(*child.value()));
-  const std::int64_t total = count_parameters(*model);
   if (args.json) {
     std::ostringstream j;
-    j << "{\"model\": \"" << label << "\", \"params\": " << total << ", \"params_per_part\": {";
+    j << "{\"model\": \"" << label << "\", \"input\": [1, 3, " << args.size << ", " << args.size
+      << "], \"device\": \"" << device.str() << "\", \"threads\": " << at::get_num_threads()
+      << ", \"params\": " << total << ", \"params_per_part\": {";
     for (std::size_t i = 0; i < parts.size(); ++i) j << (i ? ", " : "") << "\"" << parts[i].first << "\": " << parts[i].second;
-    j << "}, \"input\": [1, 3, " << args.size << ", " << args.size << "], \"logits\": " << shape_json(out.logits)
+    j << "}, \"flops\": " << macs << ", \"latency_ms\": " << latency.median_ms << ", \"latency_p90_ms\": "
+      << latency.p90_ms << ", \"latency_runs\": " << latency.runs << ", \"logits\": " << shape_json(out.logits)
       << ", \"features\": [";
     for (std::size_t i = 0; i < out.features.size(); ++i) j << (i ? ", " : "") << shape_json(out.features[i]);
     j << "]}";
     std::cout << j.str() << std::endl;
     return 0;
   }
-  std::cout << label << "\n  parameters: " << total << "\n";
-  for (const auto& [name, n] : parts) std::cout << "    " << name << ": " << n << "\n";
-  std::cout << "  input 1x3x" << args.size << "x" << args.size << " -> logits " << shape_json(out.logits) << "\n";
+  std::printf("%s at 1x3x%lldx%lld on %s (%d threads)\n", label.c_str(), static_cast<long long>(args.size),
+              static_cast<long long>(args.size), device.str().c_str(), at::get_num_threads());
+  std::printf("  parameters  %lld (%.3f M)\n", static_cast<long long>(total), static_cast<double>(total) / 1e6);
+  for (const auto& [name, n] : parts) std::printf("    %-22s %lld\n", name.c_str(), static_cast<long long>(n));
+  std::printf("  MACs        %lld (%.3f G, counted from the forward pass)\n", static_cast<long long>(macs),
+              static_cast<double>(macs) / 1e9);
+  std::printf("  latency     median %.2f ms, p90 %.2f ms over %d batch-1 forwards\n", latency.median_ms,
+              latency.p90_ms, latency.runs);
+  std::printf("  logits      %s\n", shape_json(out.logits).c_str());
   for (std::size_t i = 0; i < out.features.size(); ++i)
-    std::cout << "  feature " << i + 1 << " (stride " << (4 << i) << "): " << shape_json(out.features[i]) << "\n";
+    std::printf("  feature %zu   %s (stride %d)\n", i + 1, shape_json(out.features[i]).c_str(), 4 << i);
   return 0;
 }
 

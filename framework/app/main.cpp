@@ -41,11 +41,13 @@ int main(int argc, char** argv) {
   plugins->add_flag("--markdown", markdown, "the pipeline reference as Markdown (docs/pipeline_reference.md)");
 
   InspectArgs inspect_args;
-  auto* inspect = cli.add_subcommand("inspect", "parameters of a model (a model plugin name or a checkpoint file)");
+  auto* inspect = cli.add_subcommand("inspect", "parameters, multiply-accumulates and latency of a model (plugin name or checkpoint)");
   inspect->add_option("model", inspect_args.model, "model plugin name, or a checkpoint .pt")->required();
   inspect->add_option("--size", inspect_args.size, "input side in pixels for the shape check")->check(CLI::Range(32, 8192));
   inspect->add_option("--set", inspect_args.options, "model option key=value (repeatable)");
   inspect->add_flag("--json", inspect_args.json, "print JSON");
+  inspect->add_option("--device", inspect_args.device, "auto (CUDA when present), cpu, cuda or cuda:N");
+  inspect->add_option("--runs", inspect_args.runs, "timed batch-1 forwards (after 3 warm-up ones)")->check(CLI::Range(1, 100000));
 
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));

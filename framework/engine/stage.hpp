@@ -71,5 +71,7 @@ void require_reference(const pipeline::StageConfig& stage, const std::string& ke
 
 /// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);
+/// Resolves "auto" (CUDA when present) / "cpu" / "cuda" / "cuda:N".
+c10::Device resolve_device(const std::string& name);
 
 }  // namespace crackkd::engine

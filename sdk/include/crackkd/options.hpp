@@ -11,6 +11,9 @@
 //       s.optional("eps", &DiceLossOptions::eps, "smoothing term").in_range(0.0, 1.0);
 //     }
 //   };
+//
+// A struct may add `void check(const crackkd::Params& p) const` for rules across keys
+// ("decoder_width must divide by deform_groups"); it throws ConfigError at p.where().
 
 #include <crackkd/params.hpp>
 
@@ -239,6 +242,8 @@ class OptionSchema {
       f.read(out, *v, key);
       for (const auto& check : f.checks) check(out, *v, key);
     }
+    // Checks across keys: `void check(const Params&) const` throwing ConfigError.
+    if constexpr (requires(const O& o) { o.check(params); }) out.check(params);
     return out;
   }
 

@@ -67,7 +67,7 @@ TEST(Cli, ShippedPipelinesValidate) {
 TEST(Cli, PluginNamesListTheFirstPartyAndExampleComponents) {
   auto r = run_cli("plugins --names");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\nloss.bce\nloss.dice\nmodel.tiny_unet\n");
+  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\nloss.bce\nloss.dice\nmodel.pct\nmodel.poolingcrack\nmodel.tiny_unet\n");
 }
 
 TEST(Cli, PipelineReferenceInDocsIsUpToDate) {

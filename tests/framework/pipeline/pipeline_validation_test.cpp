@@ -115,7 +115,7 @@ TEST_F(PipelineValidation, UnknownPluginWithClosestNames) {
   EXPECT_EQ(error(replace(kValid, "plugin = \"synthetic_cracks\"", "plugin = \"synthetic\"")),
             "p.toml:6:10: unknown dataset plugin 'synthetic' (did you mean 'synthetic_cracks'?)");
   EXPECT_THAT(error(replace(kValid, "plugin = \"tiny_unet\"", "plugin = \"resnet\"")),
-              HasSubstr("unknown model plugin 'resnet' (known: tiny_unet)"));
+              HasSubstr("unknown model plugin 'resnet' (known: pct, poolingcrack, tiny_unet)"));
 }
 
 TEST_F(PipelineValidation, UnknownStageKind) {
