@@ -32,4 +32,15 @@ struct InspectArgs {
 };
 int inspect_command(const Common& common, const InspectArgs& args);
 
+struct PreviewArgs {
+  std::filesystem::path pipeline;
+  std::vector<std::string> overrides;
+  std::string dataset;  ///< "" = the pipeline's first dataset
+  std::size_t index = 0;
+  std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
+  std::filesystem::path workdir = "runs";
+  std::filesystem::path out;  ///< "" = <workdir>/<pipeline>/preview.png
+};
+int preview_command(const Common& common, const PreviewArgs& args);
+
 }  // namespace crackkd::app

@@ -6,6 +6,7 @@
 
 #include <crackkd/error.hpp>
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -49,16 +50,30 @@ int main(int argc, char** argv) {
   inspect->add_option("--device", inspect_args.device, "auto (CUDA when present), cpu, cuda or cuda:N");
   inspect->add_option("--runs", inspect_args.runs, "timed batch-1 forwards (after 3 warm-up ones)")->check(CLI::Range(1, 100000));
 
+  PreviewArgs preview_args;
+  auto* preview = cli.add_subcommand("preview", "PNG grid of one image under each of a pipeline's noises at each level");
+  preview->add_option("pipeline", preview_args.pipeline, "pipeline TOML file with [noises.*]")->required();
+  preview->add_option("--set", preview_args.overrides, "override a value: a.b.c=value (repeatable)");
+  preview->add_option("--dataset", preview_args.dataset, "dataset to take the image from (default: the first)");
+  preview->add_option("--index", preview_args.index, "image index in the dataset");
+  preview->add_option("--levels", preview_args.levels, "intensities, one column each")->delimiter(',');
+  preview->add_option("--workdir", preview_args.workdir, "results folder (writes <workdir>/<pipeline>/preview.png)");
+  preview->add_option("--out", preview_args.out, "PNG file to write instead");
+
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   // Debian's LibTorch starts with one thread; use the machine.
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // Denormal floats (tiny layer scales and gradients late in training) are ~100x slower
+  // on x86 CPUs; flushing them to zero changes no result that matters.
+  at::globalContext().setFlushDenormal(true);
 
   try {
     if (*run) return run_command(common, run_args);
     if (*validate) return validate_command(common, validate_args);
     if (*plugins) return plugins_command(common, names_only, markdown);
     if (*inspect) return inspect_command(common, inspect_args);
+    if (*preview) return preview_command(common, preview_args);
   } catch (const crackkd::ConfigError& e) {
     std::cerr << e.what() << std::endl;
     return 2;

@@ -6,17 +6,27 @@
 //   checkpoints = []                 # and/or checkpoint files
 //   data        = "val"
 //   threshold   = 0.5
+//   noises      = ["salt", "pepper", "blur", "texture"]     # [noises.*] names (optional)
+//   levels      = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]            # intensities
 //
 // Writes scores.csv (model, checkpoint, images, mDS, mIoU) and per_image.csv (model,
-// image, dice, iou). Images may differ in size: each is padded to the model's stride and
-// its prediction cropped back.
+// image, dice, iou) on clean images, and with noises robustness.csv (model, noise, level,
+// mDS, mIoU, images): one row per model, noise and level. A corrupted image depends only
+// on (pipeline seed, noise name, level, image), so every model sees the very same input.
+// Images may differ in size: each is padded to the model's stride and its prediction
+// cropped back.
 
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
+#include "data/batching.hpp"
+#include "engine/progress.hpp"
 #include "engine/stage.hpp"
+#include "engine/training_data.hpp"
 
 #include <crackkd/dataset.hpp>
+
+#include <torch/torch.h>
 
 #include <spdlog/spdlog.h>
 
@@ -31,6 +41,8 @@ struct EvaluateOptions {
   double threshold = 0.5;
   std::string device = "pipeline";
   std::vector<std::string> after;
+  std::vector<std::string> noises;
+  std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
     s.optional("models", &EvaluateOptions::models, "stages whose checkpoint.pt to score (train stages)");
@@ -40,6 +52,8 @@ struct EvaluateOptions {
         .in_range(0.0, 1.0);
     s.optional("device", &EvaluateOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
     s.optional("after", &EvaluateOptions::after, "stages that must finish first");
+    s.optional("noises", &EvaluateOptions::noises, "[noises.*] entries for robustness.csv; [] = clean only");
+    s.optional("levels", &EvaluateOptions::levels, "noise intensities scored for each noise").in_range(0.0, 1.0);
   }
 };
 
@@ -68,6 +82,10 @@ class EvaluateStage : public StageKind {
                               " stage and writes no checkpoint");
     }
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    for (std::size_t i = 0; i < o.noises.size(); ++i) {
+      require_reference(stage, "noises", o.noises[i], pipeline.noises, "noise", i);
+      plan.components.emplace_back("noise", pipeline.noises.at(o.noises[i]));
+    }
     plan.depends_on = o.models;
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
@@ -83,6 +101,7 @@ class EvaluateStage : public StageKind {
 
     CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "checkpoint", "images", "mDS", "mIoU"});
     CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "image", "dice", "iou"});
+    std::vector<std::pair<std::string, LoadedModel>> models;
     for (const auto& [label, file] : targets) {
       auto loaded = load_checkpoint(file, ctx.host, device);
       const auto means = evaluate_model(*loaded.model, *dataset, device, o.threshold, "evaluate " + label,
@@ -93,6 +112,38 @@ class EvaluateStage : public StageKind {
       spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} over {} images",
                    ctx.stage.name, label, loaded.config.plugin, loaded.epoch, o.data, means.mean_dice(),
                    means.mean_iou(), means.images);
+      models.emplace_back(label, std::move(loaded));
+    }
+    if (!o.noises.empty()) score_robustness(ctx, o, *dataset, models, device);
+  }
+
+ private:
+  /// Every model on every image under every noise at every level; each corrupted image
+  /// is made once and shown to all models.
+  static void score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
+                               std::vector<std::pair<std::string, LoadedModel>>& models, c10::Device device) {
+    CsvWriter robustness(ctx.out_dir / "robustness.csv", {"model", "noise", "level", "mDS", "mIoU", "images"});
+    torch::NoGradGuard no_grad;
+    for (auto& [label, loaded] : models) loaded.model->eval();
+    Progress progress("robustness " + ctx.stage.name, o.noises.size() * o.levels.size());
+    for (const auto& noise_name : o.noises) {
+      const auto& noise_config = ctx.pipeline.noises.at(noise_name);
+      for (const double level : o.levels) {
+        auto noise = noise_at(ctx.host, noise_config, level);
+        std::vector<metrics::ScoreMeans> means(models.size());
+        for (std::size_t i = 0; i < dataset.size(); ++i) {
+          Rng rng = Rng::derive(static_cast<std::uint64_t>(ctx.pipeline.options.seed),
+                                {name_key(noise_name), static_cast<std::uint64_t>(std::llround(level * 1e6)), i});
+          Sample s = noise->apply(dataset.get(i), rng);
+          const auto image = s.image.unsqueeze(0).to(device);
+          const auto mask = s.mask.unsqueeze(0).to(device);
+          for (std::size_t m = 0; m < models.size(); ++m)
+            means[m].add(metrics::score_images(data::predict_logits(*models[m].second.model, image), mask, o.threshold).at(0));
+        }
+        for (std::size_t m = 0; m < models.size(); ++m)
+          robustness.row(models[m].first, noise_name, level, means[m].mean_dice(), means[m].mean_iou(), means[m].images);
+        progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
+      }
     }
   }
 };

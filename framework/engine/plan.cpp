@@ -9,6 +9,7 @@ PipelinePlan validate_pipeline(const pipeline::Pipeline& pipeline, host::PluginH
   PipelinePlan plan;
   for (const auto& [name, config] : pipeline.datasets) host.validate("dataset", config);
   for (const auto& [name, config] : pipeline.models) host.validate("model", config);
+  for (const auto& [name, config] : pipeline.noises) host.validate("noise", config);
 
   std::vector<std::string> kind_names;
   for (const auto& k : stage_kinds()) kind_names.push_back(k->name());

@@ -9,15 +9,20 @@
 //   epochs      = 10
 //   batch_size  = 2
 //   lr          = 1e-3                # AdamW, the seed paper's recipe
+//   augment     = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
+//   noise_mix   = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"] }
+//   workers     = 1                   # loader threads building batches ahead
 //
 // Writes checkpoint.pt (after every epoch, atomically) and metrics.csv (one row per epoch).
 
 #include "data/batching.hpp"
+#include "data/loader.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/progress.hpp"
 #include "engine/stage.hpp"
+#include "engine/training_data.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/loss.hpp>
@@ -45,6 +50,10 @@ struct TrainOptions {
   double threshold = 0.5;
   std::string device = "pipeline";
   std::vector<std::string> after;
+  std::vector<ComponentConfig> augment;
+  Params noise_mix;
+  std::int64_t workers = 1;
+  std::int64_t prefetch = 4;
 
   static void declare(OptionSchema<TrainOptions>& s) {
     s.required("model", &TrainOptions::model, "the [models.*] entry to train");
@@ -60,6 +69,13 @@ struct TrainOptions {
         .in_range(0.0, 1.0);
     s.optional("device", &TrainOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
     s.optional("after", &TrainOptions::after, "stages that must finish first");
+    s.optional("augment", &TrainOptions::augment, "transforms applied to every training sample, in order")
+        .kind("array of transform");
+    s.optional("noise_mix", &TrainOptions::noise_mix,
+               "{ clean, noisy, noises, intensity }: noisy extra copies beside the clean images; {} = clean only");
+    s.optional("workers", &TrainOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
+        .in_range(0, 64);
+    s.optional("prefetch", &TrainOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
   }
 };
 
@@ -89,6 +105,7 @@ class TrainStage : public StageKind {
     }
     host.validate("loss", o.loss);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
     plan.depends_on = o.after;
     return plan;
   }
@@ -100,14 +117,14 @@ class TrainStage : public StageKind {
     torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
     auto model = ctx.host.create<SegmentationModel>("model", model_config);
     model->to(device);
-    auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
+    TrainingData training(ctx, o.data, o.augment, o.noise_mix);
     std::shared_ptr<Dataset> validation;
     if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
     auto loss = ctx.host.create<Loss>("loss", o.loss);
     torch::optim::AdamW optimizer(model->parameters(),
                                   torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
-                 o.data, dataset->size(), o.epochs, o.batch_size, device.str());
+                 o.data, training.images(), o.epochs, o.batch_size, device.str());
 
     CsvWriter metrics(ctx.out_dir / "metrics.csv", {"epoch", "step", "train_loss", "val_mDS", "val_mIoU", "seconds"});
     const auto batch_size = static_cast<std::size_t>(o.batch_size);
@@ -115,17 +132,17 @@ class TrainStage : public StageKind {
     for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
       const auto started = std::chrono::steady_clock::now();
       model->train();
-      const auto order = data::epoch_order(dataset->size(), static_cast<std::uint64_t>(ctx.pipeline.options.seed), epoch);
-      const std::size_t batches = (order.size() + batch_size - 1) / batch_size;
+      const auto plan = training.plan(epoch);
+      data::BatchLoader loader(
+          plan.size(), batch_size, [&](std::size_t p) { return training.make(plan[p], epoch, p); },
+          static_cast<int>(o.workers), static_cast<int>(o.prefetch), device.is_cuda());
+      const std::size_t batches = loader.batches();
       Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs), batches);
       double loss_sum = 0;
       for (std::size_t b = 0; b < batches; ++b) {
-        std::vector<Sample> samples;
-        for (std::size_t i = b * batch_size; i < std::min(order.size(), (b + 1) * batch_size); ++i)
-          samples.push_back(dataset->get(order[i]));
-        Batch batch = data::collate(samples);
-        auto logits = data::predict_logits(*model, batch.images.to(device));
-        auto value = loss->compute(logits, batch.masks.to(device));
+        Batch batch = loader.next();
+        auto logits = data::predict_logits(*model, batch.images.to(device, /*non_blocking=*/true));
+        auto value = loss->compute(logits, batch.masks.to(device, /*non_blocking=*/true));
         const double scalar = value.item<double>();
         if (!std::isfinite(scalar))
           throw Error("stage " + ctx.stage.name + ": loss." + o.loss.plugin + " is " + std::to_string(scalar) +

@@ -6,7 +6,7 @@ namespace crackkd::pipeline {
 
 namespace {
 
-const std::vector<std::string> kTopLevel = {"pipeline", "datasets", "models", "stages"};
+const std::vector<std::string> kTopLevel = {"pipeline", "datasets", "models", "noises", "stages"};
 
 const Params& table_at(const Params& root, const std::string& key) {
   const Value& v = root.at(key);
@@ -34,7 +34,7 @@ Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std:
   for (const auto& [key, value] : root.entries())
     if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end())
       throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, kTopLevel) +
-                                         "; a pipeline has [pipeline], [datasets.*], [models.*] and [stages.*]");
+                                         "; a pipeline has [pipeline], [datasets.*], [models.*], [noises.*] and [stages.*]");
 
   Pipeline p;
   p.file = file;
@@ -43,6 +43,7 @@ Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std:
   if (p.options.name.empty()) p.options.name = file.stem().string();
   p.datasets = components(root, "datasets");
   p.models = components(root, "models");
+  p.noises = components(root, "noises");
   if (root.contains("stages")) {
     const Params& stages = table_at(root, "stages");
     for (const auto& [name, value] : stages.entries()) {

@@ -42,6 +42,7 @@ struct Pipeline {
   PipelineOptions options;
   std::map<std::string, ComponentConfig> datasets;
   std::map<std::string, ComponentConfig> models;
+  std::map<std::string, ComponentConfig> noises;  ///< [noises.NAME]: noise components stages refer to
   std::map<std::string, StageConfig> stages;
 };
 

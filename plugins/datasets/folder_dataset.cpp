@@ -124,7 +124,7 @@ class FolderDataset : public crackkd::Dataset {
                            " in " + p.mask.string());
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    return {crackkd::datasets::rgb_to_tensor(rgb), crackkd::datasets::mask_to_tensor(mask), p.image.string()};
+    return {crackkd::plugins::rgb_to_tensor(rgb), crackkd::plugins::mask_to_tensor(mask), p.image.string()};
   }
 
   std::vector<Pair> pairs_;

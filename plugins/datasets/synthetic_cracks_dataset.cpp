@@ -129,7 +129,7 @@ class SyntheticCracksDataset : public crackkd::Dataset {
     cv::Mat dark;
     rgb.convertTo(dark, -1, darkness, 0);
     dark.copyTo(rgb, mask);
-    return {crackkd::datasets::rgb_to_tensor(rgb), crackkd::datasets::mask_to_tensor(mask),
+    return {crackkd::plugins::rgb_to_tensor(rgb), crackkd::plugins::mask_to_tensor(mask),
             "synthetic/" + std::to_string(index)};
   }
 

@@ -18,8 +18,7 @@
 //   `mlp = "depthwise", mlp_ratio = [1,1,1,1], decoder_width = 96, deform_groups = 1,
 //   head = "3x3"`: 536,872 parameters, 2.66 G MACs.
 
-#include "blocks/fapn_decoder.hpp"
-#include "blocks/poolformer_encoder.hpp"
+#include "blocks/pooling_crack_network.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/plugin.hpp>
@@ -95,41 +94,37 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
   using Options = NetworkOptions<V>;
 
   explicit PoolingCrackModel(const Options& o) {
-    crackkd::models::PoolFormerEncoderOptions encoder;
-    crackkd::models::FapnDecoderOptions decoder;
+    crackkd::models::PoolingCrackNetworkOptions net;
     for (std::size_t i = 0; i < 4; ++i) {
-      channels_[i] = encoder.channels[i] = decoder.in_channels[i] = o.channels[i];
-      encoder.depths[i] = o.depths[i];
+      channels_[i] = net.encoder.channels[i] = net.decoder.in_channels[i] = o.channels[i];
+      net.encoder.depths[i] = o.depths[i];
     }
-    encoder.mlp_hidden = o.hidden_widths();
-    encoder.depthwise_mlp = o.mlp == "depthwise";
-    encoder.depthwise_embedding = o.embedding == "depthwise";
-    encoder.drop_path = o.drop_path;
-    encoder.layer_scale_init = o.layer_scale_init;
-    decoder.width = o.decoder_width;
-    decoder.deform_groups = o.deform_groups;
-    decoder.per_channel_attention = o.fsm_attention == "per_channel";
-    decoder.head_3x3 = o.head == "3x3";
-    encoder_ = register_module("encoder", crackkd::models::PoolFormerEncoder(encoder));
-    decoder_ = register_module("decoder", crackkd::models::FapnDecoder(decoder));
+    net.encoder.mlp_hidden = o.hidden_widths();
+    net.encoder.depthwise_mlp = o.mlp == "depthwise";
+    net.encoder.depthwise_embedding = o.embedding == "depthwise";
+    net.encoder.drop_path = o.drop_path;
+    net.encoder.layer_scale_init = o.layer_scale_init;
+    net.decoder.width = o.decoder_width;
+    net.decoder.deform_groups = o.deform_groups;
+    net.decoder.per_channel_attention = o.fsm_attention == "per_channel";
+    net.decoder.head_3x3 = o.head == "3x3";
+    network_ = crackkd::models::PoolingCrackNetwork(net);
+    // The network's parts are registered here directly: parameter names read
+    // "encoder.stage1…", the same as the benchmarks' plain network.
+    register_module("encoder", network_->encoder);
+    register_module("decoder", network_->decoder);
   }
 
   crackkd::ModelOutput forward(const at::Tensor& images) override {
-    TORCH_CHECK(images.dim() == 4 && images.size(1) == 3, "expected Nx3xHxW images, got ", images.sizes());
-    TORCH_CHECK(images.size(2) % 32 == 0 && images.size(3) % 32 == 0, "input sides must be multiples of 32, got ",
-                images.sizes());
-    crackkd::ModelOutput out;
-    out.features = encoder_->forward(images);
-    out.logits = decoder_->forward(out.features, images.size(2), images.size(3));
-    return out;
+    auto [logits, features] = network_->forward(images);
+    return {logits, features};
   }
 
   std::array<std::int64_t, 4> feature_channels() const override { return channels_; }
 
  private:
   std::array<std::int64_t, 4> channels_{};
-  crackkd::models::PoolFormerEncoder encoder_{nullptr};
-  crackkd::models::FapnDecoder decoder_{nullptr};
+  crackkd::models::PoolingCrackNetwork network_{nullptr};
 };
 
 using PoolingCrack = PoolingCrackModel<Variant::Teacher>;

@@ -5,6 +5,7 @@
 //
 //   build/bin/bench_train_step [--size 128] [--batch 4] [--steps 20] [--threads N]
 
+#include "bench_support.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <crackkd/loss.hpp>
@@ -12,49 +13,11 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <array>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
-namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-template <class F> double median_ms(int warmup, int repeats, F&& f) {
-  for (int i = 0; i < warmup; ++i) f();
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  return median(times);
-}
-
-std::string run_python(const std::string& args) {
-  const std::string script = std::string(CRACKKD_BENCH_SOURCE_DIR) + "/tests/bench/python/tiny_unet_bench.py";
-  const std::string command = "/usr/bin/python3 " + script + " " + args + " 2>&1";
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  if (::pclose(pipe) != 0) return "";
-  return out;
-}
-
-double field(const std::string& text, const std::string& key) {
-  auto at = text.find(key + "=");
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size() + 1));
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::int64_t size = 128, batch = 4;
@@ -89,7 +52,7 @@ int main(int argc, char** argv) {
   auto images = torch::rand({batch, 3, size, size});
   auto masks = (torch::rand({batch, 1, size, size}) > 0.95).to(torch::kFloat);
   model->train();
-  const double train_ms = median_ms(3, steps, [&] {
+  const double train_ms = crackkd::bench::median_ms(3, steps, [&] {
     auto value = loss->compute(model->forward(images).logits, masks);
     optimizer.zero_grad();
     value.backward();
@@ -100,22 +63,23 @@ int main(int argc, char** argv) {
   double infer_ms = 0;
   {
     torch::InferenceMode inference;
-    infer_ms = median_ms(3, steps, [&] { model->forward(one); });
+    infer_ms = crackkd::bench::median_ms(3, steps, [&] { model->forward(one); });
   }
 
   std::printf("tiny_unet, %lld params, input %lldx3x%lldx%lld, %d threads, median of %d\n",
               static_cast<long long>(params), static_cast<long long>(batch), static_cast<long long>(size),
               static_cast<long long>(size), threads, steps);
   std::printf("CrackKD  train step %8.2f ms   batch-1 inference %7.2f ms\n", train_ms, infer_ms);
-  const std::string py = run_python("--size " + std::to_string(size) + " --batch " + std::to_string(batch) +
+  const std::string py = crackkd::bench::run_python(
+      std::string(CRACKKD_BENCH_SOURCE_DIR) + "/tests/bench/python/tiny_unet_bench.py", "--size " + std::to_string(size) + " --batch " + std::to_string(batch) +
                                     " --steps " + std::to_string(steps) + " --threads " + std::to_string(threads));
-  if (py.empty() || field(py, "train_step_ms") < 0) {
+  if (py.empty() || crackkd::bench::field(py, "train_step_ms") < 0) {
     std::printf("Python peer unavailable (needs Debian's python3-torch: apt-get install python3-torch)\n%s", py.c_str());
     return 0;
   }
-  const double py_train = field(py, "train_step_ms"), py_infer = field(py, "infer_ms");
-  if (static_cast<std::int64_t>(field(py, "params")) != params)
-    std::printf("warning: the Python network has %.0f params, not %lld: not the same model\n", field(py, "params"),
+  const double py_train = crackkd::bench::field(py, "train_step_ms"), py_infer = crackkd::bench::field(py, "infer_ms");
+  if (static_cast<std::int64_t>(crackkd::bench::field(py, "params")) != params)
+    std::printf("warning: the Python network has %.0f params, not %lld: not the same model\n", crackkd::bench::field(py, "params"),
                 static_cast<long long>(params));
   std::printf("Python   train step %8.2f ms   batch-1 inference %7.2f ms\n", py_train, py_infer);
   std::printf("speed-up (Python time / CrackKD time): train step %.2fx, inference %.2fx\n", py_train / train_ms,

@@ -68,7 +68,9 @@ TEST(Cli, ShippedPipelinesValidate) {
 TEST(Cli, PluginNamesListTheFirstPartyAndExampleComponents) {
   auto r = run_cli("plugins --names");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\nloss.bce\nloss.dice\nmodel.pct\nmodel.poolingcrack\nmodel.tiny_unet\n");
+  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\nloss.bce\nloss.dice\nmodel.pct\nmodel.poolingcrack\n"
+                   "model.tiny_unet\nnoise.crack_texture\nnoise.gaussian_blur\nnoise.pepper\nnoise.salt\n"
+                   "transform.color_jitter\ntransform.hflip\ntransform.random_crop\ntransform.vflip\n");
 }
 
 TEST(Cli, PipelineReferenceInDocsIsUpToDate) {

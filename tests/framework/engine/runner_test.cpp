@@ -155,3 +155,25 @@ TEST_F(Runner, ChangedDatasetFilesRerunTheStagesReadingThem) {
   write_pair("b");
   EXPECT_EQ(run().ran, (std::vector<std::string>{"train", "evaluate"}));
 }
+
+TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
+  auto summary = run({"noises.salt.plugin=salt", "noises.blur.plugin=gaussian_blur",
+                      "stages.train.augment=[{plugin=\"hflip\"}, {plugin=\"color_jitter\"}]",
+                      "stages.train.noise_mix={noises=[\"salt\", \"blur\"]}",
+                      "stages.evaluate.noises=[\"salt\", \"blur\"]", "stages.evaluate.levels=[0.0, 0.3]"});
+  EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "evaluate"}));
+  const fs::path runs = dir_.path / "runs" / "tiny";
+  // 6 clean images + 3 noisy copies = 9 samples: 3 steps of 3 per epoch.
+  EXPECT_THAT(read(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
+  const auto robustness = read(runs / "evaluate" / "robustness.csv");
+  EXPECT_THAT(robustness, ::testing::StartsWith("model,noise,level,mDS,mIoU,images\n"));
+  EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
+  EXPECT_THAT(robustness, ::testing::HasSubstr("train,salt,0.3,"));
+  EXPECT_THAT(robustness, ::testing::HasSubstr("train,blur,0,"));
+}
+
+TEST_F(Runner, NoiseMixNamesAnUndefinedNoise) {
+  auto pipeline = pipeline::load_pipeline(file_, {"stages.train.noise_mix={noises=[\"slat\"]}", "noises.salt.plugin=salt"});
+  EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
+              ::testing::HasSubstr("stages.train.noise_mix.noises: undefined noise 'slat' (did you mean 'salt'?)"));
+}

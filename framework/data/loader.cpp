@@ -1,0 +1,75 @@
+#include "data/loader.hpp"
+
+#include "data/batching.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <ATen/ATen.h>
+
+namespace crackkd::data {
+
+BatchLoader::BatchLoader(std::size_t samples, std::size_t batch_size, MakeSample make, int workers, int prefetch,
+                         bool pin)
+    : samples_(samples), batch_size_(batch_size), batches_((samples + batch_size - 1) / batch_size),
+      make_(std::move(make)), prefetch_(std::max(1, prefetch)), pin_(pin) {
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
+BatchLoader::~BatchLoader() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+Batch BatchLoader::build(std::size_t b) const {
+  std::vector<Sample> samples;
+  for (std::size_t p = b * batch_size_; p < std::min(samples_, (b + 1) * batch_size_); ++p) samples.push_back(make_(p));
+  Batch batch = collate(samples);
+  if (pin_) {
+    batch.images = batch.images.pin_memory();
+    batch.masks = batch.masks.pin_memory();
+  }
+  return batch;
+}
+
+void BatchLoader::work() {
+  for (;;) {
+    std::size_t b;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] {
+        return stopping_ || failure_ ||
+               (next_to_build_ < batches_ && next_to_build_ < next_to_return_ + static_cast<std::size_t>(prefetch_));
+      });
+      if (stopping_ || failure_) return;
+      b = next_to_build_++;
+    }
+    try {
+      Batch batch = build(b);
+      std::lock_guard<std::mutex> lock(mutex_);
+      ready_.emplace(b, std::move(batch));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failure_ = std::current_exception();
+    }
+    changed_.notify_all();
+  }
+}
+
+Batch BatchLoader::next() {
+  if (next_to_return_ >= batches_) throw Error("loader: no batches left in this epoch");
+  if (workers_.empty()) return build(next_to_return_++);
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return failure_ || ready_.count(next_to_return_); });
+  if (failure_) std::rethrow_exception(failure_);
+  Batch batch = std::move(ready_.at(next_to_return_));
+  ready_.erase(next_to_return_++);
+  lock.unlock();
+  changed_.notify_all();
+  return batch;
+}
+
+}  // namespace crackkd::data

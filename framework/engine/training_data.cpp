@@ -1,0 +1,74 @@
+#include "engine/training_data.hpp"
+
+namespace crackkd::engine {
+
+std::uint64_t name_key(const std::string& name) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity) {
+  ComponentConfig at_level = noise;
+  at_level.params.set("intensity", Value::of_float(intensity, noise.where));
+  return host.create<Transform>("noise", at_level);
+}
+
+void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                        host::PluginHost& host, const std::vector<ComponentConfig>& augment, const Params& noise_mix,
+                        StagePlan& plan) {
+  for (const auto& t : augment) {
+    host.validate("transform", t);
+    plan.components.emplace_back("transform", t);
+  }
+  if (noise_mix.entries().empty()) return;
+  const auto mix = parse_options<NoiseMixOptions>(noise_mix);
+  for (std::size_t i = 0; i < mix.noises.size(); ++i) {
+    if (pipeline.noises.count(mix.noises[i])) {
+      plan.components.emplace_back("noise", pipeline.noises.at(mix.noises[i]));
+      continue;
+    }
+    std::vector<std::string> known;
+    for (const auto& [k, v] : pipeline.noises) known.push_back(k);
+    throw ConfigError(noise_mix.at("noises").array[i].where,
+                      "stages." + stage.name + ".noise_mix.noises: undefined noise '" + mix.noises[i] + "'" +
+                          did_you_mean(mix.noises[i], known) + (known.empty() ? " (the pipeline has no [noises.*])" : ""));
+  }
+}
+
+TrainingData::TrainingData(StageContext& ctx, const std::string& dataset, const std::vector<ComponentConfig>& augment,
+                           const Params& noise_mix)
+    : host_(ctx.host),
+      dataset_(ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(dataset))),
+      seed_(static_cast<std::uint64_t>(ctx.pipeline.options.seed)),
+      stage_key_(name_key(ctx.stage.name)) {
+  for (const auto& t : augment) augment_.push_back(ctx.host.create<Transform>("transform", t));
+  if (!noise_mix.entries().empty()) {
+    const auto o = parse_options<NoiseMixOptions>(noise_mix);
+    data::NoiseMix mix;
+    mix.clean = o.clean;
+    mix.noisy = o.noisy;
+    mix.noise_types = o.noises.size();
+    mix.intensity_low = o.intensity[0];
+    mix.intensity_high = o.intensity[1];
+    mix_ = mix;
+    for (const auto& name : o.noises) {
+      noises_.push_back(ctx.pipeline.noises.at(name));
+      noise_at(host_, noises_.back(), 0.0);  // loads the library now, not from a worker thread
+    }
+  }
+}
+
+std::vector<data::PlannedSample> TrainingData::plan(std::int64_t epoch) const {
+  return data::plan_epoch(dataset_->size(), mix_ ? &*mix_ : nullptr, seed_ ^ stage_key_, epoch);
+}
+
+Sample TrainingData::make(const data::PlannedSample& planned, std::int64_t epoch, std::size_t position) const {
+  Rng rng = Rng::derive(seed_, {stage_key_, static_cast<std::uint64_t>(epoch), position});
+  Sample s = dataset_->get(planned.index);
+  for (const auto& t : augment_) s = t->apply(std::move(s), rng);
+  if (planned.noise >= 0) s = noise_at(host_, noises_[static_cast<std::size_t>(planned.noise)], planned.intensity)->apply(std::move(s), rng);
+  return s;
+}
+
+}  // namespace crackkd::engine
