@@ -42,13 +42,18 @@ Batch collate(const std::vector<Sample>& samples) {
   return batch;
 }
 
-at::Tensor predict_logits(SegmentationModel& model, const at::Tensor& images) {
+ModelOutput forward_padded(SegmentationModel& model, const at::Tensor& images) {
   const std::int64_t stride = model.input_stride();
   const std::int64_t h = images.size(2), w = images.size(3);
   const std::int64_t pad_h = (stride - h % stride) % stride, pad_w = (stride - w % stride) % stride;
-  if (pad_h == 0 && pad_w == 0) return model.forward(images).logits;
-  const auto padded = at::replication_pad2d(images, {0, pad_w, 0, pad_h});
-  return model.forward(padded).logits.slice(2, 0, h).slice(3, 0, w);
+  if (pad_h == 0 && pad_w == 0) return model.forward(images);
+  auto out = model.forward(at::replication_pad2d(images, {0, pad_w, 0, pad_h}));
+  out.logits = out.logits.slice(2, 0, h).slice(3, 0, w);
+  return out;
+}
+
+at::Tensor predict_logits(SegmentationModel& model, const at::Tensor& images) {
+  return forward_padded(model, images).logits;
 }
 
 }  // namespace crackkd::data

@@ -16,8 +16,12 @@ std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int
 /// Stacks samples of one size; throws crackkd::Error naming two ids whose sizes differ.
 Batch collate(const std::vector<Sample>& samples);
 
-/// The model's logits for `images` of any size: pads right and bottom (replicating the
-/// border) to a multiple of `model.input_stride()`, then crops the logits back.
+/// The model's output for `images` of any size: pads right and bottom (replicating the
+/// border) to a multiple of `model.input_stride()`, then crops the logits back (features
+/// stay at the padded size).
+ModelOutput forward_padded(SegmentationModel& model, const at::Tensor& images);
+
+/// Just the logits of `forward_padded`.
 at::Tensor predict_logits(SegmentationModel& model, const at::Tensor& images);
 
 }  // namespace crackkd::data

@@ -53,7 +53,10 @@ void BatchLoader::work() {
       ready_.emplace(b, std::move(batch));
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
-      failure_ = std::current_exception();
+      if (!failure_ || b < failed_batch_) {
+        failure_ = std::current_exception();
+        failed_batch_ = b;
+      }
     }
     changed_.notify_all();
   }
@@ -63,8 +66,13 @@ Batch BatchLoader::next() {
   if (next_to_return_ >= batches_) throw Error("loader: no batches left in this epoch");
   if (workers_.empty()) return build(next_to_return_++);
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [&] { return failure_ || ready_.count(next_to_return_); });
-  if (failure_) std::rethrow_exception(failure_);
+  // Batches before a failed one still arrive in order (those taken are being finished);
+  // the failure surfaces when its batch, or one no worker will build any more, is due.
+  const auto unreachable = [&] {
+    return failure_ && (failed_batch_ == next_to_return_ || next_to_return_ >= next_to_build_);
+  };
+  changed_.wait(lock, [&] { return ready_.count(next_to_return_) || unreachable(); });
+  if (!ready_.count(next_to_return_)) std::rethrow_exception(failure_);
   Batch batch = std::move(ready_.at(next_to_return_));
   ready_.erase(next_to_return_++);
   lock.unlock();

@@ -46,6 +46,7 @@ class BatchLoader {
   std::size_t next_to_return_ = 0;
   std::map<std::size_t, Batch> ready_;
   std::exception_ptr failure_;
+  std::size_t failed_batch_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -22,6 +22,11 @@ void write_atomically(const fs::path& file, const std::function<void(const fs::p
   }
 }
 
+fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
+  if (prefer_best && fs::exists(stage_dir / "best.pt")) return stage_dir / "best.pt";
+  return stage_dir / "checkpoint.pt";
+}
+
 void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,
                      std::int64_t epoch) {
   torch::serialize::OutputArchive archive;

@@ -27,6 +27,10 @@ void save_checkpoint(const std::filesystem::path& file, SegmentationModel& model
 /// `device`. Throws crackkd::Error naming the file on a missing, corrupt or foreign file.
 LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost& host, c10::Device device);
 
+/// The checkpoint a finished train/distill stage offers: best.pt (best validation mDS)
+/// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
+std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
+
 /// Writes `file` by calling `write(temporary)` then renaming over `file`.
 void write_atomically(const std::filesystem::path& file, const std::function<void(const std::filesystem::path&)>& write);
 

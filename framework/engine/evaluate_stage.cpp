@@ -2,7 +2,8 @@
 //
 //   [stages.evaluate]
 //   kind        = "evaluate"
-//   models      = ["train"]          # stages whose checkpoint.pt to score
+//   models      = ["train"]          # stages whose checkpoint to score
+//   checkpoint  = "best"             # best.pt (best validation mDS; else the last) or "last"
 //   checkpoints = []                 # and/or checkpoint files
 //   data        = "val"
 //   threshold   = 0.5
@@ -43,9 +44,13 @@ struct EvaluateOptions {
   std::vector<std::string> after;
   std::vector<std::string> noises;
   std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
+  std::string checkpoint = "best";
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
-    s.optional("models", &EvaluateOptions::models, "stages whose checkpoint.pt to score (train stages)");
+    s.optional("models", &EvaluateOptions::models, "train/distill stages whose checkpoint to score");
+    s.optional("checkpoint", &EvaluateOptions::checkpoint,
+               "which checkpoint of each stage: best (best validation mDS, else the last) or last")
+        .one_of({"best", "last"});
     s.optional("checkpoints", &EvaluateOptions::checkpoints, "checkpoint files to score, besides the stages'");
     s.required("data", &EvaluateOptions::data, "the [datasets.*] entry to score on");
     s.optional("threshold", &EvaluateOptions::threshold, "probability above which a pixel counts as crack")
@@ -57,7 +62,7 @@ struct EvaluateOptions {
   }
 };
 
-const std::vector<std::string> kCheckpointStageKinds = {"train"};
+const std::vector<std::string> kCheckpointStageKinds = {"train", "distill"};
 
 class EvaluateStage : public StageKind {
  public:
@@ -96,7 +101,7 @@ class EvaluateStage : public StageKind {
     const auto device = resolve_device(o.device, ctx.pipeline);
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
-    for (const auto& m : o.models) targets.emplace_back(m, ctx.stage_dir(m) / "checkpoint.pt");
+    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m), o.checkpoint == "best"));
     for (const auto& c : o.checkpoints) targets.emplace_back(std::filesystem::path(c).stem().string(), c);
 
     CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "checkpoint", "images", "mDS", "mIoU"});

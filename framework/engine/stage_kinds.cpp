@@ -8,6 +8,7 @@ const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
   static const std::vector<std::unique_ptr<StageKind>> kinds = [] {
     std::vector<std::unique_ptr<StageKind>> k;
     k.push_back(make_train_stage());
+    k.push_back(make_distill_stage());
     k.push_back(make_evaluate_stage());
     return k;
   }();

@@ -13,16 +13,12 @@
 //   noise_mix   = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"] }
 //   workers     = 1                   # loader threads building batches ahead
 //
-// Writes checkpoint.pt (after every epoch, atomically) and metrics.csv (one row per epoch).
+// Writes checkpoint.pt (after every epoch, atomically), best.pt (best validation mDS)
+// and metrics.csv (one row per epoch).
 
 #include "data/batching.hpp"
-#include "data/loader.hpp"
-#include "engine/checkpoint.hpp"
-#include "engine/csv.hpp"
-#include "engine/evaluation.hpp"
-#include "engine/progress.hpp"
 #include "engine/stage.hpp"
-#include "engine/training_data.hpp"
+#include "engine/training_loop.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/loss.hpp>
@@ -31,8 +27,6 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <chrono>
-#include <cmath>
 
 namespace crackkd::engine {
 
@@ -79,13 +73,6 @@ struct TrainOptions {
   }
 };
 
-/// A seed for torch's generator (model initialisation) from the pipeline seed and stage name.
-std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : stage) h = (h ^ c) * 0x100000001b3ull;
-  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {h}).next() >> 1;
-}
-
 class TrainStage : public StageKind {
  public:
   const char* name() const override { return "train"; }
@@ -121,56 +108,13 @@ class TrainStage : public StageKind {
     std::shared_ptr<Dataset> validation;
     if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
     auto loss = ctx.host.create<Loss>("loss", o.loss);
-    torch::optim::AdamW optimizer(model->parameters(),
-                                  torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
                  o.data, training.images(), o.epochs, o.batch_size, device.str());
-
-    CsvWriter metrics(ctx.out_dir / "metrics.csv", {"epoch", "step", "train_loss", "val_mDS", "val_mIoU", "seconds"});
-    const auto batch_size = static_cast<std::size_t>(o.batch_size);
-    std::int64_t step = 0;
-    for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
-      const auto started = std::chrono::steady_clock::now();
-      model->train();
-      const auto plan = training.plan(epoch);
-      data::BatchLoader loader(
-          plan.size(), batch_size, [&](std::size_t p) { return training.make(plan[p], epoch, p); },
-          static_cast<int>(o.workers), static_cast<int>(o.prefetch), device.is_cuda());
-      const std::size_t batches = loader.batches();
-      Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs), batches);
-      double loss_sum = 0;
-      for (std::size_t b = 0; b < batches; ++b) {
-        Batch batch = loader.next();
-        auto logits = data::predict_logits(*model, batch.images.to(device, /*non_blocking=*/true));
-        auto value = loss->compute(logits, batch.masks.to(device, /*non_blocking=*/true));
-        const double scalar = value.item<double>();
-        if (!std::isfinite(scalar))
-          throw Error("stage " + ctx.stage.name + ": loss." + o.loss.plugin + " is " + std::to_string(scalar) +
-                      " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
-                      " (the last good checkpoint is kept)");
-        optimizer.zero_grad();
-        value.backward();
-        optimizer.step();
-        ++step;
-        loss_sum += scalar;
-        char status[48];
-        std::snprintf(status, sizeof status, "loss %.4f", loss_sum / static_cast<double>(b + 1));
-        progress.advance(status);
-      }
-      progress.finish();
-      const double train_loss = loss_sum / static_cast<double>(std::max<std::size_t>(1, batches));
-      std::string val_dice = "", val_iou = "";
-      if (validation) {
-        const auto means = evaluate_model(*model, *validation, device, o.threshold, "");
-        val_dice = std::to_string(means.mean_dice());
-        val_iou = std::to_string(means.mean_iou());
-      }
-      save_checkpoint(ctx.out_dir / "checkpoint.pt", *model, model_config, epoch);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      metrics.row(epoch, step, train_loss, val_dice, val_iou, seconds);
-      spdlog::info("{} epoch {}/{}: loss {:.4f}{} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, train_loss,
-                   validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
-    }
+    FitOptions fit_options{o.epochs, o.batch_size, o.workers, o.prefetch, o.threshold};
+    fit(ctx, *model, model_config, training, validation.get(), optimizer, device, fit_options, [&](const Batch& batch) {
+      return LossTerms{{o.loss.plugin, loss->compute(data::forward_padded(*model, batch.images).logits, batch.masks)}};
+    });
   }
 };
 

@@ -8,6 +8,10 @@ std::uint64_t name_key(const std::string& name) {
   return h;
 }
 
+std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
+  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {name_key(stage)}).next() >> 1;
+}
+
 std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity) {
   ComponentConfig at_level = noise;
   at_level.params.set("intensity", Value::of_float(intensity, noise.where));

@@ -68,6 +68,9 @@ class TrainingData {
 /// FNV-1a of a name, to key random streams by stage or noise.
 std::uint64_t name_key(const std::string& name);
 
+/// The seed of torch's generator (model initialisation) for a stage.
+std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage);
+
 /// A noise component at a given intensity (its config with `intensity` replaced).
 std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity);
 

@@ -8,10 +8,10 @@
 //
 //   loss = { plugin = "dice", eps = 1e-7 }
 
+#include "soft_dice.hpp"
+
 #include <crackkd/loss.hpp>
 #include <crackkd/plugin.hpp>
-
-#include <ATen/ATen.h>
 
 namespace {
 
@@ -28,12 +28,7 @@ class DiceLoss : public crackkd::Loss {
   explicit DiceLoss(const Options& options) : options_(options) {}
 
   at::Tensor compute(const at::Tensor& logits, const at::Tensor& target) const override {
-    TORCH_CHECK(logits.sizes() == target.sizes(), "dice: logits ", logits.sizes(), " and target ", target.sizes(),
-                " differ in shape");
-    const auto p = logits.sigmoid().flatten(1);
-    const auto g = target.to(p.scalar_type()).flatten(1);
-    const auto dice = (2 * (p * g).sum(1) + options_.eps) / (p.sum(1) + g.sum(1) + options_.eps);
-    return 1 - dice.mean();
+    return crackkd::plugins::soft_dice_loss(logits, target, options_.eps);
   }
 
  private:

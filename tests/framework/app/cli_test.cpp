@@ -63,12 +63,17 @@ TEST(Cli, ShippedPipelinesValidate) {
   r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "train_masonry.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid; stages train -> evaluate"));
+  for (const char* name : {"teacher_masonry.toml", "rfkd_masonry.toml", "kd_comparison.toml"}) {
+    r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string());
+    EXPECT_EQ(r.code, 0) << name << ": " << r.out;
+  }
 }
 
 TEST(Cli, PluginNamesListTheFirstPartyAndExampleComponents) {
   auto r = run_cli("plugins --names");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\nloss.bce\nloss.dice\nmodel.pct\nmodel.poolingcrack\n"
+  EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\ndistiller.cwd\ndistiller.dist\ndistiller.nkd\ndistiller.rfkd\n"
+                   "loss.bce\nloss.dice\nmodel.pct\nmodel.poolingcrack\n"
                    "model.tiny_unet\nnoise.crack_texture\nnoise.gaussian_blur\nnoise.pepper\nnoise.salt\n"
                    "transform.color_jitter\ntransform.hflip\ntransform.random_crop\ntransform.vflip\n");
 }

@@ -84,7 +84,8 @@ TEST_F(Runner, RunsStagesAndWritesTheirResults) {
   EXPECT_TRUE(fs::exists(runs / "train" / "checkpoint.pt"));
   EXPECT_TRUE(fs::exists(runs / "log.txt"));
   const auto metrics = read(runs / "train" / "metrics.csv");
-  EXPECT_THAT(metrics, ::testing::StartsWith("epoch,step,train_loss,val_mDS,val_mIoU,seconds\n1,2,"));
+  EXPECT_THAT(metrics, ::testing::StartsWith("epoch,step,dice,train_loss,val_mDS,val_mIoU,seconds\n1,2,"));
+  EXPECT_TRUE(fs::exists(runs / "train" / "best.pt"));
   EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
   const auto scores = read(runs / "evaluate" / "scores.csv");
   EXPECT_THAT(scores, ::testing::StartsWith("model,checkpoint,images,mDS,mIoU\ntrain,"));
@@ -176,4 +177,27 @@ TEST_F(Runner, NoiseMixNamesAnUndefinedNoise) {
   auto pipeline = pipeline::load_pipeline(file_, {"stages.train.noise_mix={noises=[\"slat\"]}", "noises.salt.plugin=salt"});
   EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
               ::testing::HasSubstr("stages.train.noise_mix.noises: undefined noise 'slat' (did you mean 'salt'?)"));
+}
+
+TEST_F(Runner, DistillStageTrainsTheStudentFromTheTeachersCheckpoint) {
+  auto summary = run({"models.student.plugin=tiny_unet", "models.student.channels=[4, 4, 8, 8]",
+                      "stages.distill.kind=distill", "stages.distill.teacher=train", "stages.distill.student=student",
+                      "stages.distill.data=train", "stages.distill.epochs=1", "stages.distill.batch_size=3",
+                      "stages.distill.distiller={plugin=\"rfkd\", on=\"probabilities\"}",
+                      "stages.evaluate.models=[\"train\", \"distill\"]"});
+  EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "distill", "evaluate"}));
+  const fs::path runs = dir_.path / "runs" / "tiny";
+  EXPECT_THAT(read(runs / "distill" / "metrics.csv"),
+              ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,train_loss,"));
+  // The saved student has no connectors: it loads as a plain tiny_unet.
+  auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
+  EXPECT_EQ(student.model->feature_channels(), (std::array<std::int64_t, 4>{4, 4, 8, 8}));
+  EXPECT_THAT(read(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
+}
+
+TEST_F(Runner, DistillNeedsExactlyOneTeacher) {
+  auto pipeline = pipeline::load_pipeline(
+      file_, {"stages.distill.kind=distill", "stages.distill.student=unet", "stages.distill.data=train"});
+  EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
+              ::testing::HasSubstr("give exactly one of 'teacher' (a stage) and 'teacher_checkpoint' (a file)"));
 }

@@ -1,0 +1,161 @@
+// Stage kind `distill`: a frozen teacher supervises a student through a distiller.
+//
+//   [stages.distill]
+//   kind        = "distill"
+//   teacher     = "teacher"          # a train/distill stage (its best.pt, else checkpoint.pt) ...
+//   teacher_checkpoint = ""          # ... or a checkpoint file
+//   student     = "student"          # a [models.*] name
+//   data        = "train"
+//   validate_on = "val"
+//   distiller   = { plugin = "rfkd" }
+//   noise_mix   = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"] }
+//   augment     = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
+//
+// The teacher runs in eval mode without gradients on the very batch the student sees
+// (noisy samples included). The distiller's trainable parts (connectors) are optimised
+// with the student and are not saved: checkpoint.pt / best.pt hold the student alone,
+// so they evaluate and infer like any trained model. Each loss term is a metrics.csv
+// column.
+
+#include "data/batching.hpp"
+#include "engine/checkpoint.hpp"
+#include "engine/stage.hpp"
+#include "engine/training_loop.hpp"
+
+#include <crackkd/distiller.hpp>
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+namespace crackkd::engine {
+
+namespace {
+
+struct DistillOptions {
+  std::string teacher;
+  std::string teacher_checkpoint;
+  std::string student;
+  std::string data;
+  std::string validate_on;
+  ComponentConfig distiller{"rfkd", Params("distiller", {}), {}};
+  std::int64_t epochs = 10;
+  std::int64_t batch_size = 2;
+  double lr = 1e-3;
+  double weight_decay = 1e-2;
+  double threshold = 0.5;
+  std::string device = "pipeline";
+  std::vector<std::string> after;
+  std::vector<ComponentConfig> augment;
+  Params noise_mix;
+  std::int64_t workers = 1;
+  std::int64_t prefetch = 4;
+
+  static void declare(OptionSchema<DistillOptions>& s) {
+    s.optional("teacher", &DistillOptions::teacher, "a train or distill stage whose best.pt (else checkpoint.pt) teaches");
+    s.optional("teacher_checkpoint", &DistillOptions::teacher_checkpoint, "a checkpoint file that teaches instead");
+    s.required("student", &DistillOptions::student, "the [models.*] entry to train");
+    s.required("data", &DistillOptions::data, "the [datasets.*] entry to train on");
+    s.optional("validate_on", &DistillOptions::validate_on, "a [datasets.*] entry scored after every epoch; \"\" = none");
+    s.optional("distiller", &DistillOptions::distiller, "how the student learns from the teacher").kind("distiller");
+    s.optional("epochs", &DistillOptions::epochs, "passes over the data").in_range(1, 1e6);
+    s.optional("batch_size", &DistillOptions::batch_size, "images per optimiser step").in_range(1, 4096);
+    s.optional("lr", &DistillOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
+    s.optional("weight_decay", &DistillOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
+    s.optional("threshold", &DistillOptions::threshold, "probability above which a pixel counts as crack in validation")
+        .in_range(0.0, 1.0);
+    s.optional("device", &DistillOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
+    s.optional("after", &DistillOptions::after, "stages that must finish first");
+    s.optional("augment", &DistillOptions::augment, "transforms applied to every training sample, in order")
+        .kind("array of transform");
+    s.optional("noise_mix", &DistillOptions::noise_mix,
+               "{ clean, noisy, noises, intensity }: noisy extra copies beside the clean images; {} = clean only");
+    s.optional("workers", &DistillOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
+        .in_range(0, 64);
+    s.optional("prefetch", &DistillOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
+  }
+  void check(const Params& p) const {
+    if (teacher.empty() == teacher_checkpoint.empty())
+      throw ConfigError(p.where(), p.path() + ": give exactly one of 'teacher' (a stage) and 'teacher_checkpoint' (a file)");
+  }
+};
+
+class DistillStage : public StageKind {
+ public:
+  const char* name() const override { return "distill"; }
+  const char* doc() const override {
+    return "Train a student from a frozen teacher with a distiller; writes checkpoint.pt, best.pt and metrics.csv";
+  }
+  std::vector<OptionInfo> options() const override { return describe_options<DistillOptions>(); }
+
+  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                 host::PluginHost& host) const override {
+    const auto o = parse_options<DistillOptions>(stage.params);
+    require_reference(stage, "student", o.student, pipeline.models, "model");
+    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+    StagePlan plan;
+    plan.components = {{"model", pipeline.models.at(o.student)}, {"dataset", pipeline.datasets.at(o.data)},
+                       {"distiller", o.distiller}};
+    host.validate("distiller", o.distiller);
+    if (!o.validate_on.empty()) {
+      require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");
+      plan.components.emplace_back("dataset", pipeline.datasets.at(o.validate_on));
+    }
+    if (!o.teacher.empty()) {
+      require_reference(stage, "teacher", o.teacher, pipeline.stages, "stage");
+      const auto& kind = pipeline.stages.at(o.teacher).kind;
+      if (kind != "train" && kind != "distill")
+        throw ConfigError(stage.params.at("teacher").where, "stages." + stage.name + ".teacher: stage '" + o.teacher +
+                                                                "' is a " + kind + " stage and writes no checkpoint");
+      plan.depends_on.push_back(o.teacher);
+    }
+    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
+    plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
+    return plan;
+  }
+
+  void run(StageContext& ctx) const override {
+    const auto o = parse_options<DistillOptions>(ctx.stage.params);
+    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
+                                                : stage_checkpoint(ctx.stage_dir(o.teacher));
+    auto teacher = load_checkpoint(teacher_file, ctx.host, device);
+    teacher.model->eval();
+    for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
+
+    const auto& student_config = ctx.pipeline.models.at(o.student);
+    torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
+    auto student = ctx.host.create<SegmentationModel>("model", student_config);
+    student->to(device);
+    auto distiller = ctx.host.create<Distiller>("distiller", o.distiller);
+    distiller->prepare(*teacher.model, *student);
+    distiller->to(device);
+    distiller->train();
+    auto parameters = student->parameters();
+    for (const auto& p : distiller->parameters()) parameters.push_back(p);
+    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+
+    TrainingData training(ctx, o.data, o.augment, o.noise_mix);
+    std::shared_ptr<Dataset> validation;
+    if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
+    spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
+                 ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
+                 o.distiller.plugin, o.data, training.images(), o.epochs, o.batch_size, device.str());
+    FitOptions fit_options{o.epochs, o.batch_size, o.workers, o.prefetch, o.threshold};
+    fit(ctx, *student, student_config, training, validation.get(), optimizer, device, fit_options,
+        [&](const Batch& batch) {
+          ModelOutput teacher_out;
+          {
+            torch::NoGradGuard no_grad;
+            teacher_out = data::forward_padded(*teacher.model, batch.images);
+          }
+          return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
+        });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StageKind> make_distill_stage() { return std::make_unique<DistillStage>(); }
+
+}  // namespace crackkd::engine

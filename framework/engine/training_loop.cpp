@@ -1,0 +1,103 @@
+#include "engine/training_loop.hpp"
+
+#include "data/loader.hpp"
+#include "engine/checkpoint.hpp"
+#include "engine/csv.hpp"
+#include "engine/evaluation.hpp"
+#include "engine/progress.hpp"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <optional>
+
+namespace crackkd::engine {
+
+void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& model_config, const TrainingData& data,
+         const Dataset* validation, torch::optim::Optimizer& optimizer, c10::Device device, const FitOptions& o,
+         const StepTerms& step_terms) {
+  const auto batch_size = static_cast<std::size_t>(o.batch_size);
+  std::optional<std::ofstream> metrics_file;
+  std::vector<std::string> term_names;
+  double best_dice = -1;
+  std::int64_t step = 0;
+  for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    model.train();
+    const auto plan = data.plan(epoch);
+    data::BatchLoader loader(
+        plan.size(), batch_size, [&](std::size_t p) { return data.make(plan[p], epoch, p); },
+        static_cast<int>(o.workers), static_cast<int>(o.prefetch), device.is_cuda());
+    Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
+                      loader.batches());
+    std::vector<double> term_sums;
+    double total_sum = 0;
+    for (std::size_t b = 0; b < loader.batches(); ++b) {
+      Batch batch = loader.next();
+      batch.images = batch.images.to(device, /*non_blocking=*/true);
+      batch.masks = batch.masks.to(device, /*non_blocking=*/true);
+      const LossTerms terms = step_terms(batch);
+      if (term_names.empty())
+        for (const auto& [name, value] : terms) term_names.push_back(name);
+      term_sums.resize(terms.size(), 0.0);
+      at::Tensor total;
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        const double value = terms[i].second.item<double>();
+        if (!std::isfinite(value))
+          throw Error("stage " + ctx.stage.name + ": loss term '" + terms[i].first + "' is " + std::to_string(value) +
+                      " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
+                      " (the last good checkpoint is kept)");
+        term_sums[i] += value;
+        total = total.defined() ? total + terms[i].second : terms[i].second;
+      }
+      optimizer.zero_grad();
+      total.backward();
+      optimizer.step();
+      ++step;
+      total_sum += total.item<double>();
+      char status[48];
+      std::snprintf(status, sizeof status, "loss %.4f", total_sum / static_cast<double>(b + 1));
+      progress.advance(status);
+    }
+    progress.finish();
+    const double batches = static_cast<double>(std::max<std::size_t>(1, loader.batches()));
+    std::string val_dice, val_iou;
+    double dice = -1;
+    if (validation) {
+      const auto means = evaluate_model(model, *validation, device, o.threshold, "");
+      dice = means.mean_dice();
+      val_dice = std::to_string(dice);
+      val_iou = std::to_string(means.mean_iou());
+    }
+    save_checkpoint(ctx.out_dir / "checkpoint.pt", model, model_config, epoch);
+    if (validation && dice > best_dice) {
+      best_dice = dice;
+      save_checkpoint(ctx.out_dir / "best.pt", model, model_config, epoch);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!metrics_file) {
+      metrics_file.emplace(ctx.out_dir / "metrics.csv");
+      *metrics_file << "epoch,step";
+      for (const auto& n : term_names) *metrics_file << "," << n;
+      *metrics_file << ",train_loss,val_mDS,val_mIoU,seconds\n";
+    }
+    std::string terms_text;
+    *metrics_file << epoch << "," << step;
+    for (std::size_t i = 0; i < term_sums.size(); ++i) {
+      *metrics_file << "," << term_sums[i] / batches;
+      char t[64];
+      std::snprintf(t, sizeof t, "%s%s %.4g", terms_text.empty() ? "" : ", ", term_names[i].c_str(), term_sums[i] / batches);
+      terms_text += t;
+    }
+    *metrics_file << "," << total_sum / batches << "," << val_dice << "," << val_iou << "," << seconds << "\n";
+    metrics_file->flush();
+    if (!*metrics_file) throw Error("cannot write " + (ctx.out_dir / "metrics.csv").string());
+    spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, total_sum / batches,
+                 terms_text, validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
+  }
+}
+
+}  // namespace crackkd::engine

@@ -1,0 +1,33 @@
+#pragma once
+// The loop shared by the `train` and `distill` stages: epochs of batches from a threaded
+// loader, named loss terms summed and optimised, a NaN guard naming the term, validation
+// after every epoch, checkpoints (checkpoint.pt = last, best.pt = best validation mDS,
+// both written atomically) and metrics.csv (one row per epoch, one column per term).
+
+#include "engine/stage.hpp"
+#include "engine/training_data.hpp"
+
+#include <crackkd/distiller.hpp>
+
+#include <torch/optim/optimizer.h>
+
+#include <functional>
+
+namespace crackkd::engine {
+
+struct FitOptions {
+  std::int64_t epochs = 1;
+  std::int64_t batch_size = 2;
+  std::int64_t workers = 1;
+  std::int64_t prefetch = 4;
+  double threshold = 0.5;
+};
+
+/// The named loss terms of one batch (already on the device); their sum is optimised.
+using StepTerms = std::function<LossTerms(const Batch& batch)>;
+
+void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& model_config, const TrainingData& data,
+         const Dataset* validation, torch::optim::Optimizer& optimizer, c10::Device device, const FitOptions& options,
+         const StepTerms& step_terms);
+
+}  // namespace crackkd::engine
