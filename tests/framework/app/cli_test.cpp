@@ -59,7 +59,7 @@ TEST(Cli, UnknownForcedStage) {
 TEST(Cli, ShippedPipelinesValidate) {
   auto r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "quickstart.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("valid; stages teacher -> student -> evaluate"));
+  EXPECT_THAT(r.out, HasSubstr("valid; stages teacher -> student -> rfkd -> evaluate"));
   r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "train_masonry.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid; stages train -> evaluate"));
@@ -101,7 +101,8 @@ TEST(Cli, QuickstartRunsEndToEndAndSaysWhereResultsAre) {
   crackkd::test::TempDir dir;
   auto r = run_cli("run " + (crackkd::test::source_dir() / "pipelines" / "quickstart.toml").string() +
                    " --workdir " + dir.path.string() +
-                   " --set stages.teacher.epochs=1 --set stages.student.epochs=1 --set datasets.train.count=8"
+                   " --set stages.teacher.epochs=1 --set stages.student.epochs=1 --set stages.rfkd.epochs=1"
+                   " --set datasets.train.count=8 --set stages.evaluate.levels=[0.3]"
                    " --set datasets.train.size=64 --set datasets.val.count=4 --set datasets.val.size=64");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("results: " + (dir.path / "quickstart").string()));

@@ -77,7 +77,8 @@ TEST(Rfkd, TotalIsTheHandComputedWeightedSum) {
   torch::manual_seed(1);
   const auto s = outputs({2, 2, 2, 2}), t = outputs({2, 2, 2, 2});
   const auto batch = batch_of();
-  auto terms = distiller("rfkd", "feature_weights = [0.25, 0.5, 1.0, 2.0]\nlogit_weight = 3.0\ngt_weight = 0.5")->loss(s, t, batch);
+  auto terms = distiller("rfkd", "feature_weights = [0.25, 0.5, 1.0, 2.0]\nlogit_weight = 3.0\ngt_weight = 0.5\n"
+                                 "on = \"logits\"\nreduction = \"sum\"")->loss(s, t, batch);
   const double weights[] = {0.25, 0.5, 1.0, 2.0};
   double expected = 0;
   for (int i = 0; i < 4; ++i) {
@@ -105,11 +106,18 @@ TEST(Rfkd, RowsDistanceAndProbabilities) {
   t.logits = torch::tensor({3.0f, 4.0f, 0.0f, 0.0f}).view({1, 1, 2, 2});
   for (int i = 0; i < 4; ++i) s.features.push_back(torch::zeros({1, 2, 2, 2})), t.features.push_back(torch::zeros({1, 2, 2, 2}));
   // rows: norms of the two rows (3, 4) -> 5 and (0, 0) -> 0; mean 2.5.
-  EXPECT_NEAR(term(distiller("rfkd", "distance = \"rows\"")->loss(s, t, batch_of(1, 2, 2)), "logits"), 2.5, 1e-6);
-  EXPECT_NEAR(term(distiller("rfkd", "")->loss(s, t, batch_of(1, 2, 2)), "logits"), 5.0, 1e-6);
+  const auto logits_of = [&](const std::string& options) {
+    return term(distiller("rfkd", options)->loss(s, t, batch_of(1, 2, 2)), "logits");
+  };
+  // rows: norms of the two rows (3, 4) -> 5 and (0, 0) -> 0; mean 2.5, sum 5.
+  EXPECT_NEAR(logits_of("distance = \"rows\"\non = \"logits\""), 2.5, 1e-6);
+  EXPECT_NEAR(logits_of("distance = \"rows\"\non = \"logits\"\nreduction = \"sum\""), 5.0, 1e-6);
+  // frobenius: the norm 5, or its root-mean-square over the 4 elements, 5 / 2.
+  EXPECT_NEAR(logits_of("on = \"logits\"\nreduction = \"sum\""), 5.0, 1e-6);
+  EXPECT_NEAR(logits_of("on = \"logits\""), 2.5, 1e-6);
+  // the default: probabilities, RMS.
   const double p3 = 1 / (1 + std::exp(-3.0)) - 0.5, p4 = 1 / (1 + std::exp(-4.0)) - 0.5;
-  EXPECT_NEAR(term(distiller("rfkd", "on = \"probabilities\"")->loss(s, t, batch_of(1, 2, 2)), "logits"),
-              std::sqrt(p3 * p3 + p4 * p4), 1e-6);
+  EXPECT_NEAR(logits_of(""), std::sqrt((p3 * p3 + p4 * p4) / 4), 1e-6);
 }
 
 TEST(Distillers, HandComputedNkdCwdDist) {
