@@ -21,6 +21,7 @@
 #include "engine/checkpoint.hpp"
 #include "engine/stage.hpp"
 #include "engine/training_loop.hpp"
+#include "engine/training_options.hpp"
 
 #include <crackkd/distiller.hpp>
 
@@ -31,47 +32,18 @@ namespace crackkd::engine {
 
 namespace {
 
-struct DistillOptions {
+struct DistillOptions : TrainingOptions {
   std::string teacher;
   std::string teacher_checkpoint;
   std::string student;
-  std::string data;
-  std::string validate_on;
   ComponentConfig distiller{"rfkd", Params("distiller", {}), {}};
-  std::int64_t epochs = 10;
-  std::int64_t batch_size = 2;
-  double lr = 1e-3;
-  double weight_decay = 1e-2;
-  double threshold = 0.5;
-  std::string device = "pipeline";
-  std::vector<std::string> after;
-  std::vector<ComponentConfig> augment;
-  Params noise_mix;
-  std::int64_t workers = 1;
-  std::int64_t prefetch = 4;
 
   static void declare(OptionSchema<DistillOptions>& s) {
     s.optional("teacher", &DistillOptions::teacher, "a train or distill stage whose best.pt (else checkpoint.pt) teaches");
     s.optional("teacher_checkpoint", &DistillOptions::teacher_checkpoint, "a checkpoint file that teaches instead");
     s.required("student", &DistillOptions::student, "the [models.*] entry to train");
-    s.required("data", &DistillOptions::data, "the [datasets.*] entry to train on");
-    s.optional("validate_on", &DistillOptions::validate_on, "a [datasets.*] entry scored after every epoch; \"\" = none");
     s.optional("distiller", &DistillOptions::distiller, "how the student learns from the teacher").kind("distiller");
-    s.optional("epochs", &DistillOptions::epochs, "passes over the data").in_range(1, 1e6);
-    s.optional("batch_size", &DistillOptions::batch_size, "images per optimiser step").in_range(1, 4096);
-    s.optional("lr", &DistillOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
-    s.optional("weight_decay", &DistillOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
-    s.optional("threshold", &DistillOptions::threshold, "probability above which a pixel counts as crack in validation")
-        .in_range(0.0, 1.0);
-    s.optional("device", &DistillOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
-    s.optional("after", &DistillOptions::after, "stages that must finish first");
-    s.optional("augment", &DistillOptions::augment, "transforms applied to every training sample, in order")
-        .kind("array of transform");
-    s.optional("noise_mix", &DistillOptions::noise_mix,
-               "{ clean, noisy, noises, intensity }: noisy extra copies beside the clean images; {} = clean only");
-    s.optional("workers", &DistillOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
-        .in_range(0, 64);
-    s.optional("prefetch", &DistillOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
+    declare_training_options(s);
   }
   void check(const Params& p) const {
     if (teacher.empty() == teacher_checkpoint.empty())
@@ -141,8 +113,7 @@ class DistillStage : public StageKind {
     spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
                  ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
                  o.distiller.plugin, o.data, training.images(), o.epochs, o.batch_size, device.str());
-    FitOptions fit_options{o.epochs, o.batch_size, o.workers, o.prefetch, o.threshold};
-    fit(ctx, *student, student_config, training, validation.get(), optimizer, device, fit_options,
+    fit(ctx, *student, student_config, training, validation.get(), optimizer, device, o.fit(),
         [&](const Batch& batch) {
           ModelOutput teacher_out;
           {

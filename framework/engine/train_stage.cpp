@@ -19,6 +19,7 @@
 #include "data/batching.hpp"
 #include "engine/stage.hpp"
 #include "engine/training_loop.hpp"
+#include "engine/training_options.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/loss.hpp>
@@ -32,44 +33,14 @@ namespace crackkd::engine {
 
 namespace {
 
-struct TrainOptions {
+struct TrainOptions : TrainingOptions {
   std::string model;
-  std::string data;
-  std::string validate_on;
   ComponentConfig loss{"dice", Params("loss", {}), {}};
-  std::int64_t epochs = 10;
-  std::int64_t batch_size = 2;
-  double lr = 1e-3;
-  double weight_decay = 1e-2;
-  double threshold = 0.5;
-  std::string device = "pipeline";
-  std::vector<std::string> after;
-  std::vector<ComponentConfig> augment;
-  Params noise_mix;
-  std::int64_t workers = 1;
-  std::int64_t prefetch = 4;
 
   static void declare(OptionSchema<TrainOptions>& s) {
     s.required("model", &TrainOptions::model, "the [models.*] entry to train");
-    s.required("data", &TrainOptions::data, "the [datasets.*] entry to train on");
-    s.optional("validate_on", &TrainOptions::validate_on,
-               "a [datasets.*] entry scored (mDS, mIoU) after every epoch; \"\" = no validation");
     s.optional("loss", &TrainOptions::loss, "the loss").kind("loss");
-    s.optional("epochs", &TrainOptions::epochs, "passes over the data").in_range(1, 1e6);
-    s.optional("batch_size", &TrainOptions::batch_size, "images per optimiser step").in_range(1, 4096);
-    s.optional("lr", &TrainOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
-    s.optional("weight_decay", &TrainOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
-    s.optional("threshold", &TrainOptions::threshold, "probability above which a pixel counts as crack in validation")
-        .in_range(0.0, 1.0);
-    s.optional("device", &TrainOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
-    s.optional("after", &TrainOptions::after, "stages that must finish first");
-    s.optional("augment", &TrainOptions::augment, "transforms applied to every training sample, in order")
-        .kind("array of transform");
-    s.optional("noise_mix", &TrainOptions::noise_mix,
-               "{ clean, noisy, noises, intensity }: noisy extra copies beside the clean images; {} = clean only");
-    s.optional("workers", &TrainOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
-        .in_range(0, 64);
-    s.optional("prefetch", &TrainOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
+    declare_training_options(s);
   }
 };
 
@@ -111,8 +82,7 @@ class TrainStage : public StageKind {
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
                  o.data, training.images(), o.epochs, o.batch_size, device.str());
-    FitOptions fit_options{o.epochs, o.batch_size, o.workers, o.prefetch, o.threshold};
-    fit(ctx, *model, model_config, training, validation.get(), optimizer, device, fit_options, [&](const Batch& batch) {
+    fit(ctx, *model, model_config, training, validation.get(), optimizer, device, o.fit(), [&](const Batch& batch) {
       return LossTerms{{o.loss.plugin, loss->compute(data::forward_padded(*model, batch.images).logits, batch.masks)}};
     });
   }

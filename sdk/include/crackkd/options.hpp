@@ -216,11 +216,15 @@ class OptionSchema {
     T O::*member_;
   };
 
-  template <class T> FieldRef<T> required(const std::string& key, T O::*member, const std::string& doc) {
-    return add(key, member, doc, true);
+  /// `member` may belong to `O` or to a base of `O`, so option groups shared by several
+  /// structs are declared once (a template `declare` over the derived struct).
+  template <class T, class C> FieldRef<T> required(const std::string& key, T C::*member, const std::string& doc) {
+    static_assert(std::is_base_of_v<C, O>, "the member must belong to the options struct or a base of it");
+    return add(key, static_cast<T O::*>(member), doc, true);
   }
-  template <class T> FieldRef<T> optional(const std::string& key, T O::*member, const std::string& doc) {
-    return add(key, member, doc, false);
+  template <class T, class C> FieldRef<T> optional(const std::string& key, T C::*member, const std::string& doc) {
+    static_assert(std::is_base_of_v<C, O>, "the member must belong to the options struct or a base of it");
+    return add(key, static_cast<T O::*>(member), doc, false);
   }
 
   /// Builds `O` from `params`: defaults first, then each given key, then the checks.

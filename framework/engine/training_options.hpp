@@ -1,0 +1,51 @@
+#pragma once
+// The options every training stage (`train`, `distill`) shares, declared once: a stage's
+// options struct derives from TrainingOptions and calls declare_training_options.
+
+#include "engine/training_loop.hpp"
+
+#include <crackkd/options.hpp>
+
+namespace crackkd::engine {
+
+struct TrainingOptions {
+  std::string data;
+  std::string validate_on;
+  std::int64_t epochs = 10;
+  std::int64_t batch_size = 2;
+  double lr = 1e-3;
+  double weight_decay = 1e-2;
+  double threshold = 0.5;
+  std::string device = "pipeline";
+  std::vector<std::string> after;
+  std::vector<ComponentConfig> augment;
+  Params noise_mix;
+  std::int64_t workers = 1;
+  std::int64_t prefetch = 4;
+
+  FitOptions fit() const { return {epochs, batch_size, workers, prefetch, threshold}; }
+
+  template <class O> static void declare_training_options(OptionSchema<O>& s) {
+    s.required("data", &TrainingOptions::data, "the [datasets.*] entry to train on");
+    s.optional("validate_on", &TrainingOptions::validate_on,
+               "a [datasets.*] entry scored (mDS, mIoU) after every epoch; \"\" = no validation");
+    s.optional("epochs", &TrainingOptions::epochs, "passes over the data").in_range(1, 1e6);
+    s.optional("batch_size", &TrainingOptions::batch_size, "images per optimiser step").in_range(1, 4096);
+    s.optional("lr", &TrainingOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
+    s.optional("weight_decay", &TrainingOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
+    s.optional("threshold", &TrainingOptions::threshold, "probability above which a pixel counts as crack in validation")
+        .in_range(0.0, 1.0);
+    s.optional("device", &TrainingOptions::device, "pipeline = the [pipeline] device")
+        .one_of({"pipeline", "auto", "cpu", "cuda"});
+    s.optional("after", &TrainingOptions::after, "stages that must finish first");
+    s.optional("augment", &TrainingOptions::augment, "transforms applied to every training sample, in order")
+        .kind("array of transform");
+    s.optional("noise_mix", &TrainingOptions::noise_mix,
+               "{ clean, noisy, noises, intensity }: noisy extra copies beside the clean images; {} = clean only");
+    s.optional("workers", &TrainingOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
+        .in_range(0, 64);
+    s.optional("prefetch", &TrainingOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
+  }
+};
+
+}  // namespace crackkd::engine
