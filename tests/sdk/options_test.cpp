@@ -103,3 +103,32 @@ TEST(Options, DidYouMeanOffersOnlyCloseNames) {
   EXPECT_EQ(did_you_mean("synthetic", {"synthetic_cracks", "folder"}), " (did you mean 'synthetic_cracks'?)");
   EXPECT_EQ(did_you_mean("xyz", {"synthetic_cracks", "folder"}), "");
 }
+
+namespace {
+
+struct SharedGroup {
+  std::int64_t epochs = 3;
+  template <class O> static void declare_group(OptionSchema<O>& s) {
+    s.optional("epochs", &SharedGroup::epochs, "shared by several structs").in_range(1, 10);
+  }
+};
+
+struct WithGroup : SharedGroup {
+  std::string name = "x";
+  static void declare(OptionSchema<WithGroup>& s) {
+    s.optional("name", &WithGroup::name, "own key");
+    declare_group(s);
+  }
+};
+
+}  // namespace
+
+TEST(Options, GroupsDeclaredInABaseStructAreParsedAndChecked) {
+  auto o = parse_options<WithGroup>(params_from("epochs = 7\nname = \"y\""));
+  EXPECT_EQ(o.epochs, 7);
+  EXPECT_EQ(o.name, "y");
+  EXPECT_EQ(parse_options<WithGroup>(params_from("")).epochs, 3);
+  EXPECT_THAT(config_error([] { parse_options<WithGroup>(params_from("epochs = 11")); }),
+              HasSubstr("epochs: 11 is outside [1, 10]"));
+  EXPECT_EQ(describe_options<WithGroup>().size(), 2u);
+}
