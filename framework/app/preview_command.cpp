@@ -55,8 +55,7 @@ int preview_command(const Common& common, const PreviewArgs& args) {
   for (const auto& [name, config] : pipeline.noises) {
     std::vector<cv::Mat> row;
     for (double level : args.levels) {
-      Rng rng = Rng::derive(static_cast<std::uint64_t>(pipeline.options.seed),
-                            {engine::name_key(name), static_cast<std::uint64_t>(std::llround(level * 1e6)), args.index});
+      Rng rng = engine::evaluation_noise_stream(pipeline.options.seed, name, level, args.index);
       cv::Mat tile = to_bgr(engine::noise_at(*host, config, level)->apply(clean, rng).image);
       char text[64];
       std::snprintf(text, sizeof text, "%s %.0f%%", name.c_str(), level * 100);

@@ -63,15 +63,9 @@ class DistillStage : public StageKind {
                  host::PluginHost& host) const override {
     const auto o = parse_options<DistillOptions>(stage.params);
     require_reference(stage, "student", o.student, pipeline.models, "model");
-    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
-    StagePlan plan;
-    plan.components = {{"model", pipeline.models.at(o.student)}, {"dataset", pipeline.datasets.at(o.data)},
-                       {"distiller", o.distiller}};
     host.validate("distiller", o.distiller);
-    if (!o.validate_on.empty()) {
-      require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");
-      plan.components.emplace_back("dataset", pipeline.datasets.at(o.validate_on));
-    }
+    StagePlan plan;
+    plan.components = {{"model", pipeline.models.at(o.student)}, {"distiller", o.distiller}};
     if (!o.teacher.empty()) {
       require_reference(stage, "teacher", o.teacher, pipeline.stages, "stage");
       const auto& kind = pipeline.stages.at(o.teacher).kind;
@@ -80,9 +74,7 @@ class DistillStage : public StageKind {
                                                                 "' is a " + kind + " stage and writes no checkpoint");
       plan.depends_on.push_back(o.teacher);
     }
-    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
-    plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
-    plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
+    plan_training_options(o, stage, pipeline, host, plan);
     return plan;
   }
 

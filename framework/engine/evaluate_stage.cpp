@@ -137,8 +137,7 @@ class EvaluateStage : public StageKind {
         auto noise = noise_at(ctx.host, noise_config, level);
         std::vector<metrics::ScoreMeans> means(models.size());
         for (std::size_t i = 0; i < dataset.size(); ++i) {
-          Rng rng = Rng::derive(static_cast<std::uint64_t>(ctx.pipeline.options.seed),
-                                {name_key(noise_name), static_cast<std::uint64_t>(std::llround(level * 1e6)), i});
+          Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, level, i);
           Sample s = noise->apply(dataset.get(i), rng);
           const auto image = s.image.unsqueeze(0).to(device);
           const auto mask = s.mask.unsqueeze(0).to(device);

@@ -47,24 +47,17 @@ struct TrainOptions : TrainingOptions {
 class TrainStage : public StageKind {
  public:
   const char* name() const override { return "train"; }
-  const char* doc() const override { return "Train a model on a dataset with a loss and AdamW; writes checkpoint.pt and metrics.csv"; }
+  const char* doc() const override { return "Train a model on a dataset with a loss and AdamW; writes checkpoint.pt, best.pt and metrics.csv"; }
   std::vector<OptionInfo> options() const override { return describe_options<TrainOptions>(); }
 
   StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const override {
     const auto o = parse_options<TrainOptions>(stage.params);
     require_reference(stage, "model", o.model, pipeline.models, "model");
-    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
-    StagePlan plan;
-    plan.components = {{"model", pipeline.models.at(o.model)}, {"dataset", pipeline.datasets.at(o.data)}, {"loss", o.loss}};
-    if (!o.validate_on.empty()) {
-      require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");
-      plan.components.emplace_back("dataset", pipeline.datasets.at(o.validate_on));
-    }
     host.validate("loss", o.loss);
-    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
-    plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
-    plan.depends_on = o.after;
+    StagePlan plan;
+    plan.components = {{"model", pipeline.models.at(o.model)}, {"loss", o.loss}};
+    plan_training_options(o, stage, pipeline, host, plan);
     return plan;
   }
 

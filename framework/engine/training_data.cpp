@@ -1,5 +1,7 @@
 #include "engine/training_data.hpp"
 
+#include <cmath>
+
 namespace crackkd::engine {
 
 std::uint64_t name_key(const std::string& name) {
@@ -10,6 +12,11 @@ std::uint64_t name_key(const std::string& name) {
 
 std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
   return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {name_key(stage)}).next() >> 1;
+}
+
+Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index) {
+  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed),
+                     {name_key(noise_name), static_cast<std::uint64_t>(std::llround(level * 1e6)), index});
 }
 
 std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity) {

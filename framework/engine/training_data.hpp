@@ -71,6 +71,11 @@ std::uint64_t name_key(const std::string& name);
 /// The seed of torch's generator (model initialisation) for a stage.
 std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage);
 
+/// The random stream that corrupts image `index` with noise `noise_name` at `level` in
+/// evaluation (and in `crackkd preview`): independent of the model, so every model is
+/// scored on the very same corrupted image.
+Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index);
+
 /// A noise component at a given intensity (its config with `intensity` replaced).
 std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity);
 

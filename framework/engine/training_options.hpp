@@ -48,4 +48,9 @@ struct TrainingOptions {
   }
 };
 
+/// Checks the shared options' references (data, validate_on, after, noise_mix's noises)
+/// and components (augment), and adds them to `plan`.
+void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
+                           const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan);
+
 }  // namespace crackkd::engine

@@ -1,0 +1,18 @@
+#include "engine/training_options.hpp"
+
+namespace crackkd::engine {
+
+void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
+                           const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan) {
+  require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+  plan.components.emplace_back("dataset", pipeline.datasets.at(o.data));
+  if (!o.validate_on.empty()) {
+    require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");
+    plan.components.emplace_back("dataset", pipeline.datasets.at(o.validate_on));
+  }
+  for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+  plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
+  plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
+}
+
+}  // namespace crackkd::engine
