@@ -3,7 +3,7 @@
 //   [stages.evaluate]
 //   kind        = "evaluate"
 //   models      = ["train"]          # stages whose checkpoint to score
-//   checkpoint  = "best"             # best.pt (best validation mDS; else the last) or "last"
+//   checkpoint  = "last"             # the last epoch's, or "best" (best validation mDS)
 //   checkpoints = []                 # and/or checkpoint files
 //   data        = "val"
 //   threshold   = 0.5
@@ -44,12 +44,12 @@ struct EvaluateOptions {
   std::vector<std::string> after;
   std::vector<std::string> noises;
   std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
-  std::string checkpoint = "best";
+  std::string checkpoint = "last";
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
     s.optional("models", &EvaluateOptions::models, "train/distill stages whose checkpoint to score");
     s.optional("checkpoint", &EvaluateOptions::checkpoint,
-               "which checkpoint of each stage: best (best validation mDS, else the last) or last")
+               "which checkpoint of each stage: last, or best (best validation mDS; biased when scored on that same split)")
         .one_of({"best", "last"});
     s.optional("checkpoints", &EvaluateOptions::checkpoints, "checkpoint files to score, besides the stages'");
     s.required("data", &EvaluateOptions::data, "the [datasets.*] entry to score on");
