@@ -113,7 +113,8 @@ class DistillStage : public StageKind {
             teacher_out = data::forward_padded(*teacher.model, batch.images);
           }
           return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
-        });
+        },
+        distiller.get());
   }
 };
 

@@ -100,7 +100,7 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     fs::remove(done);
     spdlog::info("stage {} ({}) starts", name, stage.kind);
     const auto started = std::chrono::steady_clock::now();
-    StageContext context{pipeline, stage, host, summary.run_dir, out_dir};
+    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, print};
     try {
       find_stage_kind(stage.kind)->run(context);
     } catch (const std::exception& e) {

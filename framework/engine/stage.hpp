@@ -28,6 +28,7 @@ struct StageContext {
   host::PluginHost& host;
   std::filesystem::path run_dir;  ///< <workdir>/<pipeline name>
   std::filesystem::path out_dir;  ///< run_dir / stage name
+  std::string fingerprint;        ///< of this stage's configuration and inputs (see runner.hpp)
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
 };
 

@@ -5,6 +5,7 @@
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/progress.hpp"
+#include "engine/resume_state.hpp"
 
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -13,18 +14,25 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 namespace crackkd::engine {
 
 void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& model_config, const TrainingData& data,
          const Dataset* validation, torch::optim::Optimizer& optimizer, c10::Device device, const FitOptions& o,
-         const StepTerms& step_terms) {
+         const StepTerms& step_terms, torch::nn::Module* extra) {
   const auto batch_size = static_cast<std::size_t>(o.batch_size);
-  std::optional<std::ofstream> metrics_file;
+  const auto resume_file = ctx.out_dir / "resume.pt";
   std::vector<std::string> term_names;
-  double best_dice = -1;
-  std::int64_t step = 0;
-  for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+  ResumeProgress done;
+  if (auto resumed = load_resume_state(resume_file, ctx.fingerprint, model, optimizer, extra)) {
+    done = *resumed;
+    spdlog::info("{}: resuming after epoch {} (step {}) from {}", ctx.stage.name, done.epoch, done.step,
+                 resume_file.string());
+  }
+  double& best_dice = done.best_dice;
+  std::int64_t& step = done.step;
+  for (std::int64_t epoch = done.epoch + 1; epoch <= o.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     model.train();
     const auto plan = data.plan(epoch);
@@ -78,26 +86,33 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       save_checkpoint(ctx.out_dir / "best.pt", model, model_config, epoch);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!metrics_file) {
-      metrics_file.emplace(ctx.out_dir / "metrics.csv");
-      *metrics_file << "epoch,step";
-      for (const auto& n : term_names) *metrics_file << "," << n;
-      *metrics_file << ",train_loss,val_mDS,val_mIoU,seconds\n";
+    if (done.metrics_csv.empty()) {
+      done.metrics_csv = "epoch,step";
+      for (const auto& n : term_names) done.metrics_csv += "," + n;
+      done.metrics_csv += ",train_loss,val_mDS,val_mIoU,seconds\n";
     }
+    std::ostringstream row;
     std::string terms_text;
-    *metrics_file << epoch << "," << step;
+    row << epoch << "," << step;
     for (std::size_t i = 0; i < term_sums.size(); ++i) {
-      *metrics_file << "," << term_sums[i] / batches;
+      row << "," << term_sums[i] / batches;
       char t[64];
       std::snprintf(t, sizeof t, "%s%s %.4g", terms_text.empty() ? "" : ", ", term_names[i].c_str(), term_sums[i] / batches);
       terms_text += t;
     }
-    *metrics_file << "," << total_sum / batches << "," << val_dice << "," << val_iou << "," << seconds << "\n";
-    metrics_file->flush();
-    if (!*metrics_file) throw Error("cannot write " + (ctx.out_dir / "metrics.csv").string());
+    row << "," << total_sum / batches << "," << val_dice << "," << val_iou << "," << seconds << "\n";
+    done.metrics_csv += row.str();
+    done.epoch = epoch;
+    write_atomically(ctx.out_dir / "metrics.csv", [&](const std::filesystem::path& f) {
+      std::ofstream out(f);
+      out << done.metrics_csv;
+      if (!out.flush()) throw Error("write failed");
+    });
+    save_resume_state(resume_file, ctx.fingerprint, done, model, optimizer, extra);
     spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, total_sum / batches,
                  terms_text, validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
   }
+  std::filesystem::remove(resume_file);  // finished: checkpoint.pt and best.pt are the results
 }
 
 }  // namespace crackkd::engine

@@ -2,7 +2,8 @@
 // The loop shared by the `train` and `distill` stages: epochs of batches from a threaded
 // loader, named loss terms summed and optimised, a NaN guard naming the term, validation
 // after every epoch, checkpoints (checkpoint.pt = last, best.pt = best validation mDS,
-// both written atomically) and metrics.csv (one row per epoch, one column per term).
+// both written atomically), metrics.csv (one row per epoch, one column per term) and
+// resume.pt (see resume_state.hpp), removed when the stage finishes.
 
 #include "engine/stage.hpp"
 #include "engine/training_data.hpp"
@@ -26,8 +27,10 @@ struct FitOptions {
 /// The named loss terms of one batch (already on the device); their sum is optimised.
 using StepTerms = std::function<LossTerms(const Batch& batch)>;
 
+/// Runs the epochs, resuming after the last finished one when the stage's resume.pt
+/// matches its fingerprint. `extra` (a distiller's connectors, or null) is saved for resume.
 void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& model_config, const TrainingData& data,
          const Dataset* validation, torch::optim::Optimizer& optimizer, c10::Device device, const FitOptions& options,
-         const StepTerms& step_terms);
+         const StepTerms& step_terms, torch::nn::Module* extra = nullptr);
 
 }  // namespace crackkd::engine

@@ -1,0 +1,79 @@
+#include "engine/resume_state.hpp"
+
+#include "engine/checkpoint.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <spdlog/spdlog.h>
+#include <torch/serialize.h>
+
+#include <mutex>
+
+namespace crackkd::engine {
+
+namespace fs = std::filesystem;
+
+void save_resume_state(const fs::path& file, const std::string& fingerprint, const ResumeProgress& progress,
+                       torch::nn::Module& model, torch::optim::Optimizer& optimizer, torch::nn::Module* extra) {
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive, extra_archive;
+  model.save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  if (extra) {
+    extra->save(extra_archive);
+    archive.write("extra", extra_archive);
+  }
+  auto generator = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("torch_generator", generator.get_state());
+  }
+  archive.write("fingerprint", c10::IValue(fingerprint));
+  archive.write("epoch", c10::IValue(progress.epoch));
+  archive.write("step", c10::IValue(progress.step));
+  archive.write("best_dice", c10::IValue(progress.best_dice));
+  archive.write("metrics_csv", c10::IValue(progress.metrics_csv));
+  write_atomically(file, [&](const fs::path& temporary) { archive.save_to(temporary.string()); });
+}
+
+std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std::string& fingerprint,
+                                                torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                                                torch::nn::Module* extra) {
+  if (!fs::exists(file)) return std::nullopt;
+  torch::serialize::InputArchive archive;
+  c10::IValue saved_print, epoch, step, best, metrics;
+  try {
+    archive.load_from(file.string());
+    archive.read("fingerprint", saved_print);
+  } catch (const c10::Error& e) {
+    spdlog::warn("ignoring unreadable {}: {}", file.string(), e.what_without_backtrace());
+    return std::nullopt;
+  }
+  if (saved_print.toStringRef() != fingerprint) {
+    spdlog::info("{} is from another configuration: starting afresh", file.string());
+    return std::nullopt;
+  }
+  torch::serialize::InputArchive model_archive, optimizer_archive, extra_archive;
+  archive.read("model", model_archive);
+  model.load(model_archive);
+  archive.read("optimizer", optimizer_archive);
+  optimizer.load(optimizer_archive);
+  if (extra) {
+    archive.read("extra", extra_archive);
+    extra->load(extra_archive);
+  }
+  at::Tensor generator_state;
+  archive.read("torch_generator", generator_state);
+  auto generator = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(generator_state);
+  }
+  archive.read("epoch", epoch);
+  archive.read("step", step);
+  archive.read("best_dice", best);
+  archive.read("metrics_csv", metrics);
+  return ResumeProgress{epoch.toInt(), step.toInt(), best.toDouble(), metrics.toStringRef()};
+}
+
+}  // namespace crackkd::engine

@@ -1,0 +1,36 @@
+#pragma once
+// Exact resume of a training stage. After every epoch the loop writes resume.pt
+// (atomically): the model, the optimiser's state, the distiller's trainable parts, the
+// epoch and step reached, the best validation score, the metrics rows so far, and
+// torch's CPU generator (stochastic depth). Sample order, augmentation and noise are
+// drawn from (seed, stage, epoch, position) streams and need no state. A run killed at
+// any point and started again continues after the last finished epoch and, on CPU, ends
+// with the same weights, bit for bit, as a run that was never interrupted.
+
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace crackkd::engine {
+
+struct ResumeProgress {
+  std::int64_t epoch = 0;  ///< epochs finished
+  std::int64_t step = 0;
+  double best_dice = -1;
+  std::string metrics_csv;  ///< metrics.csv as written after `epoch`
+};
+
+/// Writes `file` atomically. `extra` (the distiller) may be null.
+void save_resume_state(const std::filesystem::path& file, const std::string& fingerprint, const ResumeProgress& progress,
+                       torch::nn::Module& model, torch::optim::Optimizer& optimizer, torch::nn::Module* extra);
+
+/// Restores model, optimiser, `extra` and torch's CPU generator from `file` when it exists
+/// and was written by a run with this `fingerprint`; nullopt otherwise (a fresh start).
+std::optional<ResumeProgress> load_resume_state(const std::filesystem::path& file, const std::string& fingerprint,
+                                                torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                                                torch::nn::Module* extra);
+
+}  // namespace crackkd::engine
