@@ -24,17 +24,21 @@ int main(int argc, char** argv) {
   cli.add_option("--plugin-path", common.plugin_path, "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
+  // The arguments every pipeline command takes: the file and --set overrides.
+  const auto pipeline_arguments = [](CLI::App* command, std::filesystem::path& file, std::vector<std::string>& sets) {
+    command->add_option("pipeline", file, "pipeline TOML file")->required();
+    command->add_option("--set", sets, "override a value: a.b.c=value (repeatable)");
+  };
+
   RunArgs run_args;
   auto* run = cli.add_subcommand("run", "validate a pipeline, then run its stages in dependency order");
-  run->add_option("pipeline", run_args.pipeline, "pipeline TOML file")->required();
-  run->add_option("--set", run_args.overrides, "override a value: a.b.c=value (repeatable)");
+  pipeline_arguments(run, run_args.pipeline, run_args.overrides);
   run->add_option("--force", run_args.force, "rerun this stage even when it is up to date (repeatable)");
   run->add_option("--workdir", run_args.workdir, "folder for results (runs/<pipeline>/<stage>/)");
 
   RunArgs validate_args;
   auto* validate = cli.add_subcommand("validate", "check a pipeline completely without running it");
-  validate->add_option("pipeline", validate_args.pipeline, "pipeline TOML file")->required();
-  validate->add_option("--set", validate_args.overrides, "override a value: a.b.c=value (repeatable)");
+  pipeline_arguments(validate, validate_args.pipeline, validate_args.overrides);
 
   bool names_only = false, markdown = false;
   auto* plugins = cli.add_subcommand("plugins", "list components with their options, and the stage kinds");
@@ -52,8 +56,7 @@ int main(int argc, char** argv) {
 
   PreviewArgs preview_args;
   auto* preview = cli.add_subcommand("preview", "PNG grid of one image under each of a pipeline's noises at each level");
-  preview->add_option("pipeline", preview_args.pipeline, "pipeline TOML file with [noises.*]")->required();
-  preview->add_option("--set", preview_args.overrides, "override a value: a.b.c=value (repeatable)");
+  pipeline_arguments(preview, preview_args.pipeline, preview_args.overrides);
   preview->add_option("--dataset", preview_args.dataset, "dataset to take the image from (default: the first)");
   preview->add_option("--index", preview_args.index, "image index in the dataset");
   preview->add_option("--levels", preview_args.levels, "intensities, one column each")->delimiter(',');

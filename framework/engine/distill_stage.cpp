@@ -67,11 +67,7 @@ class DistillStage : public StageKind {
     StagePlan plan;
     plan.components = {{"model", pipeline.models.at(o.student)}, {"distiller", o.distiller}};
     if (!o.teacher.empty()) {
-      require_reference(stage, "teacher", o.teacher, pipeline.stages, "stage");
-      const auto& kind = pipeline.stages.at(o.teacher).kind;
-      if (kind != "train" && kind != "distill")
-        throw ConfigError(stage.params.at("teacher").where, "stages." + stage.name + ".teacher: stage '" + o.teacher +
-                                                                "' is a " + kind + " stage and writes no checkpoint");
+      require_checkpoint_stage(stage, "teacher", o.teacher, pipeline);
       plan.depends_on.push_back(o.teacher);
     }
     plan_training_options(o, stage, pipeline, host, plan);

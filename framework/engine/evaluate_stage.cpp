@@ -62,8 +62,6 @@ struct EvaluateOptions {
   }
 };
 
-const std::vector<std::string> kCheckpointStageKinds = {"train", "distill"};
-
 class EvaluateStage : public StageKind {
  public:
   const char* name() const override { return "evaluate"; }
@@ -78,14 +76,7 @@ class EvaluateStage : public StageKind {
     require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
     StagePlan plan;
     plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
-    for (std::size_t i = 0; i < o.models.size(); ++i) {
-      require_reference(stage, "models", o.models[i], pipeline.stages, "stage", i);
-      const auto& kind = pipeline.stages.at(o.models[i]).kind;
-      if (std::find(kCheckpointStageKinds.begin(), kCheckpointStageKinds.end(), kind) == kCheckpointStageKinds.end())
-        throw ConfigError(stage.params.at("models").array[i].where,
-                          "stages." + stage.name + ".models: stage '" + o.models[i] + "' is a " + kind +
-                              " stage and writes no checkpoint");
-    }
+    for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
     for (std::size_t i = 0; i < o.noises.size(); ++i) {
       require_reference(stage, "noises", o.noises[i], pipeline.noises, "noise", i);

@@ -71,6 +71,20 @@ void require_reference(const pipeline::StageConfig& stage, const std::string& ke
   throw ConfigError(where, "stages." + stage.name + "." + key + ": undefined " + what + " '" + name + "'" + hint);
 }
 
+/// Checks that stage option `key` (element `index` of an array) names a stage that writes
+/// a model checkpoint (`train` or `distill`); throws ConfigError at the key's location.
+inline void require_checkpoint_stage(const pipeline::StageConfig& stage, const std::string& key,
+                                     const std::string& name, const pipeline::Pipeline& pipeline,
+                                     std::size_t index = SIZE_MAX) {
+  require_reference(stage, key, name, pipeline.stages, "stage", index);
+  const auto& kind = pipeline.stages.at(name).kind;
+  if (kind == "train" || kind == "distill") return;
+  const Value& v = stage.params.at(key);
+  throw ConfigError(index < v.array.size() ? v.array[index].where : v.where,
+                    "stages." + stage.name + "." + key + ": stage '" + name + "' is a " + kind +
+                        " stage and writes no checkpoint");
+}
+
 /// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);
 /// Resolves "auto" (CUDA when present) / "cpu" / "cuda" / "cuda:N".

@@ -2,7 +2,6 @@
 
 #include "data/loader.hpp"
 #include "engine/checkpoint.hpp"
-#include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/progress.hpp"
 #include "engine/resume_state.hpp"
@@ -13,7 +12,6 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 namespace crackkd::engine {
@@ -52,6 +50,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
         for (const auto& [name, value] : terms) term_names.push_back(name);
       term_sums.resize(terms.size(), 0.0);
       at::Tensor total;
+      double total_value = 0;  // summed from the terms' values: no second device sync
       for (std::size_t i = 0; i < terms.size(); ++i) {
         const double value = terms[i].second.item<double>();
         if (!std::isfinite(value))
@@ -59,13 +58,14 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
                       " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
                       " (the last good checkpoint is kept)");
         term_sums[i] += value;
+        total_value += value;
         total = total.defined() ? total + terms[i].second : terms[i].second;
       }
       optimizer.zero_grad();
       total.backward();
       optimizer.step();
       ++step;
-      total_sum += total.item<double>();
+      total_sum += total_value;
       char status[48];
       std::snprintf(status, sizeof status, "loss %.4f", total_sum / static_cast<double>(b + 1));
       progress.advance(status);

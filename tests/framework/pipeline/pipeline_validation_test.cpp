@@ -132,3 +132,8 @@ TEST_F(PipelineValidation, PluginOptionOutOfRange) {
   EXPECT_EQ(error(replace(kValid, "channels = [4, 8, 8, 8]", "channels = [4, 8, 8]")),
             "p.toml:12:12: models.unet.channels: expected 4 entries, got 3");
 }
+
+TEST_F(PipelineValidation, ModelsMustComeFromStagesThatWriteCheckpoints) {
+  EXPECT_THAT(error(kValid, {"stages.again.kind=evaluate", "stages.again.models=[\"evaluate\"]", "stages.again.data=train"}),
+              HasSubstr("stages.again.models: stage 'evaluate' is a evaluate stage and writes no checkpoint"));
+}
