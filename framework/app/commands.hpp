@@ -1,6 +1,7 @@
 #pragma once
 // The CLI's subcommands, each a function of its parsed arguments returning an exit code.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -42,5 +43,18 @@ struct PreviewArgs {
   std::filesystem::path out;  ///< "" = <workdir>/<pipeline>/preview.png
 };
 int preview_command(const Common& common, const PreviewArgs& args);
+
+struct InferArgs {
+  std::filesystem::path checkpoint;
+  std::vector<std::filesystem::path> inputs;  ///< image files and folders
+  std::filesystem::path out;
+  std::string device = "auto";
+  std::int64_t tile = 448;
+  std::int64_t overlap = 64;
+  std::int64_t batch = 4;
+  double threshold = 0.5;
+  double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
+};
+int infer_command(const Common& common, const InferArgs& args);
 
 }  // namespace crackkd::app

@@ -62,17 +62,12 @@ int inspect_command(const Common& common, const InspectArgs& args) {
     model = host->create<SegmentationModel>("model", config);
     label = "model." + args.model;
   }
-  model->to(device);
-  model->eval();
-  torch::InferenceMode inference;
-  const auto input = torch::rand({1, 3, args.size, args.size}, torch::TensorOptions().device(device));
-  ModelOutput out;
-  const std::int64_t macs = metrics::count_macs([&] { out = model->forward(input); });
-  std::function<void()> sync;
-  if (device.is_cuda()) sync = [] { torch::cuda::synchronize(); };
-  const auto latency = metrics::measure_latency([&] { model->forward(input); }, 3, args.runs, sync);
+  const auto cost = metrics::measure_model_cost(*model, device, args.size, args.size, 3, args.runs);
+  const auto& latency = cost.latency;
+  const std::int64_t macs = cost.macs, total = cost.params;
   const auto parts = parameters_per_part(*model);
-  const std::int64_t total = metrics::count_parameters(*model);
+  torch::InferenceMode inference;
+  const ModelOutput out = model->forward(torch::rand({1, 3, args.size, args.size}, torch::TensorOptions().device(device)));
 
   if (args.json) {
     std::ostringstream j;

@@ -63,6 +63,21 @@ int main(int argc, char** argv) {
   preview->add_option("--workdir", preview_args.workdir, "results folder (writes <workdir>/<pipeline>/preview.png)");
   preview->add_option("--out", preview_args.out, "PNG file to write instead");
 
+  InferArgs infer_args;
+  auto* infer = cli.add_subcommand("infer", "segment cracks in photos of any size with a trained checkpoint; "
+                                            "writes probability, mask and overlay PNGs and summary.csv (area, length, width)");
+  infer->add_option("--checkpoint", infer_args.checkpoint, "checkpoint .pt of a train or distill stage")->required();
+  infer->add_option("inputs", infer_args.inputs, "image files and folders of images")->required();
+  infer->add_option("--out", infer_args.out, "folder for the results")->required();
+  infer->add_option("--device", infer_args.device, "auto (CUDA when present), cpu, cuda or cuda:N");
+  infer->add_option("--tile", infer_args.tile, "tile side in pixels for large photos (a multiple of the model's stride)")
+      ->check(CLI::Range(32, 16384));
+  infer->add_option("--overlap", infer_args.overlap, "pixels shared by neighbouring tiles, blended")->check(CLI::Range(0, 16384));
+  infer->add_option("--batch", infer_args.batch, "tiles per forward pass")->check(CLI::Range(1, 1024));
+  infer->add_option("--threshold", infer_args.threshold, "probability above which a pixel is crack")->check(CLI::Range(0.0, 1.0));
+  infer->add_option("--mm-per-px", infer_args.mm_per_px, "photo scale: adds area, length and width in millimetres")
+      ->check(CLI::PositiveNumber);
+
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   // Debian's LibTorch starts with one thread; use the machine.
@@ -77,6 +92,7 @@ int main(int argc, char** argv) {
     if (*plugins) return plugins_command(common, names_only, markdown);
     if (*inspect) return inspect_command(common, inspect_args);
     if (*preview) return preview_command(common, preview_args);
+    if (*infer) return infer_command(common, infer_args);
   } catch (const crackkd::ConfigError& e) {
     std::cerr << e.what() << std::endl;
     return 2;

@@ -3,6 +3,7 @@
 #include "data/loader.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/lr_schedule.hpp"
 #include "engine/progress.hpp"
 #include "engine/resume_state.hpp"
 
@@ -39,6 +40,8 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
         static_cast<int>(o.workers), static_cast<int>(o.prefetch), device.is_cuda());
     Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
                       loader.batches());
+    const auto steps_per_epoch = static_cast<std::int64_t>(loader.batches());
+    const LrSchedule schedule{o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
     std::vector<double> term_sums;
     double total_sum = 0;
     for (std::size_t b = 0; b < loader.batches(); ++b) {
@@ -61,6 +64,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
         total_value += value;
         total = total.defined() ? total + terms[i].second : terms[i].second;
       }
+      for (auto& group : optimizer.param_groups()) group.options().set_lr(schedule.at(step));
       optimizer.zero_grad();
       total.backward();
       optimizer.step();

@@ -22,6 +22,9 @@ struct FitOptions {
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
   double threshold = 0.5;
+  std::string lr_schedule = "constant";
+  double lr = 1e-3;
+  std::int64_t warmup_epochs = 0;
 };
 
 /// The named loss terms of one batch (already on the device); their sum is optimised.

@@ -5,6 +5,10 @@ namespace crackkd::engine {
 void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
                            const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan) {
   require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+  if (o.warmup_epochs > o.epochs)
+    throw ConfigError(stage.params.at("warmup_epochs").where,
+                      "stages." + stage.name + ".warmup_epochs: " + std::to_string(o.warmup_epochs) +
+                          " warm-up epochs exceed the stage's " + std::to_string(o.epochs) + " epochs");
   plan.components.emplace_back("dataset", pipeline.datasets.at(o.data));
   if (!o.validate_on.empty()) {
     require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");

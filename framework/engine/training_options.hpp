@@ -14,6 +14,8 @@ struct TrainingOptions {
   std::int64_t epochs = 10;
   std::int64_t batch_size = 2;
   double lr = 1e-3;
+  std::string lr_schedule = "constant";
+  std::int64_t warmup_epochs = 0;
   double weight_decay = 1e-2;
   double threshold = 0.5;
   std::string device = "pipeline";
@@ -23,7 +25,9 @@ struct TrainingOptions {
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
 
-  FitOptions fit() const { return {epochs, batch_size, workers, prefetch, threshold}; }
+  FitOptions fit() const {
+    return {epochs, batch_size, workers, prefetch, threshold, lr_schedule, lr, warmup_epochs};
+  }
 
   template <class O> static void declare_training_options(OptionSchema<O>& s) {
     s.required("data", &TrainingOptions::data, "the [datasets.*] entry to train on");
@@ -32,6 +36,11 @@ struct TrainingOptions {
     s.optional("epochs", &TrainingOptions::epochs, "passes over the data").in_range(1, 1e6);
     s.optional("batch_size", &TrainingOptions::batch_size, "images per optimiser step").in_range(1, 4096);
     s.optional("lr", &TrainingOptions::lr, "AdamW learning rate").in_range(0.0, 10.0);
+    s.optional("lr_schedule", &TrainingOptions::lr_schedule,
+               "constant, or cosine decay to 0 over the epochs after the warm-up")
+        .one_of({"constant", "cosine"});
+    s.optional("warmup_epochs", &TrainingOptions::warmup_epochs, "epochs of linear learning-rate warm-up from 0")
+        .in_range(0, 1e6);
     s.optional("weight_decay", &TrainingOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
     s.optional("threshold", &TrainingOptions::threshold, "probability above which a pixel counts as crack in validation")
         .in_range(0.0, 1.0);

@@ -2,6 +2,9 @@
 
 #include <ATen/ExpandUtils.h>
 #include <ATen/record_function.h>
+#include <crackkd/model.hpp>
+#include <torch/cuda.h>
+#include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
@@ -125,6 +128,21 @@ Latency measure_latency(const std::function<void()>& work, int warmup, int runs,
     l.p90_ms = times[std::min(times.size() - 1, static_cast<std::size_t>(0.9 * static_cast<double>(times.size())))];
   }
   return l;
+}
+
+ModelCost measure_model_cost(SegmentationModel& model, c10::Device device, std::int64_t height, std::int64_t width,
+                             int warmup, int runs) {
+  model.to(device);
+  model.eval();
+  torch::InferenceMode inference;
+  const auto input = torch::rand({1, 3, height, width}, torch::TensorOptions().device(device));
+  ModelCost cost;
+  cost.params = count_parameters(model);
+  cost.macs = count_macs([&] { model.forward(input); });
+  std::function<void()> sync;
+  if (device.is_cuda()) sync = [] { torch::cuda::synchronize(); };
+  cost.latency = measure_latency([&] { model.forward(input); }, warmup, runs, sync);
+  return cost;
 }
 
 }  // namespace crackkd::metrics

@@ -2,37 +2,16 @@
 // pipeline reference in docs/ in sync with the declared options, and the shipped
 // pipelines valid.
 
+#include "framework/app/cli_runner.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
 
-#include <array>
-#include <cstdio>
-#include <sys/wait.h>
 
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Result run_cli(const std::string& args) {
-  const std::string plugin_paths = " --plugin-path " + crackkd::test::test_plugins("example").string();
-  const std::string command = crackkd::test::crackkd_binary().string() + plugin_paths + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-}  // namespace
+using crackkd::test::run_cli;
 
 TEST(Cli, BadPipelineIsOneLineAndExitCode2) {
   crackkd::test::TempDir dir;

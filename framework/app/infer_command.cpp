@@ -1,0 +1,171 @@
+// `crackkd infer --checkpoint CKPT INPUT… --out DIR`: a trained model on photos of any
+// size. INPUTs are image files or folders (their images, not recursing). For each photo
+// it writes <name>_probability.png (crack probability x 255), <name>_mask.png (the
+// thresholded map) and <name>_overlay.png (cracks in red over the photo), and one row of
+// summary.csv: size, crack area, number of cracks, total length, mean and maximum width
+// (see inference/crack_measures.hpp), in pixels and, given --mm-per-px, in millimetres.
+// Large photos are split into overlapping tiles (inference/tiled_prediction.hpp). A photo
+// that cannot be read is named on stderr and skipped; the rest are processed, and the
+// exit code is then 1.
+
+#include "app/commands.hpp"
+#include "app/host_setup.hpp"
+#include "engine/checkpoint.hpp"
+#include "engine/csv.hpp"
+#include "engine/progress.hpp"
+#include "engine/stage.hpp"
+#include "inference/crack_measures.hpp"
+#include "inference/tiled_prediction.hpp"
+
+#include <torch/torch.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <set>
+
+namespace crackkd::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_image_name(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::set<std::string> known{".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"};
+  return known.count(ext) > 0;
+}
+
+/// The photos named by the inputs, in the order given (a folder's sorted by name).
+std::vector<fs::path> collect_photos(const std::vector<fs::path>& inputs) {
+  std::vector<fs::path> photos;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+      std::vector<fs::path> found;
+      for (const auto& entry : fs::directory_iterator(input))
+        if (entry.is_regular_file() && is_image_name(entry.path())) found.push_back(entry.path());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) spdlog::warn("infer: no images in folder {}", input.string());
+      photos.insert(photos.end(), found.begin(), found.end());
+    } else if (fs::exists(input, ec)) {
+      photos.push_back(input);
+    } else {
+      throw Error("infer: no such file or folder: " + input.string());
+    }
+  }
+  return photos;
+}
+
+cv::Mat read_photo(const fs::path& file) {
+  try {
+    return cv::imread(file.string(), cv::IMREAD_COLOR);
+  } catch (const cv::Exception&) {
+    return {};
+  }
+}
+
+/// A unique output prefix for `photo` in `out`: its stem, then _2, _3, … on a repeat.
+std::string output_name(const fs::path& photo, std::set<std::string>& used) {
+  std::string name = photo.stem().string();
+  for (int n = 2; used.count(name); ++n) name = photo.stem().string() + "_" + std::to_string(n);
+  used.insert(name);
+  return name;
+}
+
+cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask) {
+  cv::Mat overlay = photo.clone(), red(photo.size(), photo.type(), cv::Scalar(0, 0, 255));
+  cv::Mat blended;
+  cv::addWeighted(photo, 0.4, red, 0.6, 0, blended);
+  blended.copyTo(overlay, mask);
+  return overlay;
+}
+
+void write_image(const fs::path& file, const cv::Mat& image) {
+  if (!cv::imwrite(file.string(), image)) throw Error("cannot write " + file.string());
+}
+
+}  // namespace
+
+int infer_command(const Common& common, const InferArgs& args) {
+  if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
+  auto host = scanned_host(common);
+  const auto device = engine::resolve_device(args.device);
+  auto loaded = engine::load_checkpoint(args.checkpoint, *host, device);
+  auto& model = *loaded.model;
+  model.eval();
+  const inference::TileOptions tiles{args.tile, args.overlap, model.input_stride(), args.batch};
+  inference::check_tile_options(tiles);
+  const auto photos = collect_photos(args.inputs);
+  if (photos.empty()) throw Error("infer: no images to process");
+  fs::create_directories(args.out);
+  spdlog::info("infer: model.{} (epoch {}) from {} on {} images, {}, tiles {} px overlapping {} px", loaded.config.plugin,
+               loaded.epoch, args.checkpoint.string(), photos.size(), device.str(), tiles.tile, tiles.overlap);
+
+  const bool mm = args.mm_per_px > 0;
+  std::initializer_list<std::string> header_px{"image", "width", "height", "crack_area_px", "crack_fraction",
+                                               "cracks", "length_px", "mean_width_px", "max_width_px", "seconds"};
+  std::initializer_list<std::string> header_mm{"image", "width", "height", "crack_area_px", "crack_fraction",
+                                               "cracks", "length_px", "mean_width_px", "max_width_px", "seconds",
+                                               "crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"};
+  engine::CsvWriter summary(args.out / "summary.csv", mm ? header_mm : header_px);
+  torch::InferenceMode inference;
+  const auto logits = [&](const at::Tensor& images) { return model.forward(images).logits; };
+  std::vector<std::string> skipped;
+  std::set<std::string> used;
+  engine::Progress progress("infer", photos.size());
+  for (const auto& photo : photos) {
+    const auto started = std::chrono::steady_clock::now();
+    const cv::Mat bgr = read_photo(photo);
+    if (bgr.empty()) {
+      spdlog::error("infer: skipping {}: not a readable image", photo.string());
+      skipped.push_back(photo.string());
+      progress.advance();
+      continue;
+    }
+    cv::Mat rgb;
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    const auto image = torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kByte)
+                           .to(device)
+                           .permute({0, 3, 1, 2})
+                           .to(torch::kFloat)
+                           .div(255.0);
+    const auto probability = inference::predict_probabilities(logits, image, tiles).squeeze();
+    const auto bytes = probability.mul(255).round().clamp(0, 255).to(torch::kByte).to(torch::kCPU).contiguous();
+    const auto crack = probability.gt(args.threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
+    const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
+    const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
+    const auto name = output_name(photo, used);
+    write_image(args.out / (name + "_probability.png"), probability_png);
+    write_image(args.out / (name + "_mask.png"), mask);
+    write_image(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
+    const auto m = inference::measure_cracks(mask);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
+    const double s = args.mm_per_px;
+    if (mm)
+      summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
+                  m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s,
+                  m.mean_width_px * s, m.max_width_px * s);
+    else
+      summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
+                  m.max_width_px, seconds);
+    progress.advance(photo.filename().string());
+  }
+  progress.finish();
+  std::cout << "infer: " << photos.size() - skipped.size() << " of " << photos.size() << " images -> "
+            << (args.out / "summary.csv").string() << std::endl;
+  if (skipped.empty()) return 0;
+  std::string names;
+  for (const auto& s : skipped) names += (names.empty() ? "" : ", ") + s;
+  std::cerr << "error: " << skipped.size() << " unreadable image" << (skipped.size() > 1 ? "s" : "") << " skipped: " << names
+            << std::endl;
+  return 1;
+}
+
+}  // namespace crackkd::app

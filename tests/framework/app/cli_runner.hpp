@@ -1,0 +1,31 @@
+#pragma once
+// Runs the crackkd executable (with the example plugins on its path) and captures its
+// exit code and its stdout and stderr together.
+
+#include "test_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace crackkd::test {
+
+struct CliResult {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+inline CliResult run_cli(const std::string& args) {
+  const std::string plugin_paths = " --plugin-path " + test_plugins("example").string();
+  const std::string command = crackkd_binary().string() + plugin_paths + " " + args + " 2>&1";
+  CliResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+}  // namespace crackkd::test
