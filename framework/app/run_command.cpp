@@ -52,6 +52,8 @@ int run_command(const Common& common, const RunArgs& args) {
   const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
   std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
             << summary.skipped.size() << ")" << std::endl;
+  for (const auto& [name, stage] : l.pipeline.stages)
+    if (stage.kind == "report") std::cout << "report: " << (summary.run_dir / name / "report.md").string() << std::endl;
   return 0;
 }
 

@@ -9,17 +9,22 @@
 //   threshold   = 0.5
 //   noises      = ["salt", "pepper", "blur", "texture"]     # [noises.*] names (optional)
 //   levels      = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]            # intensities
+//   examples    = 4                  # images in the qualitative figures (0 = none)
+//   example_level = 0.4              # the noise intensity those figures show
 //
 // Writes scores.csv (model, checkpoint, images, mDS, mIoU) and per_image.csv (model,
 // image, dice, iou) on clean images, and with noises robustness.csv (model, noise, level,
 // mDS, mIoU, images): one row per model, noise and level. A corrupted image depends only
 // on (pipeline seed, noise name, level, image), so every model sees the very same input.
 // Images may differ in size: each is padded to the model's stride and its prediction
-// cropped back.
+// cropped back; consecutive images of one size are scored in one batch. Also writes
+// examples_clean.png and, per noise, examples_<noise>.png: a few images with their truth
+// and each model's prediction (engine/example_figures.hpp).
 
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/example_figures.hpp"
 #include "data/batching.hpp"
 #include "engine/progress.hpp"
 #include "engine/stage.hpp"
@@ -45,6 +50,8 @@ struct EvaluateOptions {
   std::vector<std::string> noises;
   std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
   std::string checkpoint = "last";
+  std::int64_t examples = 4;
+  double example_level = 0.4;
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
     s.optional("models", &EvaluateOptions::models, "train/distill stages whose checkpoint to score");
@@ -59,6 +66,11 @@ struct EvaluateOptions {
     s.optional("after", &EvaluateOptions::after, "stages that must finish first");
     s.optional("noises", &EvaluateOptions::noises, "[noises.*] entries for robustness.csv; [] = clean only");
     s.optional("levels", &EvaluateOptions::levels, "noise intensities scored for each noise").in_range(0.0, 1.0);
+    s.optional("examples", &EvaluateOptions::examples,
+               "images in the qualitative figures examples_clean.png and examples_<noise>.png; 0 = none")
+        .in_range(0, 64);
+    s.optional("example_level", &EvaluateOptions::example_level, "the noise intensity examples_<noise>.png shows")
+        .in_range(0.0, 1.0);
   }
 };
 
@@ -111,9 +123,29 @@ class EvaluateStage : public StageKind {
       models.emplace_back(label, std::move(loaded));
     }
     if (!o.noises.empty()) score_robustness(ctx, o, *dataset, models, device);
+    if (o.examples > 0) write_examples(ctx, o, *dataset, models, device);
   }
 
  private:
+  static void write_examples(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
+                             std::vector<std::pair<std::string, LoadedModel>>& models, c10::Device device) {
+    std::vector<std::pair<std::string, SegmentationModel*>> shown;
+    for (auto& [label, loaded] : models) shown.emplace_back(label, loaded.model.get());
+    const auto indices = example_indices(dataset.size(), static_cast<std::size_t>(o.examples));
+    std::vector<Sample> clean;
+    for (auto i : indices) clean.push_back(dataset.get(i));
+    write_example_grid(ctx.out_dir / "examples_clean.png", clean, shown, device, o.threshold);
+    for (const auto& noise_name : o.noises) {
+      auto noise = noise_at(ctx.host, ctx.pipeline.noises.at(noise_name), o.example_level);
+      std::vector<Sample> noisy;
+      for (std::size_t k = 0; k < indices.size(); ++k) {
+        Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, o.example_level, indices[k]);
+        noisy.push_back(noise->apply(clean[k], rng));
+      }
+      write_example_grid(ctx.out_dir / ("examples_" + noise_name + ".png"), noisy, shown, device, o.threshold);
+    }
+  }
+
   /// Every model on every image under every noise at every level; each corrupted image
   /// is made once and shown to all models.
   static void score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
@@ -127,14 +159,24 @@ class EvaluateStage : public StageKind {
       for (const double level : o.levels) {
         auto noise = noise_at(ctx.host, noise_config, level);
         std::vector<metrics::ScoreMeans> means(models.size());
+        std::vector<Sample> pending;  // consecutive corrupted images of one size: one batch
+        const auto flush = [&] {
+          if (pending.empty()) return;
+          const Batch batch = data::collate(pending);
+          const auto images = batch.images.to(device), masks = batch.masks.to(device);
+          for (std::size_t m = 0; m < models.size(); ++m)
+            for (const auto& score :
+                 metrics::score_images(data::predict_logits(*models[m].second.model, images), masks, o.threshold))
+              means[m].add(score);
+          pending.clear();
+        };
         for (std::size_t i = 0; i < dataset.size(); ++i) {
           Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, level, i);
           Sample s = noise->apply(dataset.get(i), rng);
-          const auto image = s.image.unsqueeze(0).to(device);
-          const auto mask = s.mask.unsqueeze(0).to(device);
-          for (std::size_t m = 0; m < models.size(); ++m)
-            means[m].add(metrics::score_images(data::predict_logits(*models[m].second.model, image), mask, o.threshold).at(0));
+          if (!pending.empty() && (pending.size() >= 8 || s.image.sizes() != pending[0].image.sizes())) flush();
+          pending.push_back(std::move(s));
         }
+        flush();
         for (std::size_t m = 0; m < models.size(); ++m)
           robustness.row(models[m].first, noise_name, level, means[m].mean_dice(), means[m].mean_iou(), means[m].images);
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));

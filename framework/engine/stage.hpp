@@ -51,6 +51,8 @@ const StageKind* find_stage_kind(const std::string& name);
 std::unique_ptr<StageKind> make_train_stage();
 std::unique_ptr<StageKind> make_evaluate_stage();
 std::unique_ptr<StageKind> make_distill_stage();
+std::unique_ptr<StageKind> make_benchmark_stage();
+std::unique_ptr<StageKind> make_report_stage();
 
 /// Checks that stage option `key` names an entry of `table` ("dataset", "model" or
 /// "stage"); throws ConfigError at the key's location with the closest names.

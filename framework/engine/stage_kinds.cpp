@@ -10,6 +10,8 @@ const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
     k.push_back(make_train_stage());
     k.push_back(make_distill_stage());
     k.push_back(make_evaluate_stage());
+    k.push_back(make_benchmark_stage());
+    k.push_back(make_report_stage());
     return k;
   }();
   return kinds;

@@ -18,11 +18,11 @@ namespace {
 std::mutex plplot_mutex;
 
 // Colour map 0: 0 = white background, 1 = black axes and text, then ten distinguishable
-// line colours (the Tableau palette that matplotlib users know).
-constexpr int kLineColours = 10;
-const PLINT red[] = {255, 0, 31, 255, 44, 214, 148, 140, 227, 127, 188, 23};
-const PLINT green[] = {255, 0, 119, 127, 160, 39, 103, 86, 119, 127, 189, 190};
-const PLINT blue[] = {255, 0, 180, 14, 44, 40, 189, 75, 194, 127, 34, 207};
+// line colours (the Tableau palette that matplotlib users know), then light grey for the grid.
+constexpr int kLineColours = 10, kGrid = 2 + kLineColours;
+const PLINT red[] = {255, 0, 31, 255, 44, 214, 148, 140, 227, 127, 188, 23, 215};
+const PLINT green[] = {255, 0, 119, 127, 160, 39, 103, 86, 119, 127, 189, 190, 215};
+const PLINT blue[] = {255, 0, 180, 14, 44, 40, 189, 75, 194, 127, 34, 207, 215};
 
 bool has_cairo_png() {
   std::vector<const char*> menus(128), names(128);  // plgDevs fills arrays the caller owns
@@ -72,14 +72,16 @@ void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
   plsdev("pngcairo");
   plsfnam(png.c_str());
   plspage(0, 0, 900, 540, 0, 0);
-  plscmap0(red, green, blue, 2 + kLineColours);
+  plscmap0(red, green, blue, kGrid + 1);
   plinit();
   pladv(0);
   plvpor(0.09, 0.74, 0.11, 0.91);
   plwind(x0, x1, y0, y1);
+  plcol0(kGrid);
+  plbox("g", 0, 0, "g", 0, 0);
   plcol0(1);
   plschr(0, 0.9);
-  plbox("bcnstg", 0, 0, "bcnstgv", 0, 0);
+  plbox("bcnst", 0, 0, "bcnstv", 0, 0);
   pllab(plot.x_label.c_str(), plot.y_label.c_str(), plot.title.c_str());
 
   const std::size_t n = plot.series.size();
@@ -99,7 +101,7 @@ void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
   PLFLT legend_width = 0, legend_height = 0;
   std::vector<PLINT> text_colours(n, 1);
   pllegend(&legend_width, &legend_height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-           PL_POSITION_RIGHT | PL_POSITION_TOP | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.06, 0, 1, 1, 0, 0,
+           PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.06, 0, 1, 1, 0, 0,
            static_cast<PLINT>(n), options.data(), 1.0, 0.9, 2.0, 0.0, text_colours.data(), names.data(), nullptr,
            nullptr, nullptr, nullptr, colours.data(), styles.data(), widths.data(), nullptr, nullptr, nullptr, nullptr);
   plend1();

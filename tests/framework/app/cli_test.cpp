@@ -3,9 +3,13 @@
 // pipelines valid.
 
 #include "framework/app/cli_runner.hpp"
+#include "report/csv_table.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include <fstream>
 
 
 using ::testing::HasSubstr;
@@ -38,7 +42,7 @@ TEST(Cli, UnknownForcedStage) {
 TEST(Cli, ShippedPipelinesValidate) {
   auto r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "quickstart.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("valid; stages teacher -> student -> rfkd -> evaluate"));
+  EXPECT_THAT(r.out, HasSubstr("valid; stages teacher -> student -> rfkd -> benchmark -> evaluate -> report"));
   r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "train_masonry.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid; stages train -> evaluate"));
@@ -76,14 +80,30 @@ TEST(Cli, InspectCountsParameters) {
   EXPECT_THAT(r.out, HasSubstr("\"features\": [[1, 4, 16, 16], [1, 8, 8, 8], [1, 8, 4, 4], [1, 8, 2, 2]]"));
 }
 
-TEST(Cli, QuickstartRunsEndToEndAndSaysWhereResultsAre) {
+TEST(Cli, QuickstartRunsEndToEndAndEndsWithAReport) {
   crackkd::test::TempDir dir;
   auto r = run_cli("run " + (crackkd::test::source_dir() / "pipelines" / "quickstart.toml").string() +
                    " --workdir " + dir.path.string() +
                    " --set stages.teacher.epochs=1 --set stages.student.epochs=1 --set stages.rfkd.epochs=1"
-                   " --set datasets.train.count=8 --set stages.evaluate.levels=[0.3]"
+                   " --set datasets.train.count=8 --set stages.evaluate.levels=[0.0,0.4] --set stages.benchmark.runs=2"
                    " --set datasets.train.size=64 --set datasets.val.count=4 --set datasets.val.size=64");
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("results: " + (dir.path / "quickstart").string()));
-  EXPECT_TRUE(fs::exists(dir.path / "quickstart" / "evaluate" / "scores.csv"));
+  const auto run = dir.path / "quickstart";
+  EXPECT_THAT(r.out, HasSubstr("results: " + run.string()));
+  EXPECT_THAT(r.out, HasSubstr("report: " + (run / "report" / "report.md").string()));
+  EXPECT_TRUE(fs::exists(run / "evaluate" / "scores.csv"));
+  EXPECT_EQ(crackkd::report::read_csv(run / "benchmark" / "efficiency.csv").rows.size(), 3u);
+
+  std::ifstream in(run / "report" / "report.md");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(report, HasSubstr("| model | mDS | mIoU | images | mDS salt |"));
+  EXPECT_THAT(report, HasSubstr("| teacher | poolingcrack |"));
+  // Every figure it shows is a valid PNG in the report's folder, and has a caption.
+  std::size_t figures = 0;
+  for (std::size_t at = report.find("]("); at != std::string::npos; at = report.find("](", at + 1), ++figures) {
+    const auto file = report.substr(at + 2, report.find(')', at) - at - 2);
+    EXPECT_FALSE(cv::imread((run / "report" / file).string()).empty()) << file;
+    EXPECT_THAT(report, HasSubstr("**Figure " + std::to_string(figures + 1) + ".** "));
+  }
+  EXPECT_EQ(figures, 4u /* robustness */ + 5u /* examples */ + 1u /* validation */ + 3u /* losses */);
 }

@@ -74,7 +74,7 @@ TEST_F(PipelineValidation, MalformedToml) {
 
 TEST_F(PipelineValidation, MisspeltKey) {
   EXPECT_EQ(error(replace(kValid, "epochs = 1", "epoch = 1")),
-            "p.toml:18:9: unknown key 'stages.train.epoch' (did you mean 'epochs'?)");
+            "p.toml:18:9: unknown key 'stages.train.epoch' (did you mean 'epochs' or 'warmup_epochs'?)");
 }
 
 TEST_F(PipelineValidation, MisspeltKeyInAPluginsOptions) {
@@ -136,4 +136,29 @@ TEST_F(PipelineValidation, PluginOptionOutOfRange) {
 TEST_F(PipelineValidation, ModelsMustComeFromStagesThatWriteCheckpoints) {
   EXPECT_THAT(error(kValid, {"stages.again.kind=evaluate", "stages.again.models=[\"evaluate\"]", "stages.again.data=train"}),
               HasSubstr("stages.again.models: stage 'evaluate' is a evaluate stage and writes no checkpoint"));
+}
+
+TEST_F(PipelineValidation, ReportAndBenchmarkStages) {
+  const std::string with_report = std::string(kValid) + R"(
+[stages.cost]
+kind = "benchmark"
+models = ["train"]
+size = 64
+
+[stages.report]
+kind = "report"
+)";
+  auto plan = validate(with_report);
+  EXPECT_EQ(plan.order.back(), "report");  // after every stage it reports on
+  EXPECT_EQ(plan.order.size(), 4u);
+  EXPECT_EQ(error(with_report + "stages = [\"report\"]\n"), "p.toml:32:11: stages.report.stages: a report cannot report on itself");
+  EXPECT_THAT(error(replace(with_report, "models = [\"train\"]\nsize", "size")),
+              HasSubstr("stages.cost: give 'models' (stage names) or 'checkpoints' (files)"));
+  EXPECT_EQ(error(replace(with_report, "models = [\"train\"]\nsize", "models = [\"evaluate\"]\nsize")),
+            "p.toml:27:11: stages.cost.models: stage 'evaluate' is a evaluate stage and writes no checkpoint");
+}
+
+TEST_F(PipelineValidation, WarmupLongerThanTraining) {
+  EXPECT_EQ(error(replace(kValid, "epochs = 1", "epochs = 1\nwarmup_epochs = 2")),
+            "p.toml:19:17: stages.train.warmup_epochs: 2 warm-up epochs exceed the stage's 1 epochs");
 }

@@ -1,0 +1,95 @@
+// Stage kind `benchmark`: what each model costs to run, the seed paper's efficiency table.
+//
+//   [stages.benchmark]
+//   kind        = "benchmark"
+//   models      = ["teacher", "rfkd"]   # train/distill stages (their checkpoints' models)
+//   checkpoints = []                    # and/or checkpoint files
+//   size        = 448                   # input side: 1x3xSIZExSIZE
+//   runs        = 50                    # timed batch-1 forwards, after `warmup` untimed ones
+//
+// Writes efficiency.csv: model, plugin, params, MACs (counted from a real forward pass, see
+// metrics/model_cost.hpp), the median and 90th percentile of batch-1 latency in ms, the
+// device, input size and thread count. Latency depends on the machine: compare rows of
+// one run only.
+
+#include "engine/checkpoint.hpp"
+#include "engine/csv.hpp"
+#include "engine/stage.hpp"
+#include "metrics/model_cost.hpp"
+
+#include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
+
+namespace crackkd::engine {
+
+namespace {
+
+struct BenchmarkOptions {
+  std::vector<std::string> models;
+  std::vector<std::string> checkpoints;
+  std::int64_t size = 448;
+  std::int64_t runs = 50;
+  std::int64_t warmup = 5;
+  std::string device = "pipeline";
+  std::vector<std::string> after;
+
+  static void declare(OptionSchema<BenchmarkOptions>& s) {
+    s.optional("models", &BenchmarkOptions::models, "train/distill stages whose checkpoint's model to measure");
+    s.optional("checkpoints", &BenchmarkOptions::checkpoints, "checkpoint files to measure, besides the stages'");
+    s.optional("size", &BenchmarkOptions::size, "input side in pixels (the seed paper's tables use 448)").in_range(32, 8192);
+    s.optional("runs", &BenchmarkOptions::runs, "timed batch-1 forwards").in_range(1, 100000);
+    s.optional("warmup", &BenchmarkOptions::warmup, "untimed forwards first").in_range(0, 1000);
+    s.optional("device", &BenchmarkOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
+    s.optional("after", &BenchmarkOptions::after, "stages that must finish first");
+  }
+};
+
+class BenchmarkStage : public StageKind {
+ public:
+  const char* name() const override { return "benchmark"; }
+  const char* doc() const override {
+    return "Parameters, MACs and batch-1 latency (median, p90) of models; writes efficiency.csv";
+  }
+  std::vector<OptionInfo> options() const override { return describe_options<BenchmarkOptions>(); }
+
+  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                 host::PluginHost&) const override {
+    const auto o = parse_options<BenchmarkOptions>(stage.params);
+    if (o.models.empty() && o.checkpoints.empty())
+      throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
+    StagePlan plan;
+    for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
+    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    plan.depends_on = o.models;
+    plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
+    return plan;
+  }
+
+  void run(StageContext& ctx) const override {
+    const auto o = parse_options<BenchmarkOptions>(ctx.stage.params);
+    const auto device = resolve_device(o.device, ctx.pipeline);
+    std::vector<std::pair<std::string, std::filesystem::path>> targets;
+    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m)));
+    for (const auto& c : o.checkpoints) targets.emplace_back(std::filesystem::path(c).stem().string(), c);
+    CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
+                                                          "latency_p90_ms", "device", "size", "threads"});
+    for (const auto& [label, file] : targets) {
+      auto loaded = load_checkpoint(file, ctx.host, device);
+      const auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, static_cast<int>(o.warmup),
+                                                    static_cast<int>(o.runs));
+      efficiency.row(label, loaded.config.plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms,
+                     device.str(), o.size, at::get_num_threads());
+      spdlog::info("benchmark {}: {} (model.{}): {:.3f} M parameters, {:.3f} G MACs, {:.2f} ms median ({:.2f} ms p90) at "
+                   "{}x{} on {}",
+                   ctx.stage.name, label, loaded.config.plugin, static_cast<double>(cost.params) / 1e6,
+                   static_cast<double>(cost.macs) / 1e9, cost.latency.median_ms, cost.latency.p90_ms, o.size, o.size,
+                   device.str());
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StageKind> make_benchmark_stage() { return std::make_unique<BenchmarkStage>(); }
+
+}  // namespace crackkd::engine
