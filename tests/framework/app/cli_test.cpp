@@ -45,7 +45,7 @@ TEST(Cli, ShippedPipelinesValidate) {
   EXPECT_THAT(r.out, HasSubstr("valid; stages teacher -> student -> rfkd -> benchmark -> evaluate -> report"));
   r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "train_masonry.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("valid; stages train -> evaluate"));
+  EXPECT_THAT(r.out, HasSubstr("valid; stages train -> benchmark -> evaluate -> report"));
   for (const char* name : {"teacher_masonry.toml", "rfkd_masonry.toml", "kd_comparison.toml"}) {
     r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string());
     EXPECT_EQ(r.code, 0) << name << ": " << r.out;
