@@ -15,10 +15,12 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # Debian 12 packages: compilers and build tools, LibTorch (CPU), OpenCV, Boost (DLL is
 # header-only here, used on std::filesystem), TOML++, spdlog, CLI11, GoogleTest, an
 # optimised BLAS (Debian's default reference BLAS makes matrix products slow), OpenCV's
-# contrib thinning (crack length) and PLplot with its cairo PNG driver (report figures).
+# contrib thinning (crack length), PLplot with its cairo PNG driver (report figures), and
+# Python's torchvision (the reference the baseline encoders are tested against; the
+# benchmarks' Python peers use its python3-torch).
 PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
             libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread \
-            libopencv-contrib-dev libplplot-dev plplot-driver-cairo
+            libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -58,7 +58,7 @@ TEST(InferCommand, ProcessesTheGoodPhotosAndNamesTheCorruptOne) {
   ASSERT_EQ(summary.rows.size(), 2u);
   EXPECT_DOUBLE_EQ(summary.number(1, "width"), 300);
   EXPECT_DOUBLE_EQ(summary.number(1, "height"), 180);
-  EXPECT_NEAR(summary.number(1, "length_mm"), summary.number(1, "length_px") * 0.2, 1e-3);
+  EXPECT_NEAR(summary.number(1, "length_mm"), summary.number(1, "length_px") * 0.2, 1e-5 * summary.number(1, "length_px"));  // 6 digits
 }
 
 TEST(InferCommand, HelpDocumentsTheOptions) {
