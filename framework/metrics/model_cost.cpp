@@ -39,8 +39,9 @@ std::int64_t convolution_macs(const c10::ArrayRef<const c10::IValue>& in) {
   std::int64_t out_elements = input.size(0) * (transposed ? weight.size(1) * in[8].toInt() : weight.size(0));
   for (std::int64_t d = 0; d < spatial; ++d) {
     const auto size = input.size(2 + d), k = weight.size(2 + d);
-    const auto s = stride[static_cast<std::size_t>(d)], p = padding[static_cast<std::size_t>(d)],
-               dl = dilation[static_cast<std::size_t>(d)];
+    // A one-element stride, padding or dilation applies to every spatial dimension.
+    const auto at = [d](const std::vector<std::int64_t>& v) { return v.size() == 1 ? v[0] : v[static_cast<std::size_t>(d)]; };
+    const auto s = at(stride), p = at(padding), dl = at(dilation);
     out_elements *= transposed ? (size - 1) * s - 2 * p + dl * (k - 1) + 1 : (size + 2 * p - dl * (k - 1) - 1) / s + 1;
   }
   // Each output element: (Cin / groups) x kernel area products. weight is [Co, Cin/g, k...]

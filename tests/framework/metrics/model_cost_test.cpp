@@ -35,3 +35,9 @@ TEST(ModelCost, LatencyStatistics) {
   EXPECT_EQ(l.runs, 10);
   EXPECT_LE(l.median_ms, l.p90_ms);
 }
+
+TEST(ModelCost, OneElementStridesAndPaddingsApplyToBothSides) {
+  const auto x = torch::rand({1, 4, 16, 16}), w = torch::rand({8, 4, 3, 3});
+  const auto macs = crackkd::metrics::count_macs([&] { at::conv2d(x, w, {}, /*stride=*/2, /*padding=*/1); });
+  EXPECT_EQ(macs, 8 * 8 * 8 * 4 * 9);  // 8x8 outputs of 8 channels, each 4x3x3 products
+}

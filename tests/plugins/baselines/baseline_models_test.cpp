@@ -24,7 +24,8 @@ struct Expected {
   std::int64_t params;
   double paper_millions;
 };
-const Expected kBaselines[] = {{"unet_resnet18", 14328209, 14.3}, {"mobilenetv2", 4215425, 4.2}, {"efficientnet_b0", 5347325, 5.8}};
+const Expected kBaselines[] = {{"unet_resnet18", 14328209, 14.3}, {"mobilenetv2", 4215425, 4.2}, {"efficientnet_b0", 5347325, 5.8},
+                              {"mobileone", 6270145, 6.3}};
 
 }  // namespace
 
