@@ -6,6 +6,8 @@
 //   model.efficientnet_b0  FPN decoder on EfficientNet-B0              5.35 M (smp: 5.76 M,
 //                          which counts the encoder's 1280-channel head that no feature uses;
 //                          we do not build it)
+//   model.mobilevit        DeepLabV3 head on MobileViT-XXS (stride 16)   1.85 M, as ml-cvnets
+//                          builds it (the MobileViT paper's 1.9 M segmentation model)
 //   model.mobileone        FPN decoder on MobileOne-S0                 6.27 M while training;
 //                          in eval mode without gradients every block runs as the one
 //                          convolution its branches re-parameterise into (3.05 M)
@@ -24,12 +26,16 @@
 #include "blocks/fpn_decoder.hpp"
 #include "blocks/mobilenet_v2_encoder.hpp"
 #include "blocks/mobileone_encoder.hpp"
+#include "blocks/mobilevit_encoder.hpp"
+#include "blocks/deeplabv3_head.hpp"
 #include "blocks/resnet_encoder.hpp"
 #include "blocks/state_dict_file.hpp"
 #include "blocks/unet_decoder.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/plugin.hpp>
+
+#include <torch/torch.h>
 
 #include <filesystem>
 #include <fstream>
@@ -167,6 +173,47 @@ class MobileOneFpn : public FpnModel<cb::MobileOneEncoder, MobileOneOptions> {
   explicit MobileOneFpn(const Options& o) : FpnModel(o, o.branches) {}
 };
 
+struct MobileViTOptions {
+  std::int64_t aspp_channels = 256;
+  std::vector<std::int64_t> rates{6, 12, 18};
+  double dropout = 0.1;
+  static void declare(OptionSchema<MobileViTOptions>& s) {
+    s.optional("aspp_channels", &MobileViTOptions::aspp_channels, "width of the ASPP branches and projection").in_range(1, 4096);
+    s.optional("rates", &MobileViTOptions::rates, "dilation rates of the three 3x3 ASPP branches").size_is(3).in_range(1, 64);
+    s.optional("dropout", &MobileViTOptions::dropout, "dropout after the ASPP projection").in_range(0.0, 0.95);
+  }
+};
+
+/// DeepLabV3 on MobileViT-XXS at output stride 16. The distillers' fourth feature (stride
+/// 32) is the last layer's output averaged over 2x2: that layer stays at stride 16 here.
+class MobileViTDeepLab : public crackkd::SegmentationModel {
+ public:
+  using Options = MobileViTOptions;
+  explicit MobileViTDeepLab(const Options& o) {
+    encoder_ = register_module("encoder", cb::MobileViTEncoder());
+    cb::DeepLabV3HeadOptions h;
+    h.in_channels = cb::MobileViTEncoderImpl::channels()[4];
+    h.channels = o.aspp_channels;
+    h.rates = {o.rates[0], o.rates[1], o.rates[2]};
+    h.dropout = o.dropout;
+    decoder_ = register_module("decoder", cb::DeepLabV3Head(h));
+  }
+  crackkd::ModelOutput forward(const at::Tensor& images) override {
+    auto f = encoder_->forward(images);
+    auto logits = decoder_->forward(f[4]);
+    auto pooled = torch::avg_pool2d(f[4], {2, 2}, {2, 2}, {0, 0}, /*ceil_mode=*/true);
+    return {logits, {f[1], f[2], f[3], pooled}};
+  }
+  std::array<std::int64_t, 4> feature_channels() const override {
+    const auto c = cb::MobileViTEncoderImpl::channels();
+    return {c[1], c[2], c[3], c[4]};
+  }
+
+ private:
+  cb::MobileViTEncoder encoder_{nullptr};
+  cb::DeepLabV3Head decoder_{nullptr};
+};
+
 class UnetResNet18 : public crackkd::SegmentationModel {
  public:
   using Options = UnetResNet18Options;
@@ -196,5 +243,7 @@ CRACKKD_PLUGIN(model, unet_resnet18, UnetResNet18,
 CRACKKD_PLUGIN(model, mobilenetv2, MobileNetV2Fpn, "FPN on a MobileNetV2 1.0 encoder (seed Table 2 baseline), 4.2 M parameters")
 CRACKKD_PLUGIN(model, mobileone, MobileOneFpn,
                "FPN on a MobileOne-S0 encoder (seed Table 2 baseline), 6.3 M parameters training, one conv per block in eval")
+CRACKKD_PLUGIN(model, mobilevit, MobileViTDeepLab,
+               "DeepLabV3 (ASPP 256, rates 6/12/18) on MobileViT-XXS at output stride 16 (seed Table 2 baseline), 1.85 M parameters")
 CRACKKD_PLUGIN(model, efficientnet_b0, EfficientNetB0Fpn,
                "FPN on an EfficientNet-B0 encoder (seed Table 2 baseline), 5.35 M parameters")

@@ -115,7 +115,7 @@ TEST_F(PipelineValidation, UnknownPluginWithClosestNames) {
   EXPECT_EQ(error(replace(kValid, "plugin = \"synthetic_cracks\"", "plugin = \"synthetic\"")),
             "p.toml:6:10: unknown dataset plugin 'synthetic' (did you mean 'synthetic_cracks'?)");
   EXPECT_THAT(error(replace(kValid, "plugin = \"tiny_unet\"", "plugin = \"segformer\"")),
-              HasSubstr("unknown model plugin 'segformer' (known: efficientnet_b0, mobilenetv2, mobileone, pct, poolingcrack, tiny_unet, unet_resnet18)"));
+              HasSubstr("unknown model plugin 'segformer' (known: efficientnet_b0, mobilenetv2, mobileone, mobilevit, pct, poolingcrack, tiny_unet, unet_resnet18)"));
 }
 
 TEST_F(PipelineValidation, UnknownStageKind) {
