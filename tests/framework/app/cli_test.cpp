@@ -46,9 +46,15 @@ TEST(Cli, ShippedPipelinesValidate) {
   r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "train_masonry.toml").string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid; stages train -> benchmark -> evaluate -> report"));
-  for (const char* name : {"teacher_masonry.toml", "rfkd_masonry.toml", "kd_comparison.toml"}) {
+  for (const char* name : {"teacher_masonry.toml", "rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml"}) {
     r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string());
     EXPECT_EQ(r.code, 0) << name << ": " << r.out;
+  }
+  // Any student is one line away.
+  for (const char* student : {"unet_resnet18", "mobilenetv2", "mobileone", "efficientnet_b0", "mobilevit"}) {
+    r = run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / "rfkd_masonry.toml").string() +
+                " --set models.student.plugin=" + student);
+    EXPECT_EQ(r.code, 0) << student << ": " << r.out;
   }
 }
 
