@@ -70,7 +70,7 @@ class BenchmarkStage : public StageKind {
     const auto device = resolve_device(o.device, ctx.pipeline);
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
     for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m)));
-    for (const auto& c : o.checkpoints) targets.emplace_back(std::filesystem::path(c).stem().string(), c);
+    for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
     CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads"});
     for (const auto& [label, file] : targets) {

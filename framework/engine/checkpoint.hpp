@@ -31,6 +31,13 @@ LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost&
 /// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
 std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
 
+/// How results name a checkpoint file: its folder and stem ("teacher/best" for
+/// runs/teacher_masonry/teacher/best.pt), since the stems alone (best, checkpoint) repeat.
+inline std::string checkpoint_label(const std::filesystem::path& file) {
+  const auto folder = file.parent_path().filename().string();
+  return folder.empty() ? file.stem().string() : folder + "/" + file.stem().string();
+}
+
 /// Writes `file` by calling `write(temporary)` then renaming over `file`.
 void write_atomically(const std::filesystem::path& file, const std::function<void(const std::filesystem::path&)>& write);
 

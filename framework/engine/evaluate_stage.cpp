@@ -105,7 +105,7 @@ class EvaluateStage : public StageKind {
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
     for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m), o.checkpoint == "best"));
-    for (const auto& c : o.checkpoints) targets.emplace_back(std::filesystem::path(c).stem().string(), c);
+    for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
 
     CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "checkpoint", "images", "mDS", "mIoU"});
     CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "image", "dice", "iou"});
