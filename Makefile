@@ -20,7 +20,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # benchmarks' Python peers use its python3-torch).
 PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
             libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread \
-            libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision
+            libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision libgloo-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -17,7 +17,20 @@ struct RunArgs {
   std::vector<std::string> overrides;
   std::vector<std::string> force;
   std::filesystem::path workdir = "runs";
+  int timeout_s = 1800;  ///< data-parallel runs: how long a rank waits for the others
 };
+
+/// Where the worker processes of a data-parallel run meet (see launch.cpp).
+struct LaunchArgs {
+  int nproc = 1;
+  int nnodes = 1;
+  int node_rank = 0;
+  std::string master = "127.0.0.1:29500";
+};
+/// Starts `nproc` workers running `crackkd worker_args…`; returns the exit code.
+int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& worker_args);
+/// "ADDR:PORT" → (ADDR, PORT); throws ConfigError on anything else.
+std::pair<std::string, int> parse_master(const std::string& master);
 
 int run_command(const Common& common, const RunArgs& args);
 int validate_command(const Common& common, const RunArgs& args);

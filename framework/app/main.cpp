@@ -12,6 +12,7 @@
 #include <c10/util/Exception.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -35,6 +36,14 @@ int main(int argc, char** argv) {
   pipeline_arguments(run, run_args.pipeline, run_args.overrides);
   run->add_option("--force", run_args.force, "rerun this stage even when it is up to date (repeatable)");
   run->add_option("--workdir", run_args.workdir, "folder for results (runs/<pipeline>/<stage>/)");
+  LaunchArgs launch;
+  run->add_option("--nproc", launch.nproc, "data-parallel worker processes on this host (Gloo on CPU)")
+      ->check(CLI::Range(1, 1024));
+  run->add_option("--nnodes", launch.nnodes, "hosts taking part (each runs crackkd run … --nproc N)")->check(CLI::Range(1, 4096));
+  run->add_option("--node-rank", launch.node_rank, "this host's index among the --nnodes")->check(CLI::Range(0, 4095));
+  run->add_option("--master", launch.master, "ADDR:PORT of rank 0's rendezvous (MASTER_ADDR, MASTER_PORT)");
+  run->add_option("--timeout", run_args.timeout_s, "seconds a rank waits for the others before failing")
+      ->check(CLI::Range(1, 86400));
 
   RunArgs validate_args;
   auto* validate = cli.add_subcommand("validate", "check a pipeline completely without running it");
@@ -87,6 +96,20 @@ int main(int argc, char** argv) {
   at::globalContext().setFlushDenormal(true);
 
   try {
+    if (*run && (launch.nproc > 1 || launch.nnodes > 1) && !std::getenv("RANK")) {
+      // The launcher: the workers get these arguments without the launch options.
+      std::vector<std::string> worker_args;
+      for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        bool launch_option = false;
+        for (const char* o : {"--nproc", "--nnodes", "--node-rank", "--master"}) {
+          if (a == o) launch_option = true, ++i;  // and its value
+          else if (a.rfind(std::string(o) + "=", 0) == 0) launch_option = true;
+        }
+        if (!launch_option) worker_args.push_back(a);
+      }
+      return launch_workers(launch, worker_args);
+    }
     if (*run) return run_command(common, run_args);
     if (*validate) return validate_command(common, validate_args);
     if (*plugins) return plugins_command(common, names_only, markdown);

@@ -2,11 +2,13 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
+#include "distributed/process_group.hpp"
 #include "engine/plan.hpp"
 #include "engine/runner.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -44,12 +46,19 @@ int validate_command(const Common& common, const RunArgs& args) {
 }
 
 int run_command(const Common& common, const RunArgs& args) {
+  if (const auto rendezvous = distributed::rendezvous_from_environment()) {
+    if (rendezvous->rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for the run
+    spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] [rank " + std::to_string(rendezvous->rank) + "] %v");
+    distributed::ProcessGroup::set_current(std::make_unique<distributed::ProcessGroup>(
+        *rendezvous, std::chrono::seconds(60), std::chrono::seconds(args.timeout_s)));
+  }
   auto l = load_and_validate(common, args);
   if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
   engine::RunOptions options;
   options.workdir = args.workdir;
   options.force.insert(args.force.begin(), args.force.end());
   const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
+  if (auto* group = distributed::ProcessGroup::current(); group && !group->is_main()) return 0;
   std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
             << summary.skipped.size() << ")" << std::endl;
   for (const auto& [name, stage] : l.pipeline.stages)

@@ -1,5 +1,7 @@
 #include "engine/runner.hpp"
 
+#include "distributed/process_group.hpp"
+
 #include "pipeline/toml_params.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -77,25 +79,46 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
                         const RunOptions& options) {
   RunSummary summary;
   summary.run_dir = options.workdir / pipeline.options.name;
-  fs::create_directories(summary.run_dir);
-  LogFile log(summary.run_dir / "log.txt");
-  spdlog::info("pipeline {} ({}): {} stages into {}", pipeline.options.name, pipeline.file.string(), plan.order.size(),
-               summary.run_dir.string());
+  // Data-parallel runs: rank 0 decides which stages run and alone writes; the other ranks
+  // join its training stages and skip the rest.
+  auto* group = distributed::ProcessGroup::current();
+  const bool main = !group || group->is_main();
+  std::unique_ptr<LogFile> log;
+  if (main) {
+    fs::create_directories(summary.run_dir);
+    log = std::make_unique<LogFile>(summary.run_dir / "log.txt");
+    spdlog::info("pipeline {} ({}): {} stages into {}{}", pipeline.options.name, pipeline.file.string(), plan.order.size(),
+                 summary.run_dir.string(), group ? " on " + std::to_string(group->world_size()) + " ranks" : "");
+  }
   for (const auto& name : plan.order) {
     const auto& stage = pipeline.stages.at(name);
     const fs::path out_dir = summary.run_dir / name;
     const fs::path done = out_dir / kStageDoneFile;
-    const std::string print = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
-    if (!options.force.count(name) && fs::exists(done)) {
+    std::string print;
+    const auto decide = [&]() -> std::string {
+      print = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
+      if (options.force.count(name) || !fs::exists(done)) return "run";
       std::istringstream previous(read_file(done));
       std::string previous_print;
       previous >> previous_print;
-      if (previous_print == print) {
-        spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it)", name, stage.kind, name);
-        summary.skipped.push_back(name);
-        continue;
-      }
+      return previous_print == print ? "skip" : "run";
+    };
+    const std::string decision = group ? group->agree("stage " + name, decide) : decide();
+    if (decision == "skip") {
+      if (main) spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it)", name, stage.kind, name);
+      summary.skipped.push_back(name);
+      continue;
     }
+    const bool trains = stage.kind == "train" || stage.kind == "distill";
+    if (!main) {
+      if (trains) {
+        StageContext context{pipeline, stage, host, summary.run_dir, out_dir,
+                             group->agree("fingerprint " + name, [] { return std::string(); })};
+        find_stage_kind(stage.kind)->run(context);
+      }
+      continue;
+    }
+    if (group && trains) group->agree("fingerprint " + name, [&] { return print; });
     fs::create_directories(out_dir);
     fs::remove(done);
     spdlog::info("stage {} ({}) starts", name, stage.kind);

@@ -1,6 +1,7 @@
 #include "engine/training_loop.hpp"
 
 #include "data/loader.hpp"
+#include "distributed/gradient_sync.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/lr_schedule.hpp"
@@ -29,53 +30,88 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
     spdlog::info("{}: resuming after epoch {} (step {}) from {}", ctx.stage.name, done.epoch, done.step,
                  resume_file.string());
   }
+  // Data-parallel: every rank starts from rank 0's weights, takes its share of each
+  // global batch of batch_size x ranks samples, and averages gradients before each step;
+  // rank 0 alone validates and writes.
+  auto* group = distributed::ProcessGroup::current();
+  const bool main = !group || group->is_main();
+  const std::size_t ranks = group ? static_cast<std::size_t>(group->world_size()) : 1;
+  const std::size_t rank = group ? static_cast<std::size_t>(group->rank()) : 0;
+  std::vector<at::Tensor> synced;
+  if (group) {
+    distributed::broadcast_module(model, *group);
+    if (extra) distributed::broadcast_module(*extra, *group);
+    for (const auto& g : optimizer.param_groups())
+      for (const auto& p : g.params()) synced.push_back(p);
+  }
   double& best_dice = done.best_dice;
   std::int64_t& step = done.step;
   for (std::int64_t epoch = done.epoch + 1; epoch <= o.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     model.train();
     const auto plan = data.plan(epoch);
+    // Global batch g holds plan positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
+    const std::size_t global_batches = (plan.size() + batch_size * ranks - 1) / (batch_size * ranks);
+    std::vector<std::size_t> positions;
+    for (std::size_t g = 0; g < global_batches; ++g)
+      for (std::size_t i = 0; i < batch_size; ++i)
+        if (const auto p = (g * ranks + rank) * batch_size + i; p < plan.size()) positions.push_back(p);
     data::BatchLoader loader(
-        plan.size(), batch_size, [&](std::size_t p) { return data.make(plan[p], epoch, p); },
+        positions.size(), batch_size, [&](std::size_t k) { return data.make(plan[positions[k]], epoch, positions[k]); },
         static_cast<int>(o.workers), static_cast<int>(o.prefetch), device.is_cuda());
     Progress progress(ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
-                      loader.batches());
-    const auto steps_per_epoch = static_cast<std::int64_t>(loader.batches());
+                      main ? global_batches : 0);
+    const auto steps_per_epoch = static_cast<std::int64_t>(global_batches);
     const LrSchedule schedule{o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
     std::vector<double> term_sums;
     double total_sum = 0;
-    for (std::size_t b = 0; b < loader.batches(); ++b) {
-      Batch batch = loader.next();
-      batch.images = batch.images.to(device, /*non_blocking=*/true);
-      batch.masks = batch.masks.to(device, /*non_blocking=*/true);
-      const LossTerms terms = step_terms(batch);
-      if (term_names.empty())
-        for (const auto& [name, value] : terms) term_names.push_back(name);
-      term_sums.resize(terms.size(), 0.0);
-      at::Tensor total;
-      double total_value = 0;  // summed from the terms' values: no second device sync
-      for (std::size_t i = 0; i < terms.size(); ++i) {
-        const double value = terms[i].second.item<double>();
-        if (!std::isfinite(value))
-          throw Error("stage " + ctx.stage.name + ": loss term '" + terms[i].first + "' is " + std::to_string(value) +
-                      " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
-                      " (the last good checkpoint is kept)");
-        term_sums[i] += value;
-        total_value += value;
-        total = total.defined() ? total + terms[i].second : terms[i].second;
-      }
-      for (auto& group : optimizer.param_groups()) group.options().set_lr(schedule.at(step));
+    for (std::size_t b = 0; b < global_batches; ++b) {
+      for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(schedule.at(step));
       optimizer.zero_grad();
-      total.backward();
+      std::vector<double> values;  // this rank's term means; with ranks, then the global batch's
+      std::int64_t samples = 0;
+      if (b < loader.batches()) {  // a rank may hold none of the epoch's last global batch
+        Batch batch = loader.next();
+        batch.images = batch.images.to(device, /*non_blocking=*/true);
+        batch.masks = batch.masks.to(device, /*non_blocking=*/true);
+        samples = batch.images.size(0);
+        const LossTerms terms = step_terms(batch);
+        if (term_names.empty())
+          for (const auto& [name, value] : terms) term_names.push_back(name);
+        at::Tensor total;
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+          const double value = terms[i].second.item<double>();
+          if (!std::isfinite(value))
+            throw Error("stage " + ctx.stage.name + ": loss term '" + terms[i].first + "' is " + std::to_string(value) +
+                        " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step + 1) +
+                        " (the last good checkpoint is kept)");
+          values.push_back(value);
+          total = total.defined() ? total + terms[i].second : terms[i].second;
+        }
+        total.backward();
+      }
+      if (group) {
+        values.resize(term_names.size(), 0.0);
+        if (term_names.empty()) throw Error("stage " + ctx.stage.name + ": rank " + std::to_string(rank) +
+                                            " has no samples in the first batch; use fewer ranks or a larger dataset");
+        distributed::average_gradients(synced, samples, values, *group);
+      }
       optimizer.step();
       ++step;
+      term_sums.resize(values.size(), 0.0);
+      double total_value = 0;  // summed from the terms' values: no second device sync
+      for (std::size_t i = 0; i < values.size(); ++i) term_sums[i] += values[i], total_value += values[i];
       total_sum += total_value;
       char status[48];
       std::snprintf(status, sizeof status, "loss %.4f", total_sum / static_cast<double>(b + 1));
-      progress.advance(status);
+      if (main) progress.advance(status);
     }
     progress.finish();
-    const double batches = static_cast<double>(std::max<std::size_t>(1, loader.batches()));
+    const double batches = static_cast<double>(std::max<std::size_t>(1, global_batches));
+    if (!main) {  // the other ranks neither validate nor write
+      done.epoch = epoch;
+      continue;
+    }
     std::string val_dice, val_iou;
     double dice = -1;
     if (validation) {
@@ -116,7 +152,16 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
     spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, total_sum / batches,
                  terms_text, validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
   }
-  std::filesystem::remove(resume_file);  // finished: checkpoint.pt and best.pt are the results
+  if (group) {
+    std::vector<at::Tensor> weights;
+    for (const auto& p : model.parameters()) weights.push_back(p);
+    const double divergence = distributed::max_divergence(weights, *group);
+    if (divergence > 0)
+      throw Error("stage " + ctx.stage.name + ": the " + std::to_string(group->world_size()) +
+                  " ranks ended with different weights (max difference " + std::to_string(divergence) + ")");
+    spdlog::info("{}: the {} ranks end with identical weights", ctx.stage.name, group->world_size());
+  }
+  if (main) std::filesystem::remove(resume_file);  // finished: checkpoint.pt and best.pt are the results
 }
 
 }  // namespace crackkd::engine

@@ -1,0 +1,106 @@
+// `crackkd run PIPELINE --nproc N [--nnodes M --node-rank R --master ADDR:PORT]`: starts
+// N worker processes of this executable on this host, ranks R·N … R·N + N − 1 of M·N,
+// with torchrun's variables (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), and
+// watches them: when one fails or dies, it names that rank, stops the others (SIGTERM,
+// then SIGKILL after 10 s) and exits non-zero. The run then resumes like any interrupted
+// one: `crackkd run` again continues after the last finished epoch.
+
+#include "app/commands.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstring>
+#include <map>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace crackkd::app {
+
+namespace {
+
+std::string describe(int status) {
+  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  return "exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+std::pair<std::string, int> parse_master(const std::string& master) {
+  const auto colon = master.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw ConfigError({"--master " + master, 0, 0}, "--master: expected ADDR:PORT, got '" + master + "'");
+  char* end = nullptr;
+  const long port = std::strtol(master.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 1 || port > 65535)
+    throw ConfigError({"--master " + master, 0, 0}, "--master: '" + master.substr(colon + 1) + "' is not a port");
+  return {master.substr(0, colon), static_cast<int>(port)};
+}
+
+int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& worker_args) {
+  const auto [address, port] = parse_master(launch.master);
+  const int world = launch.nnodes * launch.nproc;
+  if (launch.node_rank >= launch.nnodes)
+    throw ConfigError({"--node-rank", 0, 0}, "--node-rank " + std::to_string(launch.node_rank) + " must be below --nnodes " +
+                                                  std::to_string(launch.nnodes));
+  std::vector<char> self(4096);
+  const auto length = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
+  if (length <= 0) throw Error("cannot find this executable (/proc/self/exe)");
+  const std::string exe(self.data(), static_cast<std::size_t>(length));
+
+  std::map<pid_t, int> ranks;  // running workers
+  for (int local = 0; local < launch.nproc; ++local) {
+    const int rank = launch.node_rank * launch.nproc + local;
+    const pid_t pid = ::fork();
+    if (pid < 0) throw Error("cannot start worker " + std::to_string(rank) + ": " + std::strerror(errno));
+    if (pid == 0) {
+      ::setenv("RANK", std::to_string(rank).c_str(), 1);
+      ::setenv("WORLD_SIZE", std::to_string(world).c_str(), 1);
+      ::setenv("LOCAL_RANK", std::to_string(local).c_str(), 1);
+      ::setenv("MASTER_ADDR", address.c_str(), 1);
+      ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+      for (const auto& a : worker_args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(exe.c_str(), argv.data());
+      std::fprintf(stderr, "error: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
+      std::_Exit(127);
+    }
+    ranks[pid] = rank;
+  }
+  spdlog::info("started {} worker processes (ranks {} … {} of {}), rendezvous at {}:{}", launch.nproc,
+               launch.node_rank * launch.nproc, launch.node_rank * launch.nproc + launch.nproc - 1, world, address, port);
+
+  std::string failure;
+  while (!ranks.empty()) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    const auto found = ranks.find(pid);
+    if (found == ranks.end()) continue;
+    const int rank = found->second;
+    ranks.erase(found);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+    if (failure.empty()) {
+      failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + describe(status);
+      if (ranks.empty()) break;
+      spdlog::error("{}; stopping the other {} rank{}", failure, ranks.size(), ranks.size() > 1 ? "s" : "");
+      for (const auto& [other, r] : ranks) ::kill(other, SIGTERM);
+      std::thread([pids = ranks] {  // whatever has not stopped in 10 s is killed
+        std::this_thread::sleep_for(std::chrono::seconds(10));
+        for (const auto& [other, r] : pids) ::kill(other, SIGKILL);
+      }).detach();
+    }
+  }
+  if (failure.empty()) return 0;
+  std::fprintf(stderr, "error: %s; the run stopped (crackkd run resumes it from the last checkpoint)\n", failure.c_str());
+  return 1;
+}
+
+}  // namespace crackkd::app

@@ -1,0 +1,130 @@
+#include "distributed/process_group.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <cstdlib>
+
+namespace crackkd::distributed {
+
+namespace {
+
+int int_variable(const char* name, int fallback) {
+  const char* text = std::getenv(name);
+  if (!text || !*text) return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value < 0 || value > 1 << 20)
+    throw Error(std::string("environment variable ") + name + "=" + text + " is not a non-negative integer");
+  return static_cast<int>(value);
+}
+
+std::string first_line(const c10::Error& e) {
+  const std::string what = e.what_without_backtrace();
+  return what.substr(0, what.find('\n'));
+}
+
+std::unique_ptr<ProcessGroup>& current_group() {
+  static std::unique_ptr<ProcessGroup> group;
+  return group;
+}
+
+}  // namespace
+
+std::optional<Rendezvous> rendezvous_from_environment() {
+  const int world = int_variable("WORLD_SIZE", 1);
+  if (world <= 1) return std::nullopt;
+  Rendezvous r;
+  r.world_size = world;
+  r.rank = int_variable("RANK", -1);
+  if (r.rank < 0 || r.rank >= world)
+    throw Error("environment variable RANK must be set to 0 … " + std::to_string(world - 1) + " when WORLD_SIZE=" +
+                std::to_string(world));
+  r.local_rank = int_variable("LOCAL_RANK", r.rank);
+  if (const char* addr = std::getenv("MASTER_ADDR"); addr && *addr) r.master_addr = addr;
+  r.master_port = int_variable("MASTER_PORT", 29500);
+  if (r.master_port < 1 || r.master_port > 65535)
+    throw Error("environment variable MASTER_PORT=" + std::to_string(r.master_port) + " is not a port");
+  return r;
+}
+
+struct ProcessGroup::State {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+};
+
+ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout)
+    : rendezvous_(r), state_(std::make_unique<State>()) {
+  const std::string master = r.master_addr + ":" + std::to_string(r.master_port);
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<std::uint16_t>(r.master_port);
+  options.isServer = r.rank == 0;
+  options.numWorkers = r.world_size;
+  options.waitWorkers = false;
+  options.timeout = connect_timeout;
+  try {
+    state_->store = c10::make_intrusive<c10d::TCPStore>(r.master_addr, options);
+  } catch (const c10::Error& e) {
+    const std::string message = first_line(e);
+    if (r.rank == 0)
+      throw Error("rank 0 cannot listen on " + master + " (" + message +
+                  "); is the port in use? --master ADDR:PORT or MASTER_PORT picks another");
+    throw Error("rank " + std::to_string(r.rank) + " cannot reach the master at " + master + " within " +
+                std::to_string(connect_timeout.count()) + " s (" + message + ")");
+  }
+  auto gloo = c10d::ProcessGroupGloo::Options::create();
+  gloo->timeout = timeout;
+  gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(r.rank == 0 ? r.master_addr : r.master_addr));
+  try {
+    state_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
+        c10::make_intrusive<c10d::PrefixStore>("gloo", state_->store), r.rank, r.world_size, gloo);
+  } catch (const c10::Error& e) {
+    throw Error("rank " + std::to_string(r.rank) + " of " + std::to_string(r.world_size) +
+                ": the ranks did not all join the process group at " + master + " (" + first_line(e) + ")");
+  }
+  state_->store->setTimeout(timeout);
+}
+
+ProcessGroup::~ProcessGroup() = default;
+
+void ProcessGroup::all_reduce_sum(std::vector<at::Tensor>& tensors, const std::string& what) {
+  try {
+    state_->group->allreduce(tensors)->wait();
+  } catch (const c10::Error& e) {
+    throw Error("rank " + std::to_string(rank()) + " of " + std::to_string(world_size()) + ": all-reduce of " + what +
+                " failed, another rank stopped answering (" + first_line(e) + ")");
+  }
+}
+
+void ProcessGroup::broadcast(std::vector<at::Tensor>& tensors, const std::string& what) {
+  try {
+    state_->group->broadcast(tensors)->wait();
+  } catch (const c10::Error& e) {
+    throw Error("rank " + std::to_string(rank()) + " of " + std::to_string(world_size()) + ": broadcast of " + what +
+                " failed, another rank stopped answering (" + first_line(e) + ")");
+  }
+}
+
+std::string ProcessGroup::agree(const std::string& key, const std::function<std::string()>& on_main) {
+  const std::string full = "agree/" + std::to_string(agreements_++) + "/" + key;
+  try {
+    if (is_main()) {
+      const std::string value = on_main();
+      state_->store->set(full, std::vector<std::uint8_t>(value.begin(), value.end()));
+      return value;
+    }
+    const auto bytes = state_->store->get(full);
+    return std::string(bytes.begin(), bytes.end());
+  } catch (const c10::Error& e) {
+    throw Error("rank " + std::to_string(rank()) + " of " + std::to_string(world_size()) + ": waiting for rank 0 on " +
+                key + " failed (" + first_line(e) + ")");
+  }
+}
+
+ProcessGroup* ProcessGroup::current() { return current_group().get(); }
+void ProcessGroup::set_current(std::unique_ptr<ProcessGroup> group) { current_group() = std::move(group); }
+
+}  // namespace crackkd::distributed

@@ -1,0 +1,63 @@
+#pragma once
+// Data-parallel training on LibTorch's c10d: one process per rank, a TCPStore rendezvous
+// at MASTER_ADDR:MASTER_PORT (rank 0 serves it), and a Gloo process group (the CPU
+// backend; NCCL is used where LibTorch was built with it and the device is CUDA).
+// The variables are torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
+
+#include <ATen/core/Tensor.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crackkd::distributed {
+
+struct Rendezvous {
+  int rank = 0;
+  int world_size = 1;
+  int local_rank = 0;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 29500;
+};
+
+/// The rendezvous the environment describes, or nothing when WORLD_SIZE is unset or 1.
+/// Throws crackkd::Error naming the variable when one is malformed.
+std::optional<Rendezvous> rendezvous_from_environment();
+
+/// This process's place in a data-parallel run. Collective calls block until every rank
+/// makes them; a rank that stops answering makes them fail after the timeout, and an
+/// error then names this rank, the operation and what the backend said.
+class ProcessGroup {
+ public:
+  /// Connects (rank 0 listens) within `connect_timeout`; collectives then wait up to
+  /// `timeout`. Throws crackkd::Error with one clear line for a port in use or an
+  /// unreachable master.
+  ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout);
+  ~ProcessGroup();
+
+  int rank() const { return rendezvous_.rank; }
+  int world_size() const { return rendezvous_.world_size; }
+  bool is_main() const { return rendezvous_.rank == 0; }
+
+  /// Sums each tensor over the ranks, in place.
+  void all_reduce_sum(std::vector<at::Tensor>& tensors, const std::string& what);
+  /// Copies rank 0's tensors to every rank, in place.
+  void broadcast(std::vector<at::Tensor>& tensors, const std::string& what);
+  /// Rank 0 computes a value, every rank returns it (through the store).
+  std::string agree(const std::string& key, const std::function<std::string()>& on_main);
+
+  /// The group of this process, or null in a single-process run.
+  static ProcessGroup* current();
+  static void set_current(std::unique_ptr<ProcessGroup> group);
+
+ private:
+  struct State;
+  Rendezvous rendezvous_;
+  std::unique_ptr<State> state_;
+  std::size_t agreements_ = 0;
+};
+
+}  // namespace crackkd::distributed
