@@ -1,7 +1,8 @@
 #pragma once
 // Data-parallel training on LibTorch's c10d: one process per rank, a TCPStore rendezvous
-// at MASTER_ADDR:MASTER_PORT (rank 0 serves it), and a Gloo process group (the CPU
-// backend; NCCL is used where LibTorch was built with it and the device is CUDA).
+// at MASTER_ADDR:MASTER_PORT (rank 0 serves it), and a Gloo process group. Gloo is the
+// backend Debian's LibTorch has; NCCL for CUDA tensors is not wired up yet (Gloo stages
+// CUDA tensors through the host on CUDA builds, correct but slower).
 // The variables are torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
 
 #include <ATen/core/Tensor.h>

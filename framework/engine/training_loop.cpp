@@ -5,6 +5,7 @@
 #include "engine/checkpoint.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/lr_schedule.hpp"
+#include "engine/mixed_precision.hpp"
 #include "engine/progress.hpp"
 #include "engine/resume_state.hpp"
 
@@ -37,12 +38,14 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
   const bool main = !group || group->is_main();
   const std::size_t ranks = group ? static_cast<std::size_t>(group->world_size()) : 1;
   const std::size_t rank = group ? static_cast<std::size_t>(group->rank()) : 0;
+  GradScaler scaler(o.amp);
   std::vector<at::Tensor> synced;
+  if (group || o.amp)
+    for (const auto& g : optimizer.param_groups())
+      for (const auto& p : g.params()) synced.push_back(p);
   if (group) {
     distributed::broadcast_module(model, *group);
     if (extra) distributed::broadcast_module(*extra, *group);
-    for (const auto& g : optimizer.param_groups())
-      for (const auto& p : g.params()) synced.push_back(p);
   }
   double& best_dice = done.best_dice;
   std::int64_t& step = done.step;
@@ -75,7 +78,11 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
         batch.images = batch.images.to(device, /*non_blocking=*/true);
         batch.masks = batch.masks.to(device, /*non_blocking=*/true);
         samples = batch.images.size(0);
-        const LossTerms terms = step_terms(batch);
+        LossTerms terms;
+        {
+          AutocastGuard autocast(o.amp);
+          terms = step_terms(batch);
+        }
         if (term_names.empty())
           for (const auto& [name, value] : terms) term_names.push_back(name);
         at::Tensor total;
@@ -88,7 +95,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
           values.push_back(value);
           total = total.defined() ? total + terms[i].second : terms[i].second;
         }
-        total.backward();
+        scaler.scale(total).backward();
       }
       if (group) {
         values.resize(term_names.size(), 0.0);
@@ -96,7 +103,9 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
                                             " has no samples in the first batch; use fewer ranks or a larger dataset");
         distributed::average_gradients(synced, samples, values, *group);
       }
-      optimizer.step();
+      const bool finite = scaler.unscale(synced);  // identical on every rank: the gradients are averaged
+      if (finite) optimizer.step();
+      scaler.update(finite);
       ++step;
       term_sums.resize(values.size(), 0.0);
       double total_value = 0;  // summed from the terms' values: no second device sync
@@ -107,6 +116,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       if (main) progress.advance(status);
     }
     progress.finish();
+    const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double batches = static_cast<double>(std::max<std::size_t>(1, global_batches));
     if (!main) {  // the other ranks neither validate nor write
       done.epoch = epoch;
@@ -149,8 +159,10 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       if (!out.flush()) throw Error("write failed");
     });
     save_resume_state(resume_file, ctx.fingerprint, done, model, optimizer, extra);
-    spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s)", ctx.stage.name, epoch, o.epochs, total_sum / batches,
-                 terms_text, validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds);
+    spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s, {:.1f} training samples/s)", ctx.stage.name, epoch,
+                 o.epochs, total_sum / batches, terms_text,
+                 validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds,
+                 static_cast<double>(plan.size()) / std::max(1e-9, train_seconds));
   }
   if (group) {
     std::vector<at::Tensor> weights;

@@ -25,6 +25,7 @@ struct FitOptions {
   std::string lr_schedule = "constant";
   double lr = 1e-3;
   std::int64_t warmup_epochs = 0;
+  bool amp = false;  ///< mixed precision (CUDA only)
 };
 
 /// The named loss terms of one batch (already on the device); their sum is optimised.

@@ -5,6 +5,10 @@ namespace crackkd::engine {
 void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
                            const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan) {
   require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+  if (o.amp && !resolve_device(o.device, pipeline).is_cuda())
+    throw ConfigError(stage.params.at("amp").where,
+                      "stages." + stage.name + ".amp: mixed precision needs a CUDA device; this stage runs on the CPU "
+                      "(set amp = false, or run where CUDA is present)");
   if (o.warmup_epochs > o.epochs)
     throw ConfigError(stage.params.at("warmup_epochs").where,
                       "stages." + stage.name + ".warmup_epochs: " + std::to_string(o.warmup_epochs) +

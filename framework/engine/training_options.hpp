@@ -16,6 +16,7 @@ struct TrainingOptions {
   double lr = 1e-3;
   std::string lr_schedule = "constant";
   std::int64_t warmup_epochs = 0;
+  bool amp = false;
   double weight_decay = 1e-2;
   double threshold = 0.5;
   std::string device = "pipeline";
@@ -26,7 +27,7 @@ struct TrainingOptions {
   std::int64_t prefetch = 4;
 
   FitOptions fit() const {
-    return {epochs, batch_size, workers, prefetch, threshold, lr_schedule, lr, warmup_epochs};
+    return {epochs, batch_size, workers, prefetch, threshold, lr_schedule, lr, warmup_epochs, amp};
   }
 
   template <class O> static void declare_training_options(OptionSchema<O>& s) {
@@ -41,6 +42,8 @@ struct TrainingOptions {
         .one_of({"constant", "cosine"});
     s.optional("warmup_epochs", &TrainingOptions::warmup_epochs, "epochs of linear learning-rate warm-up from 0")
         .in_range(0, 1e6);
+    s.optional("amp", &TrainingOptions::amp,
+               "mixed precision: autocast to float16 and gradient scaling (CUDA only)");
     s.optional("weight_decay", &TrainingOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
     s.optional("threshold", &TrainingOptions::threshold, "probability above which a pixel counts as crack in validation")
         .in_range(0.0, 1.0);

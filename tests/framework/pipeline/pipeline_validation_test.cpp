@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
+#include <torch/cuda.h>
 
 using namespace crackkd;
 using crackkd::test::config_error;
@@ -161,4 +162,11 @@ kind = "report"
 TEST_F(PipelineValidation, WarmupLongerThanTraining) {
   EXPECT_EQ(error(replace(kValid, "epochs = 1", "epochs = 1\nwarmup_epochs = 2")),
             "p.toml:19:17: stages.train.warmup_epochs: 2 warm-up epochs exceed the stage's 1 epochs");
+}
+
+TEST_F(PipelineValidation, MixedPrecisionNeedsCuda) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present: amp is valid here";
+  EXPECT_EQ(error(replace(kValid, "epochs = 1", "epochs = 1\namp = true")),
+            "p.toml:19:7: stages.train.amp: mixed precision needs a CUDA device; this stage runs on the CPU (set amp = "
+            "false, or run where CUDA is present)");
 }

@@ -1,0 +1,46 @@
+#pragma once
+// Mixed-precision training on CUDA (`amp = true`): the forward and the losses run under
+// autocast (float16 where it is safe), and gradients are scaled so small ones survive
+// float16, as PyTorch's GradScaler does: the loss is multiplied by a scale (2^16 at
+// first); the gradients are divided by it before the step; a step whose gradients hold
+// an inf or NaN is skipped and halves the scale; 2000 good steps in a row double it.
+// The scale is not part of resume.pt: a resumed run starts again at 2^16.
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace crackkd::engine {
+
+/// Autocast on CUDA for the guard's lifetime when `enabled`.
+class AutocastGuard {
+ public:
+  explicit AutocastGuard(bool enabled);
+  ~AutocastGuard();
+  AutocastGuard(const AutocastGuard&) = delete;
+  AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+ private:
+  bool enabled_, previous_ = false;
+};
+
+class GradScaler {
+ public:
+  explicit GradScaler(bool enabled) : enabled_(enabled) {}
+  /// `loss` x scale (unchanged when disabled).
+  at::Tensor scale(const at::Tensor& loss) const;
+  /// Divides the gradients by the scale; true when they are all finite (the step may
+  /// proceed). Always true when disabled.
+  bool unscale(const std::vector<at::Tensor>& parameters);
+  /// After a step or a skipped one: grows or shrinks the scale.
+  void update(bool finite);
+  double current() const { return scale_; }
+
+ private:
+  bool enabled_;
+  double scale_ = 65536.0;
+  std::int64_t good_steps_ = 0;
+};
+
+}  // namespace crackkd::engine
