@@ -62,6 +62,7 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
       ::setenv("LOCAL_RANK", std::to_string(local).c_str(), 1);
       ::setenv("MASTER_ADDR", address.c_str(), 1);
       ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+      ::setenv("GLOG_minloglevel", "3", 0);  // c10d's own warnings repeat what our errors say
       std::vector<char*> argv{const_cast<char*>(exe.c_str())};
       for (const auto& a : worker_args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);

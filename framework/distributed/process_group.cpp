@@ -67,8 +67,10 @@ ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_tim
   options.timeout = connect_timeout;
   try {
     state_->store = c10::make_intrusive<c10d::TCPStore>(r.master_addr, options);
-  } catch (const c10::Error& e) {
-    const std::string message = first_line(e);
+  } catch (const std::exception& e) {  // c10::Error, or c10d's socket errors
+    const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+    std::string message = c10 ? first_line(*c10) : e.what();
+    message = message.substr(0, message.find(". ") == std::string::npos ? message.size() : message.find(". "));
     if (r.rank == 0)
       throw Error("rank 0 cannot listen on " + master + " (" + message +
                   "); is the port in use? --master ADDR:PORT or MASTER_PORT picks another");

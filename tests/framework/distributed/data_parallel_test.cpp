@@ -172,3 +172,26 @@ TEST(DataParallel, AKilledRankStopsTheRunWithAnErrorNamingIt) {
   EXPECT_THAT(read(dir.path / "run.log"), HasSubstr("rank 1 (pid " + std::to_string(victim) + ") was killed by signal 9"));
   EXPECT_EQ(worker(launcher, 0), 0);  // rank 0 is gone too
 }
+
+TEST(DataParallel, APortInUseIsOneClearLine) {
+  crackkd::test::TempDir dir;
+  const auto pipeline = dir.write("p.toml", kPipeline);
+  const int taken = ::socket(AF_INET, SOCK_STREAM, 0);  // someone else's server on the port
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(taken, 4), 0);
+  socklen_t n = sizeof a;
+  ::getsockname(taken, reinterpret_cast<sockaddr*>(&a), &n);
+  const int port = ntohs(a.sin_port);
+  const pid_t launcher = start({"--plugin-path", crackkd::test::first_party_plugins().string(), "run", pipeline.string(),
+                                "--workdir", dir.path.string(), "--nproc", "2", "--master",
+                                "127.0.0.1:" + std::to_string(port)},
+                               dir.path / "run.log");
+  EXPECT_NE(wait_for(launcher), 0);
+  ::close(taken);
+  const auto log = read(dir.path / "run.log");
+  EXPECT_THAT(log, HasSubstr("rank 0 cannot listen on 127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(log, HasSubstr("is the port in use?"));
+}
