@@ -3,6 +3,7 @@
 // (2 for a configuration error, 1 for anything else).
 
 #include "app/commands.hpp"
+#include "app/memory.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   // Denormal floats (tiny layer scales and gradients late in training) are ~100x slower
   // on x86 CPUs; flushing them to zero changes no result that matters.
   at::globalContext().setFlushDenormal(true);
+  reuse_freed_memory();
 
   try {
     if (*run && (launch.nproc > 1 || launch.nnodes > 1) && !std::getenv("RANK")) {

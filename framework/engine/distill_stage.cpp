@@ -20,6 +20,7 @@
 #include "data/batching.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/stage.hpp"
+#include "engine/teacher_forward.hpp"
 #include "engine/training_loop.hpp"
 #include "engine/training_options.hpp"
 
@@ -103,11 +104,7 @@ class DistillStage : public StageKind {
                  o.distiller.plugin, o.data, training.images(), o.epochs, o.batch_size, device.str());
     fit(ctx, *student, student_config, training, validation.get(), optimizer, device, o.fit(),
         [&](const Batch& batch) {
-          ModelOutput teacher_out;
-          {
-            torch::NoGradGuard no_grad;
-            teacher_out = data::forward_padded(*teacher.model, batch.images);
-          }
+          const ModelOutput teacher_out = teacher_forward(*teacher.model, batch.images);
           return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
         },
         distiller.get());

@@ -14,10 +14,14 @@ import torch.nn.functional as F
 
 
 class PatchEmbedding(nn.Module):
-    def __init__(self, cin, cout, k, s, p):
+    def __init__(self, cin, cout, k, s, p, dense=False):
         super().__init__()
-        self.spatial = nn.Conv2d(cin, cin, k, s, p, groups=cin)
-        self.pointwise = nn.Conv2d(cin, cout, 1)
+        if dense:  # the teacher's: one convolution
+            self.spatial = nn.Conv2d(cin, cout, k, s, p)
+            self.pointwise = nn.Identity()
+        else:  # PCT's: depth-wise, then 1x1
+            self.spatial = nn.Conv2d(cin, cin, k, s, p, groups=cin)
+            self.pointwise = nn.Conv2d(cin, cout, 1)
         self.norm = nn.LayerNorm(cout)
 
     def forward(self, x):
@@ -42,9 +46,9 @@ class PoolingBlock(nn.Module):
 
 
 class Stage(nn.Module):
-    def __init__(self, cin, cout, k, s, p, depth, hidden):
+    def __init__(self, cin, cout, k, s, p, depth, hidden, dense=False):
         super().__init__()
-        self.embed = PatchEmbedding(cin, cout, k, s, p)
+        self.embed = PatchEmbedding(cin, cout, k, s, p, dense)
         self.blocks = nn.Sequential(*[PoolingBlock(cout, hidden) for _ in range(depth)])
         self.norm = nn.GroupNorm(1, cout)
 
@@ -54,9 +58,10 @@ class Stage(nn.Module):
 
 
 class FeatureSelection(nn.Module):
-    def __init__(self, cin, cout):
+    def __init__(self, cin, cout, full=False):
         super().__init__()
-        self.attention = nn.Conv2d(cin, cin, 1, groups=cin, bias=True)
+        # full (the teacher's): a 1x1 over all channels; else each channel gates itself
+        self.attention = nn.Conv2d(cin, cin, 1, bias=False) if full else nn.Conv2d(cin, cin, 1, groups=cin, bias=True)
         self.project = nn.Conv2d(cin, cout, 1, bias=False)
 
     def forward(self, x):
@@ -83,10 +88,10 @@ def modulated_deform_conv3x3(x, offset, mask, weight, bias, groups):
 
 
 class FeatureAlignment(nn.Module):
-    def __init__(self, cin, width, groups):
+    def __init__(self, cin, width, groups, full=False):
         super().__init__()
         self.groups = groups
-        self.select = FeatureSelection(cin, width)
+        self.select = FeatureSelection(cin, width, full)
         self.offset = nn.Conv2d(2 * width, 27 * groups, 1)
         nn.init.zeros_(self.offset.weight)
         nn.init.zeros_(self.offset.bias)
@@ -103,16 +108,19 @@ class FeatureAlignment(nn.Module):
 
 
 class PCT(nn.Module):
-    def __init__(self, channels=(48, 96, 192, 384), hidden=(768, 48, 24, 24), width=48, groups=8):
+    """PoolingCrack-Tiny by default; PoolingCrack (the teacher) with teacher_options()."""
+
+    def __init__(self, channels=(48, 96, 192, 384), hidden=(768, 48, 24, 24), width=48, groups=8,
+                 depths=(2, 2, 2, 2), dense=False, full=False):
         super().__init__()
         self.stages = nn.ModuleList()
         cin = 3
         for i, c in enumerate(channels):
             k, s, p = (7, 4, 2) if i == 0 else (3, 2, 1)
-            self.stages.append(Stage(cin, c, k, s, p, 2, hidden[i]))
+            self.stages.append(Stage(cin, c, k, s, p, depths[i], hidden[i], dense))
             cin = c
-        self.top = FeatureSelection(channels[3], width)
-        self.align = nn.ModuleList([FeatureAlignment(channels[i], width, groups) for i in (2, 1, 0)])
+        self.top = FeatureSelection(channels[3], width, full)
+        self.align = nn.ModuleList([FeatureAlignment(channels[i], width, groups, full) for i in (2, 1, 0)])
         self.head = nn.Conv2d(width, 1, 1)
 
     def forward(self, images):
@@ -126,6 +134,12 @@ class PCT(nn.Module):
             y = fam(y, features[2 - i])
         logits = F.interpolate(self.head(y), size=images.shape[2:], mode="bilinear", align_corners=False)
         return logits, features
+
+
+def teacher_options():
+    """PoolingCrack as plugins/models builds it by default (31,478,345 parameters)."""
+    return dict(channels=(64, 128, 320, 512), hidden=(256, 512, 1280, 2048), width=128, groups=8,
+                depths=(6, 6, 18, 6), dense=True, full=True)
 
 
 def main():
