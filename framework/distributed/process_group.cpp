@@ -79,7 +79,18 @@ ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_tim
   }
   auto gloo = c10d::ProcessGroupGloo::Options::create();
   gloo->timeout = timeout;
-  gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(r.rank == 0 ? r.master_addr : r.master_addr));
+  // The network interface Gloo's connections use: GLOO_SOCKET_IFNAME when set (as in
+  // PyTorch), loopback for a run on one host, else the address this host's name resolves to.
+  const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
+  const bool loopback = r.master_addr == "localhost" || r.master_addr.rfind("127.", 0) == 0;
+  try {
+    gloo->devices.push_back(interface && *interface ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
+                            : loopback            ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                                  : c10d::ProcessGroupGloo::createDefaultDevice());
+  } catch (const std::exception& e) {
+    throw Error("rank " + std::to_string(r.rank) + ": no network interface for Gloo (" + e.what() +
+                "); set GLOO_SOCKET_IFNAME to the interface that reaches the other hosts");
+  }
   try {
     state_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
         c10::make_intrusive<c10d::PrefixStore>("gloo", state_->store), r.rank, r.world_size, gloo);

@@ -61,6 +61,8 @@ void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
 
   double x0, x1, y0 = plot.y_min, y1 = plot.y_max;
   range_of(plot.series, false, x0, x1);
+  const double x_pad = 0.02 * (x1 - x0);  // markers at the ends stay whole
+  x0 -= x_pad, x1 += x_pad;
   if (y0 == y1) {
     range_of(plot.series, true, y0, y1);
     const double pad = 0.05 * (y1 - y0);
