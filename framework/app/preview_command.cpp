@@ -7,6 +7,7 @@
 #include "app/host_setup.hpp"
 #include "engine/training_data.hpp"
 #include "pipeline/pipeline.hpp"
+#include "report/image_grid.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/transform.hpp>
@@ -19,21 +20,9 @@
 
 namespace crackkd::app {
 
-namespace {
-
-cv::Mat to_bgr(const at::Tensor& image) {
-  auto hwc = image.detach().to(at::kCPU).clamp(0, 1).mul(255).round().to(at::kByte);
-  if (hwc.size(0) == 1) hwc = hwc.expand({3, hwc.size(1), hwc.size(2)});
-  hwc = hwc.flip({0}).permute({1, 2, 0}).contiguous();  // RGB -> BGR, HWC
-  return cv::Mat(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC3, hwc.data_ptr()).clone();
-}
-
-void label(cv::Mat& tile, const std::string& text) {
-  cv::rectangle(tile, {0, 0}, {tile.cols - 1, 16}, cv::Scalar(255, 255, 255), cv::FILLED);
-  cv::putText(tile, text, {3, 12}, cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
-}
-
-}  // namespace
+using report::compose_grid;
+using report::label_tile;
+using report::to_bgr;
 
 int preview_command(const Common& common, const PreviewArgs& args) {
   auto host = scanned_host(common);
@@ -50,8 +39,8 @@ int preview_command(const Common& common, const PreviewArgs& args) {
 
   std::vector<std::vector<cv::Mat>> rows;
   rows.push_back({to_bgr(clean.image), to_bgr(clean.mask)});
-  label(rows[0][0], clean.id.substr(clean.id.find_last_of('/') + 1));
-  label(rows[0][1], "mask");
+  label_tile(rows[0][0], clean.id.substr(clean.id.find_last_of('/') + 1));
+  label_tile(rows[0][1], "mask");
   for (const auto& [name, config] : pipeline.noises) {
     std::vector<cv::Mat> row;
     for (double level : args.levels) {
@@ -59,23 +48,15 @@ int preview_command(const Common& common, const PreviewArgs& args) {
       cv::Mat tile = to_bgr(engine::noise_at(*host, config, level)->apply(clean, rng).image);
       char text[64];
       std::snprintf(text, sizeof text, "%s %.0f%%", name.c_str(), level * 100);
-      label(tile, text);
+      label_tile(tile, text);
       row.push_back(tile);
     }
     rows.push_back(row);
   }
-  const int tile_w = rows[0][0].cols, tile_h = rows[0][0].rows, gap = 4;
-  std::size_t columns = 0;
-  for (const auto& r : rows) columns = std::max(columns, r.size());
-  cv::Mat grid(static_cast<int>(rows.size()) * (tile_h + gap) + gap, static_cast<int>(columns) * (tile_w + gap) + gap,
-               CV_8UC3, cv::Scalar(40, 40, 40));
-  for (std::size_t r = 0; r < rows.size(); ++r)
-    for (std::size_t c = 0; c < rows[r].size(); ++c)
-      rows[r][c].copyTo(grid(cv::Rect(gap + static_cast<int>(c) * (tile_w + gap), gap + static_cast<int>(r) * (tile_h + gap),
-                                      tile_w, tile_h)));
+  const cv::Mat grid = compose_grid(rows);
   const auto out = args.out.empty() ? args.workdir / pipeline.options.name / "preview.png" : args.out;
   std::filesystem::create_directories(out.parent_path());
-  if (!cv::imwrite(out.string(), grid)) throw Error("cannot write " + out.string());
+  report::write_png(out, grid);
   std::cout << "preview: " << out.string() << " (" << pipeline.noises.size() << " noises x " << args.levels.size()
             << " levels of " << clean.id << ")" << std::endl;
   return 0;

@@ -23,6 +23,17 @@ Chain conv_norm_activation(std::int64_t in, std::int64_t out, std::int64_t kerne
   return s;
 }
 
+std::vector<at::Tensor> outputs_at(ChainImpl& chain, at::Tensor x, const std::vector<std::size_t>& ends) {
+  std::vector<at::Tensor> out;
+  std::size_t i = 0;
+  for (auto& module : chain) {
+    if (out.size() == ends.size()) break;
+    x = module.forward(x);
+    if (i++ == ends[out.size()]) out.push_back(x);
+  }
+  return out;
+}
+
 std::int64_t make_divisible(double value, std::int64_t divisor) {
   auto rounded = std::max<std::int64_t>(divisor, static_cast<std::int64_t>(value + divisor / 2.0) / divisor * divisor);
   if (static_cast<double>(rounded) < 0.9 * value) rounded += divisor;

@@ -6,6 +6,7 @@
 #include <torch/nn/modules/container/sequential.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace crackkd::baselines {
 
@@ -19,6 +20,10 @@ class ChainImpl : public torch::nn::SequentialImpl {
   at::Tensor forward(const at::Tensor& x) { return SequentialImpl::forward(x); }
 };
 TORCH_MODULE(Chain);
+
+/// Runs `chain` on `x`, keeping the outputs of the modules at `ends` (ascending indices):
+/// how an encoder built as one Sequential hands out its stage features.
+std::vector<at::Tensor> outputs_at(ChainImpl& chain, at::Tensor x, const std::vector<std::size_t>& ends);
 
 enum class Activation { None, ReLU, ReLU6, SiLU };
 

@@ -62,15 +62,7 @@ EfficientNetB0EncoderImpl::EfficientNetB0EncoderImpl(double drop_path) {
 }
 
 EncoderFeatures EfficientNetB0EncoderImpl::forward(const at::Tensor& images) {
-  static constexpr std::size_t kStageEnds[] = {0, 2, 3, 5, 7};
-  EncoderFeatures out;
-  auto x = images;
-  std::size_t i = 0, next = 0;
-  for (auto& module : *features) {
-    x = module.forward(x);
-    if (next < 5 && i++ == kStageEnds[next]) out.push_back(x), ++next;
-  }
-  return out;
+  return outputs_at(*features, images, {0, 2, 3, 5, 7});  // the last module of each stride
 }
 
 }  // namespace crackkd::baselines

@@ -43,15 +43,7 @@ MobileNetV2EncoderImpl::MobileNetV2EncoderImpl() {
 }
 
 EncoderFeatures MobileNetV2EncoderImpl::forward(const at::Tensor& images) {
-  static constexpr std::size_t kStageEnds[] = {1, 3, 6, 13, 18};  // last module of each stride
-  EncoderFeatures out;
-  auto x = images;
-  std::size_t i = 0, next = 0;
-  for (auto& module : *features) {
-    x = module.forward(x);
-    if (next < 5 && i++ == kStageEnds[next]) out.push_back(x), ++next;
-  }
-  return out;
+  return outputs_at(*features, images, {1, 3, 6, 13, 18});  // the last module of each stride
 }
 
 }  // namespace crackkd::baselines
