@@ -12,7 +12,8 @@ namespace crackkd::engine {
 
 namespace fs = std::filesystem;
 
-void save_resume_state(const fs::path& file, const std::string& fingerprint, const ResumeProgress& progress,
+void save_resume_state(const fs::path& file, const std::string& fingerprint, const std::string& build,
+                       const ResumeProgress& progress,
                        torch::nn::Module& model, torch::optim::Optimizer& optimizer, torch::nn::Module* extra) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive, extra_archive;
   model.save(model_archive);
@@ -29,6 +30,7 @@ void save_resume_state(const fs::path& file, const std::string& fingerprint, con
     archive.write("torch_generator", generator.get_state());
   }
   archive.write("fingerprint", c10::IValue(fingerprint));
+  archive.write("build", c10::IValue(build));
   archive.write("epoch", c10::IValue(progress.epoch));
   archive.write("step", c10::IValue(progress.step));
   archive.write("best_dice", c10::IValue(progress.best_dice));
@@ -37,11 +39,12 @@ void save_resume_state(const fs::path& file, const std::string& fingerprint, con
 }
 
 std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std::string& fingerprint,
+                                                const std::string& build,
                                                 torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                                                 torch::nn::Module* extra) {
   if (!fs::exists(file)) return std::nullopt;
   torch::serialize::InputArchive archive;
-  c10::IValue saved_print, epoch, step, best, metrics;
+  c10::IValue saved_print, saved_build, epoch, step, best, metrics;
   try {
     archive.load_from(file.string());
     archive.read("fingerprint", saved_print);
@@ -53,6 +56,10 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
     spdlog::info("{} is from another configuration: starting afresh", file.string());
     return std::nullopt;
   }
+  if (!archive.try_read("build", saved_build) || saved_build.toStringRef() != build)
+    spdlog::warn("{} was written by another build of crackkd or of its plugins: resuming, but the result may differ "
+                 "from an uninterrupted run",
+                 file.string());
   torch::serialize::InputArchive model_archive, optimizer_archive, extra_archive;
   archive.read("model", model_archive);
   model.load(model_archive);

@@ -5,7 +5,8 @@
 // torch's CPU generator (stochastic depth). Sample order, augmentation and noise are
 // drawn from (seed, stage, epoch, position) streams and need no state. A run killed at
 // any point and started again continues after the last finished epoch and, on CPU, ends
-// with the same weights, bit for bit, as a run that was never interrupted.
+// with the same weights, bit for bit, as a run that was never interrupted - with the same
+// build: a resume with another build of CrackKD or its plugins goes on, with a warning.
 
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
@@ -24,12 +25,15 @@ struct ResumeProgress {
 };
 
 /// Writes `file` atomically. `extra` (the distiller) may be null.
-void save_resume_state(const std::filesystem::path& file, const std::string& fingerprint, const ResumeProgress& progress,
+void save_resume_state(const std::filesystem::path& file, const std::string& fingerprint, const std::string& build,
+                       const ResumeProgress& progress,
                        torch::nn::Module& model, torch::optim::Optimizer& optimizer, torch::nn::Module* extra);
 
 /// Restores model, optimiser, `extra` and torch's CPU generator from `file` when it exists
 /// and was written by a run with this `fingerprint`; nullopt otherwise (a fresh start).
+/// A different `build` is logged as a warning.
 std::optional<ResumeProgress> load_resume_state(const std::filesystem::path& file, const std::string& fingerprint,
+                                                const std::string& build,
                                                 torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                                                 torch::nn::Module* extra);
 

@@ -34,22 +34,42 @@ std::string hex_hash(const std::string& text) {
   return out;
 }
 
+/// The first two lines of a stage.done file (fingerprint, run id): what a later stage
+/// depends on; the third (the build) is not.
+std::string first_line(const fs::path& done) {
+  std::istringstream in(read_file(done));
+  std::string print, run_id;
+  in >> print >> run_id;
+  return print + " " + run_id;
+}
+
 const std::string& host_binary_hash() {
   static const std::string hash = hex_hash(read_file(boost::dll::program_location()));
   return hash;
 }
 
+// What a stage computes: the seed, the device, its options, its components' plugin names,
+// options and inputs, and the runs of the stages it reads. The code that computes it is
+// kept apart (build_print): a rebuilt or reinstalled host must not throw away hours of
+// finished training, so a new build alone never reruns a stage; it is reported instead.
 std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage, const StagePlan& plan,
                         host::PluginHost& host, const fs::path& run_dir) {
   std::ostringstream text;
-  text << "host " << host_binary_hash() << "\nseed " << pipeline.options.seed << "\ndevice "
-       << pipeline.options.device << "\nkind " << stage.kind << "\n" << pipeline::to_toml(stage.params);
-  for (const auto& [kind, config] : plan.components) {
-    const auto& lib = host.library_of(kind, config.plugin);
-    text << kind << "." << config.plugin << " " << lib.content_hash << " {" << pipeline::to_toml(config.params) << "} "
+  text << "seed " << pipeline.options.seed << "\ndevice " << pipeline.options.device << "\nkind " << stage.kind << "\n"
+       << pipeline::to_toml(stage.params);
+  for (const auto& [kind, config] : plan.components)
+    text << kind << "." << config.plugin << " {" << pipeline::to_toml(config.params) << "} "
          << host.entry(kind, config.plugin).input_fingerprint(config.params) << "\n";
-  }
-  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << read_file(run_dir / dep / kStageDoneFile) << "\n";
+  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << first_line(run_dir / dep / kStageDoneFile) << "\n";
+  return hex_hash(text.str());
+}
+
+/// The code a stage runs: the host binary and its components' plugin libraries.
+std::string build_print(const StagePlan& plan, host::PluginHost& host) {
+  std::ostringstream text;
+  text << "host " << host_binary_hash() << "\n";
+  for (const auto& [kind, config] : plan.components)
+    text << kind << "." << config.plugin << " " << host.library_of(kind, config.plugin).content_hash << "\n";
   return hex_hash(text.str());
 }
 
@@ -94,18 +114,21 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     const auto& stage = pipeline.stages.at(name);
     const fs::path out_dir = summary.run_dir / name;
     const fs::path done = out_dir / kStageDoneFile;
-    std::string print;
+    std::string print, previous_build;
+    const std::string build = build_print(plan.stages.at(name), host);
     const auto decide = [&]() -> std::string {
       print = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
       if (options.force.count(name) || !fs::exists(done)) return "run";
       std::istringstream previous(read_file(done));
-      std::string previous_print;
-      previous >> previous_print;
+      std::string previous_print, run_id;
+      previous >> previous_print >> run_id >> previous_build;
       return previous_print == print ? "skip" : "run";
     };
     const std::string decision = group ? group->agree("stage " + name, decide) : decide();
     if (decision == "skip") {
-      if (main) spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it)", name, stage.kind, name);
+      if (main)
+        spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it){}", name, stage.kind, name,
+                     previous_build == build ? "" : "; it was made by another build of crackkd or of its plugins");
       summary.skipped.push_back(name);
       continue;
     }
@@ -113,7 +136,7 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     if (!main) {
       if (trains) {
         StageContext context{pipeline, stage, host, summary.run_dir, out_dir,
-                             group->agree("fingerprint " + name, [] { return std::string(); })};
+                             group->agree("fingerprint " + name, [] { return std::string(); }), build};
         find_stage_kind(stage.kind)->run(context);
       }
       continue;
@@ -123,14 +146,14 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     fs::remove(done);
     spdlog::info("stage {} ({}) starts", name, stage.kind);
     const auto started = std::chrono::steady_clock::now();
-    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, print};
+    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, print, build};
     try {
       find_stage_kind(stage.kind)->run(context);
     } catch (const std::exception& e) {
       spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
       throw;
     }
-    std::ofstream(done) << print << "\n" << new_run_id() << "\n";
+    std::ofstream(done) << print << "\n" << new_run_id() << "\n" << build << "\n";
     spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());
     summary.ran.push_back(name);

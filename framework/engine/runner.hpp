@@ -1,8 +1,10 @@
 #pragma once
 // Runs a validated pipeline: stages in dependency order, each into
 // <workdir>/<pipeline>/<stage>/. A stage whose fingerprint (its config, its components'
-// configs and plugin libraries, the host binary, the seed, the device, and the runs of
-// the stages it reads) equals that of its last finished run is skipped.
+// configs and inputs, the seed, the device, and the runs of the stages it reads) equals
+// that of its last finished run is skipped. The build (host binary and plugin libraries)
+// is recorded beside it but does not rerun a stage: rebuilding or installing CrackKD
+// keeps finished work; `--force NAME` reruns a stage after a change to its code.
 
 #include "engine/plan.hpp"
 
@@ -25,7 +27,7 @@ struct RunSummary {
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options);
 
-/// The file a finished stage leaves in its folder: its fingerprint, then a run id.
+/// The file a finished stage leaves in its folder: its fingerprint, a run id, its build.
 inline constexpr const char* kStageDoneFile = "stage.done";
 
 }  // namespace crackkd::engine

@@ -29,6 +29,7 @@ struct StageContext {
   std::filesystem::path run_dir;  ///< <workdir>/<pipeline name>
   std::filesystem::path out_dir;  ///< run_dir / stage name
   std::string fingerprint;        ///< of this stage's configuration and inputs (see runner.hpp)
+  std::string build;              ///< of the host binary and plugin libraries it runs
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
 };
 

@@ -26,7 +26,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
   const auto resume_file = ctx.out_dir / "resume.pt";
   std::vector<std::string> term_names;
   ResumeProgress done;
-  if (auto resumed = load_resume_state(resume_file, ctx.fingerprint, model, optimizer, extra)) {
+  if (auto resumed = load_resume_state(resume_file, ctx.fingerprint, ctx.build, model, optimizer, extra)) {
     done = *resumed;
     spdlog::info("{}: resuming after epoch {} (step {}) from {}", ctx.stage.name, done.epoch, done.step,
                  resume_file.string());
@@ -158,7 +158,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       out << done.metrics_csv;
       if (!out.flush()) throw Error("write failed");
     });
-    save_resume_state(resume_file, ctx.fingerprint, done, model, optimizer, extra);
+    save_resume_state(resume_file, ctx.fingerprint, ctx.build, done, model, optimizer, extra);
     spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s, {:.1f} training samples/s)", ctx.stage.name, epoch,
                  o.epochs, total_sum / batches, terms_text,
                  validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds,

@@ -23,7 +23,7 @@ struct PluginLibrary {
   std::string abi_symbol;
   std::vector<std::string> components;  ///< "kind.name"
   std::shared_ptr<boost::dll::shared_library> loaded;  ///< null until first use
-  std::string content_hash;  ///< of the file, so a rebuilt plugin reruns the stages using it
+  std::string content_hash;  ///< of the file: stages record the build they ran with
 };
 
 /// What a scan saw, besides the usable libraries: files refused (ABI) and skipped (not plugins).

@@ -62,6 +62,23 @@ int wait_for(pid_t pid) {
   return status;
 }
 
+/// Starts `args`, kills it with SIGKILL once `stage` holds a resume.pt, and checks it died unfinished.
+void kill_mid_training(const std::vector<std::string>& args, const fs::path& stage) {
+  const pid_t child = start(args);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!fs::exists(stage / "resume.pt") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(child, SIGKILL);
+  const int killed = wait_for(child);
+  ASSERT_TRUE(WIFSIGNALED(killed)) << "the run finished before it could be killed";
+  ASSERT_FALSE(fs::exists(stage / "stage.done"));
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 }  // namespace
 
 TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
@@ -77,14 +94,8 @@ TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   ASSERT_TRUE(WIFEXITED(whole) && WEXITSTATUS(whole) == 0);
 
   const fs::path stage = dir.path / "killed" / "resume" / "train";
-  const pid_t child = start(run(dir.path / "killed"));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (!fs::exists(stage / "resume.pt") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ::kill(child, SIGKILL);
-  const int killed = wait_for(child);
-  ASSERT_TRUE(WIFSIGNALED(killed)) << "the run finished before it could be killed";
-  ASSERT_FALSE(fs::exists(stage / "stage.done"));
+  kill_mid_training(run(dir.path / "killed"), stage);
+  ASSERT_FALSE(HasFailure());
 
   const int resumed = wait_for(start(run(dir.path / "killed")));
   ASSERT_TRUE(WIFEXITED(resumed) && WEXITSTATUS(resumed) == 0);
@@ -99,7 +110,40 @@ TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   ASSERT_EQ(pa.size(), pb.size());
   for (const auto& p : pa) EXPECT_TRUE(p.value().equal(pb[p.key()])) << p.key();
   // The metrics of the resumed run list every epoch once.
-  std::ifstream metrics(stage / "metrics.csv");
-  std::string text((std::istreambuf_iterator<char>(metrics)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5);
+  const std::string metrics = read_text(stage / "metrics.csv");
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 5);
+}
+
+// Rebuilding or installing CrackKD changes its files, not what a finished epoch or stage
+// computed: a run resumes with another build (warning that bit-identity needs the same
+// build), and its finished stages stay finished.
+TEST(Resume, AnotherBuildResumesAndKeepsFinishedStages) {
+  test::TempDir dir;
+  const auto file = dir.write("resume.toml", kPipeline);
+  const fs::path binary = test::crackkd_binary();
+  const fs::path rebuilt = dir.path / "bin" / "crackkd";  // the same program, other bytes
+  fs::create_directories(rebuilt.parent_path());
+  fs::copy_file(binary, rebuilt);
+  std::ofstream(rebuilt, std::ios::app) << '\0';
+  const std::string plugins = test::test_plugins("example").string();
+  const std::string first_party = (binary.parent_path().parent_path() / "lib" / "crackkd" / "plugins").string();
+  auto run = [&](const fs::path& program) {
+    return std::vector<std::string>{program.string(), "--plugin-path", plugins, "--plugin-path", first_party,
+                                    "run",            file.string(),   "--workdir",     dir.path.string()};
+  };
+  const fs::path stage = dir.path / "resume" / "train";
+  kill_mid_training(run(binary), stage);
+  ASSERT_FALSE(HasFailure());
+
+  const int resumed = wait_for(start(run(rebuilt)));
+  ASSERT_TRUE(WIFEXITED(resumed) && WEXITSTATUS(resumed) == 0);
+  const std::string log = read_text(dir.path / "resume" / "log.txt");
+  EXPECT_THAT(log, testing::HasSubstr("resuming after epoch"));
+  EXPECT_THAT(log, testing::HasSubstr("written by another build"));
+  EXPECT_THAT(log, testing::Not(testing::HasSubstr("starting afresh")));
+
+  const int again = wait_for(start(run(binary)));
+  ASSERT_TRUE(WIFEXITED(again) && WEXITSTATUS(again) == 0);
+  EXPECT_THAT(read_text(dir.path / "resume" / "log.txt"),
+              testing::HasSubstr("is up to date, skipped (--force train reruns it); it was made by another build"));
 }

@@ -81,7 +81,7 @@ TEST_F(TorchvisionEquality, AMissingOrMisshapedTensorIsNamedAndChangesNothing) {
                                ::testing::HasSubstr("needs [128, 64, 3, 3]")));
 
   auto missing = dict.copy();
-  missing.erase("bn1.running_var");
+  ASSERT_EQ(missing.erase("bn1.running_var"), 1u);
   const auto no_tensor = dir_->path / "missing.pt";
   const auto bytes2 = torch::pickle_save(missing);
   std::ofstream(no_tensor, std::ios::binary).write(bytes2.data(), static_cast<std::streamsize>(bytes2.size()));
