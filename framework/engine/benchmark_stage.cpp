@@ -69,7 +69,9 @@ class BenchmarkStage : public StageKind {
     const auto o = parse_options<BenchmarkOptions>(ctx.stage.params);
     const auto device = resolve_device(o.device, ctx.pipeline);
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
-    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m)));
+    // With [pipeline] seeds the first seed's model stands for all: the seeds change weights, not cost.
+    const auto first = replicates(ctx.pipeline.options).front().folder;
+    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m) / first));
     for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
     CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads"});

@@ -79,7 +79,7 @@ class DistillStage : public StageKind {
     const auto o = parse_options<DistillOptions>(ctx.stage.params);
     const auto device = resolve_device(o.device, ctx.pipeline);
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
-                                                : stage_checkpoint(ctx.stage_dir(o.teacher));
+                                                : stage_checkpoint(ctx.checkpoint_dir(o.teacher));
     auto teacher = load_checkpoint(teacher_file, ctx.host, device);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);

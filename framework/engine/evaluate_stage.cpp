@@ -12,9 +12,11 @@
 //   examples    = 4                  # images in the qualitative figures (0 = none)
 //   example_level = 0.4              # the noise intensity those figures show
 //
-// Writes scores.csv (model, checkpoint, images, mDS, mIoU) and per_image.csv (model,
-// image, dice, iou) on clean images, and with noises robustness.csv (model, noise, level,
-// mDS, mIoU, images): one row per model, noise and level. A corrupted image depends only
+// Writes scores.csv (model, seed, checkpoint, images, mDS, mIoU) and per_image.csv (model,
+// seed, image, dice, iou) on clean images, and with noises robustness.csv (model, seed,
+// noise, level, mDS, mIoU, images): one row per model, noise and level. With [pipeline]
+// seeds every seed's replicate of a stage is scored (one row each, `seed` telling them
+// apart; the report gives mean ± std); `seed` is empty for checkpoint files. A corrupted image depends only
 // on (pipeline seed, noise name, level, image), so every model sees the very same input.
 // Images may differ in size: each is padded to the model's stride and its prediction
 // cropped back; consecutive images of one size are scored in one batch. Also writes
@@ -103,34 +105,46 @@ class EvaluateStage : public StageKind {
     const auto o = parse_options<EvaluateOptions>(ctx.stage.params);
     const auto device = resolve_device(o.device, ctx.pipeline);
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
-    std::vector<std::pair<std::string, std::filesystem::path>> targets;
-    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m), o.checkpoint == "best"));
-    for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
+    std::vector<Target> targets;
+    for (const auto& m : o.models)
+      for (const auto& r : replicates(ctx.pipeline.options))
+        targets.push_back({m, r.folder.empty() ? "" : std::to_string(r.seed),
+                           stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}});
+    for (const auto& c : o.checkpoints) targets.push_back({checkpoint_label(c), "", c, {}});
 
-    CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "checkpoint", "images", "mDS", "mIoU"});
-    CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "image", "dice", "iou"});
-    std::vector<std::pair<std::string, LoadedModel>> models;
-    for (const auto& [label, file] : targets) {
-      auto loaded = load_checkpoint(file, ctx.host, device);
-      const auto means = evaluate_model(*loaded.model, *dataset, device, o.threshold, "evaluate " + label,
-                                        [&, &label = label](const std::string& id, const metrics::ImageScore& s) {
-                                          per_image.row(label, id, s.dice, s.iou);
+    CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "seed", "checkpoint", "images", "mDS", "mIoU"});
+    CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "seed", "image", "dice", "iou"});
+    for (auto& t : targets) {
+      t.loaded = load_checkpoint(t.file, ctx.host, device);
+      const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
+      const auto means = evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
+                                        [&](const std::string& id, const metrics::ImageScore& s) {
+                                          per_image.row(t.label, t.seed, id, s.dice, s.iou);
                                         });
-      scores.row(label, file.string(), means.images, means.mean_dice(), means.mean_iou());
+      scores.row(t.label, t.seed, t.file.string(), means.images, means.mean_dice(), means.mean_iou());
       spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} over {} images",
-                   ctx.stage.name, label, loaded.config.plugin, loaded.epoch, o.data, means.mean_dice(),
+                   ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, means.mean_dice(),
                    means.mean_iou(), means.images);
-      models.emplace_back(label, std::move(loaded));
     }
-    if (!o.noises.empty()) score_robustness(ctx, o, *dataset, models, device);
-    if (o.examples > 0) write_examples(ctx, o, *dataset, models, device);
+    if (!o.noises.empty()) score_robustness(ctx, o, *dataset, targets, device);
+    if (o.examples > 0) write_examples(ctx, o, *dataset, targets, device);
   }
 
  private:
+  /// A checkpoint to score: a stage's (one per seed with [pipeline] seeds) or a file.
+  struct Target {
+    std::string label, seed;
+    std::filesystem::path file;
+    LoadedModel loaded;
+  };
+
+  /// The figures show one model per label: with seeds, the first seed's.
   static void write_examples(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
-                             std::vector<std::pair<std::string, LoadedModel>>& models, c10::Device device) {
+                             std::vector<Target>& targets, c10::Device device) {
     std::vector<std::pair<std::string, SegmentationModel*>> shown;
-    for (auto& [label, loaded] : models) shown.emplace_back(label, loaded.model.get());
+    for (auto& t : targets)
+      if (std::none_of(shown.begin(), shown.end(), [&](const auto& s) { return s.first == t.label; }))
+        shown.emplace_back(t.label, t.loaded.model.get());
     const auto indices = example_indices(dataset.size(), static_cast<std::size_t>(o.examples));
     std::vector<Sample> clean;
     for (auto i : indices) clean.push_back(dataset.get(i));
@@ -149,10 +163,10 @@ class EvaluateStage : public StageKind {
   /// Every model on every image under every noise at every level; each corrupted image
   /// is made once and shown to all models.
   static void score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
-                               std::vector<std::pair<std::string, LoadedModel>>& models, c10::Device device) {
-    CsvWriter robustness(ctx.out_dir / "robustness.csv", {"model", "noise", "level", "mDS", "mIoU", "images"});
+                               std::vector<Target>& models, c10::Device device) {
+    CsvWriter robustness(ctx.out_dir / "robustness.csv", {"model", "seed", "noise", "level", "mDS", "mIoU", "images"});
     torch::NoGradGuard no_grad;
-    for (auto& [label, loaded] : models) loaded.model->eval();
+    for (auto& t : models) t.loaded.model->eval();
     Progress progress("robustness " + ctx.stage.name, o.noises.size() * o.levels.size());
     for (const auto& noise_name : o.noises) {
       const auto& noise_config = ctx.pipeline.noises.at(noise_name);
@@ -166,7 +180,7 @@ class EvaluateStage : public StageKind {
           const auto images = batch.images.to(device), masks = batch.masks.to(device);
           for (std::size_t m = 0; m < models.size(); ++m)
             for (const auto& score :
-                 metrics::score_images(data::predict_logits(*models[m].second.model, images), masks, o.threshold))
+                 metrics::score_images(data::predict_logits(*models[m].loaded.model, images), masks, o.threshold))
               means[m].add(score);
           pending.clear();
         };
@@ -178,7 +192,8 @@ class EvaluateStage : public StageKind {
         }
         flush();
         for (std::size_t m = 0; m < models.size(); ++m)
-          robustness.row(models[m].first, noise_name, level, means[m].mean_dice(), means[m].mean_iou(), means[m].images);
+          robustness.row(models[m].label, models[m].seed, noise_name, level, means[m].mean_dice(), means[m].mean_iou(),
+                         means[m].images);
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
       }
     }

@@ -93,6 +93,49 @@ class LogFile {
   spdlog::sink_ptr sink_;
 };
 
+/// The stage print of a train/distill stage with [pipeline] seeds also holds the seed list,
+/// so a changed list reruns the stage; each replicate's print holds its own seed only, so
+/// replicates already finished are kept (replicate.done).
+std::string with_seeds(const std::string& print, const pipeline::PipelineOptions& options) {
+  if (options.seeds.empty()) return print;
+  std::string list;
+  for (const auto seed : options.seeds) list += " " + std::to_string(seed);
+  return hex_hash(print + "\nseeds" + list);
+}
+
+/// Runs a stage: once, or a train/distill stage once per replicate (stage.hpp). On the
+/// other ranks of a data-parallel run `base.out_dir` is not written.
+void run_stage(const StageKind& kind, StageContext& base, bool trains, distributed::ProcessGroup* group) {
+  const bool main = !group || group->is_main();
+  if (!trains || base.pipeline.options.seeds.empty()) return kind.run(base);
+  const auto all = replicates(base.pipeline.options);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& r = all[i];
+    pipeline::Pipeline seeded = base.pipeline;
+    seeded.options.seed = r.seed;
+    StageContext ctx{seeded, base.stage, base.host, base.run_dir, base.out_dir / r.folder,
+                     hex_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)), base.build, r.folder};
+    const fs::path done = ctx.out_dir / "replicate.done";
+    const auto decide = [&]() -> std::string {
+      std::istringstream previous(fs::exists(done) ? read_file(done) : "");
+      std::string previous_print;
+      previous >> previous_print;
+      return previous_print == ctx.fingerprint ? "keep" : "run";
+    };
+    if ((group ? group->agree("replicate " + base.stage.name + " " + r.folder, decide) : decide()) == "keep") {
+      if (main) spdlog::info("stage {}: seed {} was finished before, kept", base.stage.name, r.seed);
+      continue;
+    }
+    if (main) {
+      fs::create_directories(ctx.out_dir);
+      fs::remove(done);
+      spdlog::info("stage {}: seed {} ({} of {})", base.stage.name, r.seed, i + 1, all.size());
+    }
+    kind.run(ctx);
+    if (main) std::ofstream(done) << ctx.fingerprint << "\n";
+  }
+}
+
 }  // namespace
 
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
@@ -114,10 +157,12 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
     const auto& stage = pipeline.stages.at(name);
     const fs::path out_dir = summary.run_dir / name;
     const fs::path done = out_dir / kStageDoneFile;
-    std::string print, previous_build;
+    std::string core, print, previous_build;
     const std::string build = build_print(plan.stages.at(name), host);
+    const bool trains = stage.kind == "train" || stage.kind == "distill";
     const auto decide = [&]() -> std::string {
-      print = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
+      core = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
+      print = trains ? with_seeds(core, pipeline.options) : core;
       if (options.force.count(name) || !fs::exists(done)) return "run";
       std::istringstream previous(read_file(done));
       std::string previous_print, run_id;
@@ -132,23 +177,22 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
       summary.skipped.push_back(name);
       continue;
     }
-    const bool trains = stage.kind == "train" || stage.kind == "distill";
     if (!main) {
       if (trains) {
         StageContext context{pipeline, stage, host, summary.run_dir, out_dir,
                              group->agree("fingerprint " + name, [] { return std::string(); }), build};
-        find_stage_kind(stage.kind)->run(context);
+        run_stage(*find_stage_kind(stage.kind), context, trains, group);
       }
       continue;
     }
-    if (group && trains) group->agree("fingerprint " + name, [&] { return print; });
+    if (group && trains) group->agree("fingerprint " + name, [&] { return core; });
     fs::create_directories(out_dir);
     fs::remove(done);
     spdlog::info("stage {} ({}) starts", name, stage.kind);
     const auto started = std::chrono::steady_clock::now();
-    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, print, build};
+    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, core, build};
     try {
-      find_stage_kind(stage.kind)->run(context);
+      run_stage(*find_stage_kind(stage.kind), context, trains, group);
     } catch (const std::exception& e) {
       spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
       throw;

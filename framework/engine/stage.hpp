@@ -21,16 +21,29 @@ struct StagePlan {
   std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
 };
 
+/// One run of a train/distill stage. With `[pipeline] seeds`, each such stage runs once
+/// per seed into <stage>/seed-<s>/, and a replicate reads the same seed's replicate of
+/// the stages it learns from (a distilled student of seed 8 learns from the teacher of
+/// seed 8); without, it runs once with `seed` into <stage>/.
+struct Replicate {
+  std::int64_t seed;
+  std::string folder;  ///< "seed-<s>", or "" for the single run
+};
+std::vector<Replicate> replicates(const pipeline::PipelineOptions& options);
+
 /// Everything a running stage may use.
 struct StageContext {
-  const pipeline::Pipeline& pipeline;
+  const pipeline::Pipeline& pipeline;  ///< for a replicate: with `seed` set to its seed
   const pipeline::StageConfig& stage;
   host::PluginHost& host;
   std::filesystem::path run_dir;  ///< <workdir>/<pipeline name>
-  std::filesystem::path out_dir;  ///< run_dir / stage name
+  std::filesystem::path out_dir;  ///< run_dir / stage name (/ the replicate's folder)
   std::string fingerprint;        ///< of this stage's configuration and inputs (see runner.hpp)
   std::string build;              ///< of the host binary and plugin libraries it runs
+  std::string replicate;          ///< the replicate's folder ("seed-8"), or ""
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
+  /// Where stage `name` (train/distill) left this replicate's checkpoints.
+  std::filesystem::path checkpoint_dir(const std::string& name) const { return run_dir / name / replicate; }
 };
 
 class StageKind {

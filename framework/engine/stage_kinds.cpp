@@ -1,4 +1,4 @@
-// The registry of stage kinds the runner knows.
+// The registry of stage kinds the runner knows, and the replicates of training stages.
 
 #include "engine/stage.hpp"
 
@@ -15,6 +15,13 @@ const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
     return k;
   }();
   return kinds;
+}
+
+std::vector<Replicate> replicates(const pipeline::PipelineOptions& options) {
+  if (options.seeds.empty()) return {{options.seed, ""}};
+  std::vector<Replicate> out;
+  for (const auto seed : options.seeds) out.push_back({seed, "seed-" + std::to_string(seed)});
+  return out;
 }
 
 const StageKind* find_stage_kind(const std::string& name) {

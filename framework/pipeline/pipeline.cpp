@@ -27,6 +27,14 @@ std::map<std::string, ComponentConfig> components(const Params& root, const std:
 
 }  // namespace
 
+void PipelineOptions::check(const Params& params) const {
+  for (std::size_t i = 0; i < seeds.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (seeds[i] == seeds[j])
+        throw ConfigError(params.at("seeds").array[i].where,
+                          params.qualified("seeds") + ": seed " + std::to_string(seeds[i]) + " is listed twice");
+}
+
 Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   Params root = parse_toml_file(file);
   for (const auto& o : overrides) apply_override(root, o);

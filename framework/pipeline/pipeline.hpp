@@ -17,15 +17,20 @@ struct PipelineOptions {
   std::string name;  ///< defaults to the file's stem
   std::string device = "auto";
   std::int64_t seed = 0;
+  std::vector<std::int64_t> seeds;
   std::int64_t threads = 0;
   static void declare(OptionSchema<PipelineOptions>& s) {
     s.optional("name", &PipelineOptions::name, "run folder name under the workdir; \"\" = the file's name without .toml");
     s.optional("device", &PipelineOptions::device, "where stages run; auto = CUDA when present")
         .one_of({"auto", "cpu", "cuda"});
     s.optional("seed", &PipelineOptions::seed, "seed of every random choice (order, augmentation, noise)");
+    s.optional("seeds", &PipelineOptions::seeds,
+               "train and distill stages run once per seed (into <stage>/seed-<s>/) and reports give mean ± std; "
+               "[] = once, with `seed`");
     s.optional("threads", &PipelineOptions::threads, "CPU threads for LibTorch; 0 = one per hardware thread")
         .in_range(0, 1024);
   }
+  void check(const Params& params) const;
 };
 
 /// One [stages.NAME] table: its `kind` and the kind's options (everything else).

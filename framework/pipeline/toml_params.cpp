@@ -54,20 +54,34 @@ Params parse(std::string_view text, const std::string& origin) {
 }
 
 /// Returns a copy of `table` with `value` set at `path[i..]`, creating tables on the way.
+/// A `*` stands for every table at its level; past one, only keys that exist are set
+/// (`stages.*.epochs=500` changes the stages that have epochs). `changed` counts the sets.
 std::shared_ptr<const Params> with_value(const Params& table, const std::vector<std::string>& path, std::size_t i,
-                                         const Value& value, const std::string& assignment) {
+                                         const Value& value, const std::string& assignment, bool existing_only,
+                                         int& changed) {
   auto copy = std::make_shared<Params>(table);
   const std::string& key = path[i];
-  if (i + 1 == path.size()) {
-    copy->set(key, value);
+  if (key == "*") {
+    if (i + 1 == path.size()) throw ConfigError({"--set", 0, 0}, assignment + ": '*' must be followed by a key");
+    for (const auto& [name, child] : table.entries())
+      if (child.type == Value::Type::Table)
+        copy->set(name, Value::of_table(with_value(*child.table, path, i + 1, value, assignment, true, changed),
+                                        child.where));
     return copy;
   }
   const Value* existing = table.find(key);
+  if (i + 1 == path.size()) {
+    if (existing_only && !existing) return copy;
+    copy->set(key, value);
+    ++changed;
+    return copy;
+  }
   if (existing && existing->type != Value::Type::Table)
     throw ConfigError({"--set", 0, 0}, assignment + ": '" + table.qualified(key) + "' is a " + existing->type_name() +
                                            ", not a table");
+  if (existing_only && !existing) return copy;
   Params child = existing ? *existing->table : Params(table.qualified(key), value.where);
-  copy->set(key, Value::of_table(with_value(child, path, i + 1, value, assignment),
+  copy->set(key, Value::of_table(with_value(child, path, i + 1, value, assignment, existing_only, changed),
                                  existing ? existing->where : value.where));
   return copy;
 }
@@ -154,7 +168,9 @@ void apply_override(Params& root, const std::string& assignment) {
   }
   value.where = where;
   value.override_text = text;
-  root = *with_value(root, path, 0, value, assignment);
+  int changed = 0;
+  root = *with_value(root, path, 0, value, assignment, false, changed);
+  if (changed == 0) throw ConfigError(where, "no table matching '" + dotted + "' has the key '" + path.back() + "'");
 }
 
 std::string to_toml(const Value& v) {

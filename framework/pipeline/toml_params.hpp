@@ -20,7 +20,8 @@ Params parse_toml_text(const std::string& text, const std::string& origin);
 
 /// Applies one `a.b.c=value` override. The value is read as TOML when it parses (5, 1e-3,
 /// true, [1, 2], "x") and as a bare string otherwise; the raw text is kept, so an option
-/// of string type receives exactly what was typed.
+/// of string type receives exactly what was typed. A `*` in the path matches every table
+/// at its level that has the rest of the path (`stages.*.epochs=500`).
 void apply_override(Params& root, const std::string& assignment);
 
 /// `${NAME}` and `${NAME:-default}` expansion; throws ConfigError at `where` for an unset

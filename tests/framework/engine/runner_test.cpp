@@ -88,7 +88,7 @@ TEST_F(Runner, RunsStagesAndWritesTheirResults) {
   EXPECT_TRUE(fs::exists(runs / "train" / "best.pt"));
   EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
   const auto scores = read(runs / "evaluate" / "scores.csv");
-  EXPECT_THAT(scores, ::testing::StartsWith("model,checkpoint,images,mDS,mIoU\ntrain,"));
+  EXPECT_THAT(scores, ::testing::StartsWith("model,seed,checkpoint,images,mDS,mIoU\ntrain,,"));
   EXPECT_THAT(scores, ::testing::HasSubstr(",3,"));
   // per_image.csv: a header and one row per image.
   const auto per_image = read(runs / "evaluate" / "per_image.csv");
@@ -167,10 +167,10 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
   // 6 clean images + 3 noisy copies = 9 samples: 3 steps of 3 per epoch.
   EXPECT_THAT(read(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
   const auto robustness = read(runs / "evaluate" / "robustness.csv");
-  EXPECT_THAT(robustness, ::testing::StartsWith("model,noise,level,mDS,mIoU,images\n"));
+  EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images\n"));
   EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
-  EXPECT_THAT(robustness, ::testing::HasSubstr("train,salt,0.3,"));
-  EXPECT_THAT(robustness, ::testing::HasSubstr("train,blur,0,"));
+  EXPECT_THAT(robustness, ::testing::HasSubstr("train,,salt,0.3,"));
+  EXPECT_THAT(robustness, ::testing::HasSubstr("train,,blur,0,"));
 }
 
 TEST_F(Runner, NoiseMixNamesAnUndefinedNoise) {
@@ -200,4 +200,54 @@ TEST_F(Runner, DistillNeedsExactlyOneTeacher) {
       file_, {"stages.distill.kind=distill", "stages.distill.student=unet", "stages.distill.data=train"});
   EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
               ::testing::HasSubstr("give exactly one of 'teacher' (a stage) and 'teacher_checkpoint' (a file)"));
+}
+
+// [pipeline] seeds: every training stage runs once per seed into seed-<s>/, a distilled
+// replicate learns from the same seed's teacher, evaluation scores each replicate, the
+// report shows mean ± std, and a rerun keeps finished replicates.
+TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
+  const std::vector<std::string> overrides{
+      "pipeline.seeds=[1, 2]", "stages.train.epochs=1", "stages.distill.kind=distill", "stages.distill.teacher=train",
+      "stages.distill.student=unet", "stages.distill.data=train", "stages.distill.epochs=1",
+      "stages.distill.batch_size=3", "stages.distill.distiller={plugin=\"rfkd\"}",
+      "stages.evaluate.models=[\"train\", \"distill\"]", "stages.evaluate.examples=0", "stages.report.kind=report"};
+  auto summary = run(overrides);
+  EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "distill", "evaluate", "report"}));
+  const fs::path runs = dir_.path / "runs" / "tiny";
+  const auto cpu = c10::Device(c10::kCPU);
+  for (const auto* stage : {"train", "distill"}) {
+    auto one = engine::load_checkpoint(runs / stage / "seed-1" / "checkpoint.pt", *host_, cpu);
+    auto two = engine::load_checkpoint(runs / stage / "seed-2" / "checkpoint.pt", *host_, cpu);
+    EXPECT_FALSE(one.model->parameters()[0].equal(two.model->parameters()[0])) << stage;
+    EXPECT_FALSE(fs::exists(runs / stage / "checkpoint.pt")) << stage;
+  }
+  const auto log = read(runs / "log.txt");
+  EXPECT_THAT(log, ::testing::HasSubstr("(" + (runs / "train" / "seed-1" / "best.pt").string() + ")"));
+  EXPECT_THAT(log, ::testing::HasSubstr("(" + (runs / "train" / "seed-2" / "best.pt").string() + ")"));
+
+  const auto scores = read(runs / "evaluate" / "scores.csv");
+  EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,1,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,2,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr("\ndistill,2,"));
+  const auto report = read(runs / "report" / "report.md");
+  EXPECT_THAT(report, ::testing::HasSubstr("| model | seeds | mDS | mIoU | images |"));
+  EXPECT_THAT(report, ::testing::ContainsRegex("\\| distill \\| 2 \\| 0\\.[0-9]{4} ± 0\\.[0-9]{4} \\|"));
+  EXPECT_THAT(report, ::testing::HasSubstr("| distill seed 2 | 1 |"));
+
+  // A finished replicate survives an interrupted stage: only seed 2 of distill runs again.
+  fs::remove(runs / "distill" / "stage.done");
+  fs::remove(runs / "distill" / "seed-2" / "replicate.done");
+  summary = run(overrides);
+  EXPECT_EQ(summary.skipped, (std::vector<std::string>{"train"}));
+  EXPECT_THAT(read(runs / "log.txt"), ::testing::HasSubstr("stage distill: seed 1 was finished before, kept"));
+  // Another seed list reruns the training stages.
+  auto more = overrides;
+  more[0] = "pipeline.seeds=[1, 2, 3]";
+  EXPECT_EQ(run(more).ran, (std::vector<std::string>{"train", "distill", "evaluate", "report"}));
+  EXPECT_TRUE(fs::exists(runs / "distill" / "seed-3" / "checkpoint.pt"));
+}
+
+TEST_F(Runner, SeedListedTwiceIsAnError) {
+  EXPECT_THAT(test::config_error([&] { pipeline::load_pipeline(file_, {"pipeline.seeds=[4, 5, 4]"}); }),
+              ::testing::HasSubstr("pipeline.seeds: seed 4 is listed twice"));
 }

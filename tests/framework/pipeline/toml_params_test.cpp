@@ -57,6 +57,20 @@ TEST(TomlParams, OverridesAreTypedAndCreateTables) {
   EXPECT_THAT(config_error([&] { pipeline::apply_override(p, "novalue"); }), HasSubstr("expected --set key.path=value"));
 }
 
+// `stages.*.epochs=500` scales every training stage of a pipeline with one option.
+TEST(TomlParams, WildcardOverrideSetsTheKeyWhereItExists) {
+  auto p = params_from("[stages.a]\nepochs = 3\n[stages.b]\nkind = \"evaluate\"\n[stages.c]\nepochs = 4\n");
+  pipeline::apply_override(p, "stages.*.epochs=500");
+  const auto& stages = *p.at("stages").table;
+  EXPECT_EQ(stages.at("a").table->at("epochs").integer_value, 500);
+  EXPECT_EQ(stages.at("c").table->at("epochs").integer_value, 500);
+  EXPECT_EQ(stages.at("b").table->find("epochs"), nullptr);
+  EXPECT_THAT(config_error([&] { pipeline::apply_override(p, "stages.*.warmup=2"); }),
+              HasSubstr("no table matching 'stages.*.warmup' has the key 'warmup'"));
+  EXPECT_THAT(config_error([&] { pipeline::apply_override(p, "stages.*=2"); }),
+              HasSubstr("'*' must be followed by a key"));
+}
+
 TEST(TomlParams, CanonicalTextRoundTrips) {
   auto p = params_from("b = [1, 2.5, \"x\\\"y\"]\na = { z = true, y = \"q\" }\n");
   const std::string text = pipeline::to_toml(p);
