@@ -25,8 +25,13 @@ template <class F> double median_ms(int warmup, int repeats, F&& f) {
 }
 
 /// Output of `/usr/bin/python3 SCRIPT ARGS` (Debian's python3-torch), "" when it fails.
-inline std::string run_python(const std::string& script, const std::string& args) {
-  const std::string command = "/usr/bin/python3 " + script + " " + args + " 2>&1";
+/// glibc settings equal to crackkd::app::reuse_freed_memory(), for a Python peer run with them.
+inline constexpr const char* kReuseFreedMemoryEnv =
+    "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824";
+
+/// Runs a Python peer script; `env` ("NAME=value …", or "") is set for it alone.
+inline std::string run_python(const std::string& script, const std::string& args, const std::string& env = "") {
+  const std::string command = (env.empty() ? "" : env + " ") + "/usr/bin/python3 " + script + " " + args + " 2>&1";
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return "";

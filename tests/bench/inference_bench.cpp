@@ -5,8 +5,13 @@
 // throughput ratio. Needs only LibTorch (and Python for the peer), so it also builds
 // against a PyTorch wheel's LibTorch on a GPU machine.
 //
+// Like `crackkd infer`, it keeps freed memory on the heap (app/memory.hpp); the Python
+// peer runs as users run it, and once more with the same glibc setting (GLIBC_TUNABLES),
+// so the figures show what the setting and what the network code each contribute.
+//
 //   build/bin/bench_inference [--runs 20] [--threads N] [--device cpu|cuda] [--no-python]
 
+#include "app/memory.hpp"
 #include "bench_support.hpp"
 #include "blocks/pooling_crack_network.hpp"
 
@@ -33,6 +38,7 @@ int main(int argc, char** argv) {
     }
   }
   at::set_num_threads(threads);
+  crackkd::app::reuse_freed_memory();  // as crackkd does at start-up
   const torch::Device device(device_name);
   torch::manual_seed(0);
   crackkd::models::PoolingCrackNetwork net(crackkd::models::pct_network_options());
@@ -42,7 +48,8 @@ int main(int argc, char** argv) {
   for (const auto& p : net->parameters()) params += p.numel();
   std::printf("PoolingCrack-Tiny, %lld params, %s, %d threads, median of %d runs after 3 warm-up\n",
               static_cast<long long>(params), device.str().c_str(), threads, runs);
-  std::printf("%-6s %-6s %14s %14s %10s\n", "size", "batch", "CrackKD ms", "Python ms", "speed-up");
+  std::printf("%-6s %-6s %12s %12s %10s %18s %10s\n", "size", "batch", "CrackKD ms", "Python ms", "speed-up",
+              "Python+malloc ms", "speed-up");
   for (std::int64_t size : {224, 448}) {
     for (std::int64_t batch : {1, 8}) {
       const auto x = torch::rand({batch, 3, size, size}, torch::TensorOptions().device(device));
@@ -54,22 +61,26 @@ int main(int argc, char** argv) {
           if (device.is_cuda()) torch::cuda::synchronize();
         });
       }
-      double peer = -1;
+      double peer = -1, peer_malloc = -1;
       if (python && device.is_cpu()) {
-        const auto out = crackkd::bench::run_python(
-            std::string(CRACKKD_BENCH_SOURCE_DIR) + "/tests/bench/python/pct_bench.py",
-            "--size " + std::to_string(size) + " --batch " + std::to_string(batch) + " --runs " + std::to_string(runs) +
-                " --threads " + std::to_string(threads));
+        const auto script = std::string(CRACKKD_BENCH_SOURCE_DIR) + "/tests/bench/python/pct_bench.py";
+        const auto args = "--size " + std::to_string(size) + " --batch " + std::to_string(batch) + " --runs " +
+                          std::to_string(runs) + " --threads " + std::to_string(threads);
+        const auto out = crackkd::bench::run_python(script, args);
         peer = crackkd::bench::field(out, "median_ms");
         if (peer > 0 && static_cast<std::int64_t>(crackkd::bench::field(out, "params")) != params)
           std::printf("warning: the Python network is not the same model (%s)\n", out.c_str());
+        peer_malloc = crackkd::bench::field(crackkd::bench::run_python(script, args, crackkd::bench::kReuseFreedMemoryEnv),
+                                            "median_ms");
       }
-      if (peer > 0)
-        std::printf("%-6lld %-6lld %14.2f %14.2f %9.2fx\n", static_cast<long long>(size), static_cast<long long>(batch),
-                    ours, peer, peer / ours);
-      else
-        std::printf("%-6lld %-6lld %14.2f %14s %10s\n", static_cast<long long>(size), static_cast<long long>(batch), ours,
-                    "n/a", "n/a");
+      std::printf("%-6lld %-6lld %12.2f", static_cast<long long>(size), static_cast<long long>(batch), ours);
+      const auto column = [&](double p, int width) {
+        if (p > 0) std::printf(" %*.2f %9.2fx", width, p, p / ours);
+        else std::printf(" %*s %10s", width, "n/a", "n/a");
+      };
+      column(peer, 12);
+      column(peer_malloc, 18);
+      std::printf("\n");
     }
   }
   return 0;

@@ -25,13 +25,25 @@ torch::Tensor PoolingBlockImpl::drop_path(const torch::Tensor& branch) const {
   return branch * mask / keep;
 }
 
+torch::Tensor PoolingBlockImpl::mlp(const torch::Tensor& x) {
+  return fc2_->forward(torch::nn::functional::gelu(fc1_->forward(x)));
+}
+
+torch::Tensor PoolingBlockImpl::inference_forward(const torch::Tensor& x) {
+  namespace F = torch::nn::functional;
+  auto y = norm1_->forward(x);
+  auto out = F::avg_pool2d(y, F::AvgPool2dFuncOptions(3).stride(1).padding(1).count_include_pad(false));
+  out.sub_(y).mul_(layer_scale1_).add_(x);
+  return out.addcmul_(mlp(norm2_->forward(out)), layer_scale2_);
+}
+
 torch::Tensor PoolingBlockImpl::forward(const torch::Tensor& x) {
   namespace F = torch::nn::functional;
+  if (!is_training() && !torch::GradMode::is_enabled()) return inference_forward(x);
   auto y = norm1_->forward(x);
   auto pooled = F::avg_pool2d(y, F::AvgPool2dFuncOptions(3).stride(1).padding(1).count_include_pad(false));
   auto out = x + drop_path(layer_scale1_ * (pooled - y));
-  auto mlp = fc2_->forward(F::gelu(fc1_->forward(norm2_->forward(out))));
-  return out + drop_path(layer_scale2_ * mlp);
+  return out + drop_path(layer_scale2_ * mlp(norm2_->forward(out)));
 }
 
 }  // namespace crackkd::models

@@ -49,6 +49,28 @@ TEST(PoolingBlock, DropPathOnlyWhileTraining) {
   EXPECT_FALSE(block->forward(x).equal(block->forward(x)));
 }
 
+// Without autograd the block computes in place: the same function as the autograd path.
+TEST(PoolingBlock, InferencePathEqualsTheAutogradPath) {
+  PoolingBlockOptions o;
+  o.channels = 16;
+  o.hidden = 64;
+  o.layer_scale_init = 0.5;
+  PoolingBlock block(o);
+  block->eval();
+  for (const auto& shape : {std::vector<std::int64_t>{2, 16, 40, 52}, std::vector<std::int64_t>{1, 16, 6, 5}}) {
+    const auto x = torch::randn(shape);
+    const auto expected = block->forward(x);  // gradients enabled: the plain path
+    ASSERT_TRUE(expected.requires_grad());
+    torch::Tensor banded;
+    {
+      torch::InferenceMode inference;
+      banded = block->forward(x);
+    }
+    EXPECT_TRUE(torch::allclose(banded, expected.detach(), 1e-5, 1e-5)) << shape[2];
+    EXPECT_FALSE(x.equal(banded));  // the input is left alone
+  }
+}
+
 TEST(PatchEmbedding, StridesAndDepthwiseForm) {
   PatchEmbeddingOptions stem;
   stem.out_channels = 48;
