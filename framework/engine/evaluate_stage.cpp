@@ -16,8 +16,9 @@
 // seed, image, dice, iou) on clean images, and with noises robustness.csv (model, seed,
 // noise, level, mDS, mIoU, images): one row per model, noise and level. With [pipeline]
 // seeds every seed's replicate of a stage is scored (one row each, `seed` telling them
-// apart; the report gives mean ± std); `seed` is empty for checkpoint files. A corrupted image depends only
-// on (pipeline seed, noise name, level, image), so every model sees the very same input.
+// apart; the report gives mean ± std); `seed` is empty for checkpoint files. A corrupted
+// image depends only on (pipeline seed, noise name, level, image), so every model sees
+// the very same input.
 // Images may differ in size: each is padded to the model's stride and its prediction
 // cropped back; consecutive images of one size are scored in one batch. Also writes
 // examples_clean.png and, per noise, examples_<noise>.png: a few images with their truth

@@ -89,7 +89,8 @@ class ReportStage : public StageKind {
     const auto stages = o.stages.empty() ? reported(ctx.stage, ctx.pipeline) : o.stages;
     Report r(ctx.out_dir);
     r.md << "# " << (o.title.empty() ? ctx.pipeline.options.name : o.title) << "\n\n";
-    r.md << "Pipeline `" << ctx.pipeline.options.name << "` (" << ctx.pipeline.file.string() << "), " << seeds_text(ctx.pipeline.options) << ", written " << today() << " from the results of stages ";
+    r.md << "Pipeline `" << ctx.pipeline.options.name << "` (" << ctx.pipeline.file.string() << "), "
+         << seeds_text(ctx.pipeline.options) << ", written " << today() << " from the results of stages ";
     for (std::size_t i = 0; i < stages.size(); ++i) r.md << (i ? ", " : "") << stages[i];
     r.md << ". mDS is the mean over images of the Dice score, mIoU the mean intersection over union, both of "
             "predictions thresholded at the evaluate stage's threshold.\n";
@@ -100,13 +101,12 @@ class ReportStage : public StageKind {
       if (kind(name) == "evaluate") report_evaluation(r, name, ctx.stage_dir(name), o.level);
     for (const auto& name : stages)
       if (kind(name) == "benchmark") report_efficiency(r, name, ctx.stage_dir(name));
+    const auto runs = replicates(ctx.pipeline.options);
     for (const auto& name : stages)
       if (kind(name) == "train" || kind(name) == "distill")
-        for (const auto& rep : replicates(ctx.pipeline.options)) {  // with seeds: a row per seed, losses of the first
-          const bool first = rep.seed == replicates(ctx.pipeline.options).front().seed;
+        for (const auto& rep : runs)  // with seeds: a row per seed, the loss plot of the first
           training.push_back({rep.folder.empty() ? name : name + " seed " + std::to_string(rep.seed),
-                              ctx.stage_dir(name) / rep.folder, first});
-        }
+                              ctx.stage_dir(name) / rep.folder, rep.seed == runs.front().seed});
     report_training(r, training);
     const auto file = ctx.out_dir / "report.md";
     std::ofstream out(file);

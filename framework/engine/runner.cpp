@@ -34,9 +34,9 @@ std::string hex_hash(const std::string& text) {
   return out;
 }
 
-/// The first two lines of a stage.done file (fingerprint, run id): what a later stage
-/// depends on; the third (the build) is not.
-std::string first_line(const fs::path& done) {
+/// Which run of a stage a stage.done file records: its first two lines (fingerprint, run
+/// id), what a later stage depends on; the third (the build) is not.
+std::string stage_run(const fs::path& done) {
   std::istringstream in(read_file(done));
   std::string print, run_id;
   in >> print >> run_id;
@@ -60,7 +60,7 @@ std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::Stag
   for (const auto& [kind, config] : plan.components)
     text << kind << "." << config.plugin << " {" << pipeline::to_toml(config.params) << "} "
          << host.entry(kind, config.plugin).input_fingerprint(config.params) << "\n";
-  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << first_line(run_dir / dep / kStageDoneFile) << "\n";
+  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << stage_run(run_dir / dep / kStageDoneFile) << "\n";
   return hex_hash(text.str());
 }
 
