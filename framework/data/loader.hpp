@@ -35,6 +35,7 @@ class BatchLoader {
  private:
   Batch build(std::size_t b) const;
   void work();
+  static void single_threaded_operators();
 
   std::size_t samples_, batch_size_, batches_;
   MakeSample make_;
