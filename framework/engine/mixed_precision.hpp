@@ -4,7 +4,7 @@
 // float16, as PyTorch's GradScaler does: the loss is multiplied by a scale (2^16 at
 // first); the gradients are divided by it before the step; a step whose gradients hold
 // an inf or NaN is skipped and halves the scale; 2000 good steps in a row double it.
-// The scale is not part of resume.pt: a resumed run starts again at 2^16.
+// The scale and its count of good steps are part of resume.pt.
 
 #include <ATen/core/Tensor.h>
 
@@ -36,6 +36,9 @@ class GradScaler {
   /// After a step or a skipped one: grows or shrinks the scale.
   void update(bool finite);
   double current() const { return scale_; }
+  std::int64_t good_steps() const { return good_steps_; }
+  /// Continues from a saved state (resume).
+  void restore(double scale, std::int64_t good_steps) { scale_ = scale, good_steps_ = good_steps; }
 
  private:
   bool enabled_;

@@ -35,6 +35,8 @@ void save_resume_state(const fs::path& file, const std::string& fingerprint, con
   archive.write("step", c10::IValue(progress.step));
   archive.write("best_dice", c10::IValue(progress.best_dice));
   archive.write("metrics_csv", c10::IValue(progress.metrics_csv));
+  archive.write("amp_scale", c10::IValue(progress.amp_scale));
+  archive.write("amp_good_steps", c10::IValue(progress.amp_good_steps));
   write_atomically(file, [&](const fs::path& temporary) { archive.save_to(temporary.string()); });
 }
 
@@ -80,7 +82,13 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
   archive.read("step", step);
   archive.read("best_dice", best);
   archive.read("metrics_csv", metrics);
-  return ResumeProgress{epoch.toInt(), step.toInt(), best.toDouble(), metrics.toStringRef()};
+  ResumeProgress progress{epoch.toInt(), step.toInt(), best.toDouble(), metrics.toStringRef()};
+  c10::IValue amp_scale, amp_good_steps;  // absent from files of older versions
+  if (archive.try_read("amp_scale", amp_scale) && archive.try_read("amp_good_steps", amp_good_steps)) {
+    progress.amp_scale = amp_scale.toDouble();
+    progress.amp_good_steps = amp_good_steps.toInt();
+  }
+  return progress;
 }
 
 }  // namespace crackkd::engine

@@ -1,8 +1,8 @@
 #pragma once
 // Exact resume of a training stage. After every epoch the loop writes resume.pt
 // (atomically): the model, the optimiser's state, the distiller's trainable parts, the
-// epoch and step reached, the best validation score, the metrics rows so far, and
-// torch's CPU generator (stochastic depth). Sample order, augmentation and noise are
+// epoch and step reached, the best validation score, the metrics rows so far, the
+// gradient scaler's state, and torch's CPU generator (stochastic depth). Sample order, augmentation and noise are
 // drawn from (seed, stage, epoch, position) streams and need no state. A run killed at
 // any point and started again continues after the last finished epoch and, on CPU, ends
 // with the same weights, bit for bit, as a run that was never interrupted - with the same
@@ -22,6 +22,8 @@ struct ResumeProgress {
   std::int64_t step = 0;
   double best_dice = -1;
   std::string metrics_csv;  ///< metrics.csv as written after `epoch`
+  double amp_scale = 65536.0;  ///< the gradient scaler's state (mixed precision)
+  std::int64_t amp_good_steps = 0;
 };
 
 /// Writes `file` atomically. `extra` (the distiller) may be null.

@@ -39,6 +39,7 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
   const std::size_t ranks = group ? static_cast<std::size_t>(group->world_size()) : 1;
   const std::size_t rank = group ? static_cast<std::size_t>(group->rank()) : 0;
   GradScaler scaler(o.amp);
+  scaler.restore(done.amp_scale, done.amp_good_steps);
   std::vector<at::Tensor> synced;
   if (group || o.amp)
     for (const auto& g : optimizer.param_groups())
@@ -158,6 +159,8 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       out << done.metrics_csv;
       if (!out.flush()) throw Error("write failed");
     });
+    done.amp_scale = scaler.current();
+    done.amp_good_steps = scaler.good_steps();
     save_resume_state(resume_file, ctx.fingerprint, ctx.build, done, model, optimizer, extra);
     spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s, {:.1f} training samples/s)", ctx.stage.name, epoch,
                  o.epochs, total_sum / batches, terms_text,
