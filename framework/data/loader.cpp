@@ -29,9 +29,9 @@ BatchLoader::~BatchLoader() {
   for (auto& t : workers_) t.join();
 }
 
-/// A worker's LibTorch operators on one image are small: split over the OpenMP team that
-/// a new thread gets they spent more time waking it than computing (bench_loader on 2
-/// cores: 1 worker built 78 samples/s, the main thread alone 236). Workers run them on
+/// A worker's LibTorch operators on one image are small: split over the OpenMP team a new
+/// thread gets, they spent more time waking it than computing (bench_loader on 2 cores:
+/// 1 worker built 78 samples/s, the main thread alone 236). Workers run them on
 /// their own thread (1 worker: 152 samples/s, one core's worth; 2 workers: 307); the
 /// parallelism is in the workers. OpenMP's thread count is per calling thread, and
 /// LibTorch sets it to its global count on a thread's first parallel region, so that
