@@ -24,22 +24,20 @@ std::string fixed(double v, int digits) {
 
 std::string percent(double level) { return std::to_string(static_cast<int>(std::lround(level * 100))) + " %"; }
 
-/// Scores of one model over its seeds: one value, or "mean ± std" (sample standard deviation).
-std::string over_seeds(const std::vector<double>& values) {
-  if (values.empty()) return "–";
-  double mean = 0;
-  for (double v : values) mean += v;
-  mean /= static_cast<double>(values.size());
-  if (values.size() == 1) return fixed(mean, 4);
-  double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  return fixed(mean, 4) + " ± " + fixed(std::sqrt(squares / static_cast<double>(values.size() - 1)), 4);
-}
-
 double mean_of(const std::vector<double>& values) {
   double sum = 0;
   for (double v : values) sum += v;
   return values.empty() ? NAN : sum / static_cast<double>(values.size());
+}
+
+/// Scores of one model over its seeds: one value, or "mean ± std" (sample standard deviation).
+std::string over_seeds(const std::vector<double>& values) {
+  if (values.empty()) return "–";
+  const double mean = mean_of(values);
+  if (values.size() == 1) return fixed(mean, 4);
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return fixed(mean, 4) + " ± " + fixed(std::sqrt(squares / static_cast<double>(values.size() - 1)), 4);
 }
 
 /// Rows of a CSV table grouped by its `model` column, in order of first appearance.
