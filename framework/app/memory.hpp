@@ -11,9 +11,12 @@
 
 namespace crackkd::app {
 
+inline constexpr int kMmapThreshold = 256 << 20;
+inline constexpr int kTrimThreshold = 1 << 30;
+
 inline void reuse_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
 }
 
 }  // namespace crackkd::app

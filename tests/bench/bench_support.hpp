@@ -2,6 +2,8 @@
 // Helpers shared by the benchmarks: median timing and running the Python eager peer.
 // Header-only and LibTorch-free, so every benchmark builds wherever LibTorch does.
 
+#include "app/memory.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -24,12 +26,14 @@ template <class F> double median_ms(int warmup, int repeats, F&& f) {
   return times[times.size() / 2];
 }
 
-/// Output of `/usr/bin/python3 SCRIPT ARGS` (Debian's python3-torch), "" when it fails.
-/// glibc settings equal to crackkd::app::reuse_freed_memory(), for a Python peer run with them.
-inline constexpr const char* kReuseFreedMemoryEnv =
-    "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824";
+/// The environment that gives a Python peer crackkd::app::reuse_freed_memory()'s glibc settings.
+inline std::string reuse_freed_memory_env() {
+  return "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=" + std::to_string(crackkd::app::kMmapThreshold) +
+         ":glibc.malloc.trim_threshold=" + std::to_string(crackkd::app::kTrimThreshold);
+}
 
-/// Runs a Python peer script; `env` ("NAME=value …", or "") is set for it alone.
+/// Output of `/usr/bin/python3 SCRIPT ARGS` (Debian's python3-torch), "" when it fails;
+/// `env` ("NAME=value …", or "") is set for the script alone.
 inline std::string run_python(const std::string& script, const std::string& args, const std::string& env = "") {
   const std::string command = (env.empty() ? "" : env + " ") + "/usr/bin/python3 " + script + " " + args + " 2>&1";
   std::string out;

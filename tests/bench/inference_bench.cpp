@@ -11,7 +11,6 @@
 //
 //   build/bin/bench_inference [--runs 20] [--threads N] [--device cpu|cuda] [--no-python]
 
-#include "app/memory.hpp"
 #include "bench_support.hpp"
 #include "blocks/pooling_crack_network.hpp"
 
@@ -70,7 +69,7 @@ int main(int argc, char** argv) {
         peer = crackkd::bench::field(out, "median_ms");
         if (peer > 0 && static_cast<std::int64_t>(crackkd::bench::field(out, "params")) != params)
           std::printf("warning: the Python network is not the same model (%s)\n", out.c_str());
-        peer_malloc = crackkd::bench::field(crackkd::bench::run_python(script, args, crackkd::bench::kReuseFreedMemoryEnv),
+        peer_malloc = crackkd::bench::field(crackkd::bench::run_python(script, args, crackkd::bench::reuse_freed_memory_env()),
                                             "median_ms");
       }
       std::printf("%-6lld %-6lld %12.2f", static_cast<long long>(size), static_cast<long long>(batch), ours);
