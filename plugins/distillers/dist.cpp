@@ -2,9 +2,12 @@
 // the class probabilities as a matrix (rows = pixels, columns = classes) and Pearson
 // correlation rho(a, b) = cos(a - mean a, b - mean b) (eps 1e-8):
 //
-//   inter = 1 - mean over pixels of rho(row_s, row_t)
-//   intra = 1 - mean over classes of rho(column_s, column_t)     (all pixels of the batch)
+//   inter = tau^2 (1 - mean over pixels of rho(row_s, row_t))
+//   intra = tau^2 (1 - mean over classes of rho(column_s, column_t))   (all pixels of the batch)
 //   loss  = beta * inter + gamma * intra, plus Dice on the ground truth
+//
+// with the probabilities taken at temperature tau, softmax(z / tau); the tau^2 factor is
+// the published one (it keeps the gradient's scale as tau grows, as in Hinton's KD).
 //
 // How the binary case degenerates: CrackKD's models give one logit, i.e. two classes
 // with probabilities (1 - p, p) after softmax(z/tau) = sigmoid. Centred, a row is
@@ -53,8 +56,9 @@ class Dist : public crackkd::Distiller {
     const auto ps = (student.logits / options_.tau).sigmoid().flatten();  // P pixels of the batch
     const auto pt = (teacher.logits.detach() / options_.tau).sigmoid().flatten();
     const auto rows_s = at::stack({1 - ps, ps}, 1), rows_t = at::stack({1 - pt, pt}, 1);  // P x 2
-    const auto inter = 1 - pearson_rows(rows_s, rows_t).mean();
-    const auto intra = 1 - pearson_rows(rows_s.t(), rows_t.t()).mean();
+    const double scale = options_.tau * options_.tau;
+    const auto inter = scale * (1 - pearson_rows(rows_s, rows_t).mean());
+    const auto intra = scale * (1 - pearson_rows(rows_s.t(), rows_t.t()).mean());
     return {{"inter", options_.beta * inter},
             {"intra", options_.gamma * intra},
             {"dice", options_.gt_weight * crackkd::plugins::soft_dice_loss(student.logits, batch.masks)}};

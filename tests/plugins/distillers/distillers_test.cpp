@@ -70,7 +70,9 @@ TEST(Distillers, KdTermsVanishWhenStudentEqualsTeacher) {
   EXPECT_GT(term(distiller("rfkd", "")->loss(other, out, batch), "feature1"), 0.0);
   EXPECT_GT(term(distiller("nkd", "")->loss(other, out, batch), "kd"), 0.0);
   EXPECT_GT(term(distiller("cwd", "")->loss(other, out, batch), "cwd"), 0.0);
-  EXPECT_GT(term(distiller("dist", "")->loss(other, out, batch), "intra"), 0.0);
+  auto dist_other = distiller("dist", "")->loss(other, out, batch);
+  EXPECT_GT(term(dist_other, "intra"), 0.0);
+  EXPECT_GT(term(dist_other, "inter"), 0.0);  // random logits: many pixels on opposite sides of 0.5
 }
 
 TEST(Rfkd, TotalIsTheHandComputedWeightedSum) {
@@ -120,7 +122,7 @@ TEST(Rfkd, RowsDistanceAndProbabilities) {
   EXPECT_NEAR(logits_of(""), std::sqrt((p3 * p3 + p4 * p4) / 4), 1e-6);
 }
 
-TEST(Distillers, HandComputedNkdCwdDist) {
+TEST(Distillers, HandComputedNkdCwdAtTemperatureOne) {
   ModelOutput s, t;
   s.logits = torch::zeros({1, 1, 1, 2});
   t.logits = torch::tensor({0.0f, static_cast<float>(std::log(3.0))}).view({1, 1, 1, 2});
@@ -130,28 +132,126 @@ TEST(Distillers, HandComputedNkdCwdDist) {
   EXPECT_NEAR(term(distiller("nkd", "")->loss(s, t, batch), "kd"), kl / 2, 1e-6);
   // CWD, tau = 1: teacher spatial softmax (0.25, 0.75) against (0.5, 0.5); weight 5.
   EXPECT_NEAR(term(distiller("cwd", "")->loss(s, t, batch), "cwd"), 5 * (0.25 * std::log(0.5) + 0.75 * std::log(1.5)), 1e-5);
-  // DIST: ps = (0.5, 0.5) is constant, so every Pearson correlation with it is 0.
+}
+
+TEST(Distillers, HandComputedNkdCwdAtHigherTemperatures) {
+  // Two images of 1 x 2 pixels. Image 0: student logits (2 ln 3, 0), teacher (0, 2 ln 3);
+  // image 1: all zeros for both, so it adds nothing but counts in the means. At T = 2,
+  // z / T = ln 3 or 0: sigmoid gives 0.75 or 0.5, a two-way softmax (0.75, 0.25). At T = 4
+  // the same with the logits doubled: the same distributions, so only T^2 changes.
+  const auto make = [](double scale) {
+    const float l3 = static_cast<float>(scale * 2 * std::log(3.0));
+    ModelOutput s, t;
+    s.logits = torch::tensor({l3, 0.0f, 0.0f, 0.0f}).view({2, 1, 1, 2});
+    t.logits = torch::tensor({0.0f, l3, 0.0f, 0.0f}).view({2, 1, 1, 2});
+    return std::make_pair(s, t);
+  };
+  const auto batch = batch_of(2, 1, 2);
+  const auto [s2, t2] = make(1.0);
+  const auto [s4, t4] = make(2.0);
+
+  // NKD: qs = (0.75, 0.5 | 0.5, 0.5), qt = (0.5, 0.75 | 0.5, 0.5).
+  //   pixel 1: 0.5 ln(0.5 / 0.75) + 0.5 ln(0.5 / 0.25) = 0.5 ln(4/3)
+  //   pixel 2: 0.75 ln(0.75 / 0.5) + 0.25 ln(0.25 / 0.5) = 0.75 ln 1.5 + 0.25 ln 0.5
+  //   pixels 3, 4: 0.     loss = T^2 * (sum / 4 pixels)
+  // (Without the temperature inside the sigmoid qs would be 0.9 or 0.96; without T^2 the
+  // value would be 4 or 16 times smaller.)
+  const double kl = 0.5 * std::log(4.0 / 3.0) + 0.75 * std::log(1.5) + 0.25 * std::log(0.5);
+  EXPECT_NEAR(term(distiller("nkd", "temperature = 2.0")->loss(s2, t2, batch), "kd"), 4 * kl / 4, 1e-6);
+  EXPECT_NEAR(term(distiller("nkd", "temperature = 4.0")->loss(s4, t4, batch), "kd"), 16 * kl / 4, 1e-5);
+  EXPECT_NEAR(term(distiller("nkd", "temperature = 4.0\nkd_weight = 0.5")->loss(s4, t4, batch), "kd"), 0.5 * 16 * kl / 4,
+              1e-5);
+
+  // CWD: per image, a softmax over its two positions. Image 0: phi_s = (0.75, 0.25),
+  // phi_t = (0.25, 0.75): KL = 0.25 ln(1/3) + 0.75 ln 3 = 0.5 ln 3; image 1: uniform for
+  // both, 0. loss = weight 5 * tau^2 * (0.5 ln 3 + 0) / (N * C = 2).
+  // (A softmax over the whole batch's 4 positions, or no tau inside, gives other values.)
+  EXPECT_NEAR(term(distiller("cwd", "tau = 2.0")->loss(s2, t2, batch), "cwd"), 5 * 4 * 0.5 * std::log(3.0) / 2, 1e-5);
+  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0")->loss(s4, t4, batch), "cwd"), 5 * 16 * 0.5 * std::log(3.0) / 2, 1e-4);
+  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0\nkd_weight = 1.0")->loss(s4, t4, batch), "cwd"), 16 * 0.5 * std::log(3.0) / 2,
+              1e-5);
+}
+
+TEST(Dist, HandComputedInterAndIntraOnNonConstantProbabilities) {
+  // Two images of 1 x 2 pixels; logits chosen so that the probabilities are
+  //   student ps = (0.2, 0.4 | 0.6, 0.8), teacher pt = (0.1, 0.6 | 0.7, 0.6).
+  const auto logit = [](double p) { return static_cast<float>(std::log(p / (1 - p))); };
+  ModelOutput s, t;
+  s.logits = torch::tensor({logit(0.2), logit(0.4), logit(0.6), logit(0.8)}).view({2, 1, 1, 2});
+  t.logits = torch::tensor({logit(0.1), logit(0.6), logit(0.7), logit(0.6)}).view({2, 1, 1, 2});
+  const auto batch = batch_of(2, 1, 2);
+  // Rows are pixels (1 - p, p); centred, (0.5 - p, p - 0.5), so rho(row_s, row_t) is the
+  // sign of (ps - 0.5)(pt - 0.5) (times |a||b| / (|a||b| + 1e-8), at least 1 - 5e-7 here):
+  //   (0.2, 0.1): +1   (0.4, 0.6): -1   (0.6, 0.7): +1   (0.8, 0.6): +1
+  //   inter = 1 - mean = 1 - 2/4 = 0.5
+  const double inter = 0.5;
+  // Columns are the classes over all 4 pixels of the batch: column 1 is p, column 0 is
+  // 1 - p, which has the same correlation. ps - mean = (-0.3, -0.1, 0.1, 0.3), |.|^2 = 0.2;
+  // pt - mean = (-0.4, 0.1, 0.2, 0.1), |.|^2 = 0.22; dot = 0.12 - 0.01 + 0.02 + 0.03 = 0.16.
+  //   intra = 1 - 0.16 / sqrt(0.2 * 0.22) = 0.23723
+  // (Per image instead of over the batch, each 2-pixel column correlates +1 and -1: 1.0.)
+  const double intra = 1 - 0.16 / std::sqrt(0.2 * 0.22);
   auto dist = distiller("dist", "")->loss(s, t, batch);
+  EXPECT_NEAR(term(dist, "inter"), inter, 1e-5);
+  EXPECT_NEAR(term(dist, "intra"), intra, 1e-5);
+  EXPECT_GT(term(dist, "inter"), 0.1);  // the student and the teacher differ in sign at one pixel
+  // beta and gamma weight the two terms.
+  auto weighted = distiller("dist", "beta = 2.0\ngamma = 3.0")->loss(s, t, batch);
+  EXPECT_NEAR(term(weighted, "inter"), 2 * inter, 2e-5);
+  EXPECT_NEAR(term(weighted, "intra"), 3 * intra, 3e-5);
+  // At tau = 2 with the logits doubled the probabilities are the same: only the published
+  // tau^2 factor changes the terms.
+  ModelOutput s2, t2;
+  s2.logits = s.logits * 2;
+  t2.logits = t.logits * 2;
+  auto hot = distiller("dist", "tau = 2.0")->loss(s2, t2, batch);
+  EXPECT_NEAR(term(hot, "inter"), 4 * inter, 4e-5);
+  EXPECT_NEAR(term(hot, "intra"), 4 * intra, 4e-5);
+}
+
+TEST(Dist, ConstantStudentCorrelatesWithNothing) {
+  ModelOutput s, t;
+  s.logits = torch::zeros({1, 1, 1, 2});
+  t.logits = torch::tensor({0.0f, static_cast<float>(std::log(3.0))}).view({1, 1, 1, 2});
+  // ps = (0.5, 0.5) is constant, so every Pearson correlation with it is 0.
+  auto dist = distiller("dist", "")->loss(s, t, batch_of(1, 1, 2));
   EXPECT_NEAR(term(dist, "inter"), 1.0, 1e-6);
   EXPECT_NEAR(term(dist, "intra"), 1.0, 1e-6);
 }
 
 TEST(Distillers, GradientsReachStudentAndConnectorsNeverTheTeacher) {
-  torch::manual_seed(2);
-  auto rfkd = distiller("rfkd", "", {2, 3, 4, 5}, {4, 3, 6, 5});
-  auto s = outputs({2, 3, 4, 5}), t = outputs({4, 3, 6, 5});
-  for (auto& f : s.features) f.requires_grad_(true);
-  s.logits.requires_grad_(true);
-  for (auto& f : t.features) f.requires_grad_(true);
-  t.logits.requires_grad_(true);
-  torch::Tensor total;
-  for (const auto& [n, v] : rfkd->loss(s, t, batch_of())) total = total.defined() ? total + v : v;
-  total.backward();
-  for (const auto& f : s.features) EXPECT_TRUE(f.grad().defined());
-  EXPECT_TRUE(s.logits.grad().defined());
-  for (const auto& f : t.features) EXPECT_FALSE(f.grad().defined());
-  EXPECT_FALSE(t.logits.grad().defined());
-  const auto params = rfkd->named_parameters();
-  EXPECT_EQ(params.size(), 4u);  // 1x1 connectors where channels differ: features 1 and 3, weight + bias
-  for (const auto& p : params) EXPECT_TRUE(p.value().grad().defined()) << p.key();
+  for (const char* name : {"rfkd", "nkd", "cwd", "dist"}) {
+    SCOPED_TRACE(name);
+    torch::manual_seed(2);
+    auto d = distiller(name, "", {2, 3, 4, 5}, {4, 3, 6, 5});
+    auto s = outputs({2, 3, 4, 5}), t = outputs({4, 3, 6, 5});
+    for (auto& f : s.features) f.requires_grad_(true);
+    s.logits.requires_grad_(true);
+    for (auto& f : t.features) f.requires_grad_(true);
+    t.logits.requires_grad_(true);
+    // Only the distillation terms: Dice on the ground truth reaches the student anyway.
+    torch::Tensor total;
+    for (const auto& [n, v] : d->loss(s, t, batch_of()))
+      if (n != "dice") total = total.defined() ? total + v : v;
+    ASSERT_TRUE(total.defined());
+    total.backward();
+    ASSERT_TRUE(s.logits.grad().defined());
+    EXPECT_GT(s.logits.grad().abs().sum().item<double>(), 0.0);
+    for (const auto& f : t.features) EXPECT_FALSE(f.grad().defined());
+    EXPECT_FALSE(t.logits.grad().defined());
+    const auto params = d->named_parameters();
+    if (std::string(name) == "rfkd") {
+      for (const auto& f : s.features) {
+        ASSERT_TRUE(f.grad().defined());
+        EXPECT_GT(f.grad().abs().sum().item<double>(), 0.0);
+      }
+      EXPECT_EQ(params.size(), 4u);  // 1x1 connectors where channels differ: features 1 and 3, weight + bias
+    } else {
+      EXPECT_EQ(params.size(), 0u);  // logit-only: no connectors
+    }
+    for (const auto& p : params) {
+      ASSERT_TRUE(p.value().grad().defined()) << p.key();
+      EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key();
+    }
+  }
 }
