@@ -4,22 +4,66 @@
 
 #include <torch/serialize.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace crackkd::engine {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Forces `path` (a file, or a folder's entries) to disk. `what` names it in the error.
+void sync_to_disk(const fs::path& path, int flags, const std::string& what) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot open " + what + " " + path.string() + " to sync it: " + std::strerror(errno));
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  // A folder on a file system that cannot sync folders (EINVAL) has nothing more to offer.
+  if (synced != 0 && !(error == EINVAL && (flags & O_DIRECTORY)))
+    throw Error("cannot sync " + what + " " + path.string() + " to disk: " + std::strerror(error));
+}
+
+}  // namespace
+
 void write_atomically(const fs::path& file, const std::function<void(const fs::path&)>& write) {
   const fs::path temporary = file.string() + ".tmp" + std::to_string(::getpid());
   try {
     write(temporary);
+    // The data reaches the disk before the rename publishes it, and the rename before we
+    // return: after a power loss the file is the old one or the new one, never a torn mix.
+    sync_to_disk(temporary, O_RDONLY, "temporary file");
     fs::rename(temporary, file);
+    const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    sync_to_disk(folder, O_RDONLY | O_DIRECTORY, "folder");
   } catch (const std::exception& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw Error("cannot write " + file.string() + ": " + e.what());
   }
+}
+
+void append_durably(const fs::path& file, const std::string& text) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot append to " + file.string() + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw Error("cannot append to " + file.string() + ": " + std::strerror(error));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (synced != 0) throw Error("cannot sync " + file.string() + " to disk: " + std::strerror(error));
 }
 
 fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {

@@ -1,7 +1,7 @@
 #pragma once
 // Model checkpoints: weights plus the plugin name and options that built the model, so a
-// checkpoint rebuilds its own model. Written to a temporary file and renamed, so a crash
-// never leaves a half-written checkpoint.
+// checkpoint rebuilds its own model. Written to a temporary file, synced to disk and
+// renamed, so neither a crash nor a power loss leaves a half-written checkpoint.
 
 #include "plugin_host/plugin_host.hpp"
 
@@ -38,7 +38,15 @@ inline std::string checkpoint_label(const std::filesystem::path& file) {
   return folder.empty() ? file.stem().string() : folder + "/" + file.stem().string();
 }
 
-/// Writes `file` by calling `write(temporary)` then renaming over `file`.
+/// Writes `file` by calling `write(temporary)`, syncing the temporary file to disk, renaming
+/// it over `file` and syncing the folder. On any failure (`write` throwing included) the
+/// temporary file is removed, `file` keeps its previous bytes, and crackkd::Error names `file`:
+///
+///   write_atomically(dir / "metrics.csv", [&](const fs::path& f) { std::ofstream(f) << text; });
 void write_atomically(const std::filesystem::path& file, const std::function<void(const std::filesystem::path&)>& write);
+
+/// Appends `text` to `file` (created if missing) and syncs it to disk before returning, so
+/// a checkpoint written afterwards never counts on rows a power loss could drop.
+void append_durably(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace crackkd::engine

@@ -12,12 +12,60 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace crackkd::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A steps.csv number: nine significant digits bring a float loss back exactly.
+std::string csv_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", value);
+  return text;
+}
+
+/// Makes steps.csv hold the rows of the finished steps 1..`last_step` only. Rows past it
+/// (an epoch appended before a kill stopped its resume.pt, or a row cut short) would
+/// otherwise appear twice once the resumed run appends that epoch again; a fresh start
+/// (`last_step` 0) begins a new file.
+void keep_finished_steps(const fs::path& file, std::int64_t last_step) {
+  if (!fs::exists(file)) return;
+  if (last_step == 0) {
+    fs::remove(file);
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string kept;
+  for (std::size_t begin = 0, end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
+    const std::string_view line(text.data() + begin, end - begin + 1);
+    // The header, then rows "epoch,step,...": keep those whose step is finished.
+    bool keep = begin == 0;
+    if (const auto comma = line.find(','); !keep && comma != std::string_view::npos) {
+      std::int64_t step = 0;
+      const auto parsed = std::from_chars(line.data() + comma + 1, line.data() + line.size(), step);
+      keep = parsed.ec == std::errc() && *parsed.ptr == ',' && step <= last_step;
+    }
+    if (keep) kept += line;
+  }
+  if (kept == text) return;
+  write_atomically(file, [&](const fs::path& f) {
+    std::ofstream out(f, std::ios::binary);
+    out << kept;
+    if (!out.flush()) throw Error("write failed");
+  });
+}
+
+}  // namespace
 
 void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& model_config, const TrainingData& data,
          const Dataset* validation, torch::optim::Optimizer& optimizer, c10::Device device, const FitOptions& o,
@@ -48,6 +96,8 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
     distributed::broadcast_module(model, *group);
     if (extra) distributed::broadcast_module(*extra, *group);
   }
+  const auto steps_file = ctx.out_dir / "steps.csv";
+  if (main) keep_finished_steps(steps_file, done.step);
   double& best_dice = done.best_dice;
   std::int64_t& step = done.step;
   for (std::int64_t epoch = done.epoch + 1; epoch <= o.epochs; ++epoch) {
@@ -69,8 +119,11 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
     const LrSchedule schedule{o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
     std::vector<double> term_sums;
     double total_sum = 0;
+    std::string step_rows;  // the epoch's steps.csv rows, appended when the epoch is saved
+    const bool log_steps = spdlog::should_log(spdlog::level::debug);
     for (std::size_t b = 0; b < global_batches; ++b) {
-      for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(schedule.at(step));
+      const double lr = schedule.at(step);
+      for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(lr);
       optimizer.zero_grad();
       std::vector<double> values;  // this rank's term means; with ranks, then the global batch's
       std::int64_t samples = 0;
@@ -112,6 +165,17 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       double total_value = 0;  // summed from the terms' values: no second device sync
       for (std::size_t i = 0; i < values.size(); ++i) term_sums[i] += values[i], total_value += values[i];
       total_sum += total_value;
+      if (main) {
+        step_rows += std::to_string(epoch) + "," + std::to_string(step) + "," + csv_number(lr);
+        for (const double v : values) step_rows += "," + csv_number(v);
+        step_rows += "," + csv_number(total_value) + "\n";
+      }
+      if (log_steps) {
+        std::string text;
+        for (std::size_t i = 0; i < values.size(); ++i) text += term_names[i] + " " + csv_number(values[i]) + ", ";
+        spdlog::debug("{} epoch {}/{} batch {}/{} (step {}): lr {}, {}total {}", ctx.stage.name, epoch, o.epochs, b + 1,
+                      global_batches, step, csv_number(lr), text, csv_number(total_value));
+      }
       char status[48];
       std::snprintf(status, sizeof status, "loss %.4f", total_sum / static_cast<double>(b + 1));
       if (main) progress.advance(status);
@@ -159,6 +223,14 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       out << done.metrics_csv;
       if (!out.flush()) throw Error("write failed");
     });
+    // Before resume.pt: a kill in between leaves rows past the resumed step, dropped on resume.
+    std::string header;
+    if (!fs::exists(steps_file) || fs::file_size(steps_file) == 0) {
+      header = "epoch,step,lr";
+      for (const auto& n : term_names) header += "," + n;
+      header += ",total\n";
+    }
+    append_durably(steps_file, header + step_rows);
     done.amp_scale = scaler.current();
     done.amp_good_steps = scaler.good_steps();
     save_resume_state(resume_file, ctx.fingerprint, ctx.build, done, model, optimizer, extra);

@@ -2,8 +2,11 @@
 // The loop shared by the `train` and `distill` stages: epochs of batches from a threaded
 // loader, named loss terms summed and optimised, a NaN guard naming the term, validation
 // after every epoch, checkpoints (checkpoint.pt = last, best.pt = best validation mDS,
-// both written atomically), metrics.csv (one row per epoch, one column per term) and
-// resume.pt (see resume_state.hpp), removed when the stage finishes.
+// both written atomically), metrics.csv (one row per epoch, one column per term),
+// steps.csv (one row per step: epoch, step, lr, each term, total; also logged at debug
+// level) and resume.pt (see resume_state.hpp), removed when the stage finishes. steps.csv
+// gets an epoch's rows, synced to disk, just before that epoch's resume.pt; a resumed run
+// first drops the rows past its resume point, so its steps.csv equals an uninterrupted run's.
 
 #include "engine/stage.hpp"
 #include "engine/training_data.hpp"

@@ -1,0 +1,155 @@
+// The epoch loop through its entry point, fit(), with loss terms the test controls: a
+// NaN term stops the stage with an error naming stage, term, epoch and step and leaves
+// the last finished epoch's files as they were; steps.csv has one row per step (lr, each
+// term, total), each step is logged at debug level, and a fit() resumed after the stop
+// ends with the steps.csv of a fit() never stopped.
+
+#include "data/batching.hpp"
+#include "engine/training_loop.hpp"
+#include "pipeline/pipeline.hpp"
+#include "test_support.hpp"
+
+#include <crackkd/loss.hpp>
+
+#include <gmock/gmock.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+
+using namespace crackkd;
+namespace fs = std::filesystem;
+
+namespace {
+
+// 4 images in batches of 2: epoch 2 starts at step 3.
+const char* kPipeline = R"([pipeline]
+name = "loop"
+seed = 2
+device = "cpu"
+
+[datasets.train]
+plugin = "synthetic_cracks"
+count = 4
+size = 64
+
+[models.unet]
+plugin = "tiny_unet"
+channels = [4, 8, 8, 8]
+
+[stages.train]
+kind = "train"
+model = "unet"
+data = "train"
+epochs = 3
+batch_size = 2
+)";
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+/// Loss terms from the model's logits on a batch, and the 1-based number of the call.
+using TestTerms = std::function<LossTerms(const at::Tensor& logits, const Batch& batch, int call)>;
+
+class TrainingLoop : public ::testing::Test {
+ protected:
+  /// fit() of stage `train` into `out_dir` with a fresh model and optimiser, as a
+  /// restarted process would have them. Returns how often the terms were asked for.
+  int fit(const fs::path& out_dir, const TestTerms& terms) {
+    fs::create_directories(out_dir);
+    const auto& model_config = pipeline_.models.at("unet");
+    torch::manual_seed(1);
+    auto model = host_->create<SegmentationModel>("model", model_config);
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+    engine::StageContext ctx{pipeline_, pipeline_.stages.at("train"), *host_, out_dir.parent_path(), out_dir,
+                             "fingerprint",  "build",                     ""};
+    engine::TrainingData training(ctx, "train", {}, Params("noise_mix", {}));
+    engine::FitOptions options;
+    options.epochs = 3;
+    options.batch_size = 2;
+    int calls = 0;
+    engine::fit(ctx, *model, model_config, training, nullptr, optimizer, c10::Device(c10::kCPU), options,
+                [&](const Batch& batch) { return terms(data::forward_padded(*model, batch.images).logits, batch, ++calls); });
+    return calls;
+  }
+
+  /// Dice, and a term "unstable" that is 0 until it turns NaN at call `nan_at` (0 = never).
+  TestTerms dice_and_unstable(int nan_at = 0) {
+    return [this, nan_at](const at::Tensor& logits, const Batch& batch, int call) {
+      const at::Tensor dice = dice_->compute(logits, batch.masks);
+      const double factor = call == nan_at ? std::numeric_limits<double>::quiet_NaN() : 0.0;
+      return LossTerms{{"dice", dice}, {"unstable", dice * factor}};
+    };
+  }
+
+  test::TempDir dir_;
+  fs::path file_ = dir_.write("loop.toml", kPipeline);
+  pipeline::Pipeline pipeline_ = pipeline::load_pipeline(file_, {});
+  std::unique_ptr<host::PluginHost> host_ = test::make_host();
+  std::shared_ptr<Loss> dice_ = host_->create<Loss>("loss", test::component("dice"));
+};
+
+}  // namespace
+
+TEST_F(TrainingLoop, NonFiniteLossStopsNamingStageTermEpochAndStepAndKeepsTheLastEpoch) {
+  const fs::path out = dir_.path / "loop" / "train";
+  std::map<std::string, std::string> saved;  // the stage's files as epoch 1 left them
+  const std::string message = test::error_of([&] {
+    const auto unstable = dice_and_unstable(3);
+    fit(out, [&](const at::Tensor& logits, const Batch& batch, int call) {
+      if (call == 3)
+        for (const auto& f : fs::directory_iterator(out)) saved[f.path().filename().string()] = read_bytes(f.path());
+      return unstable(logits, batch, call);
+    });
+  });
+  EXPECT_THAT(message, testing::ContainsRegex("stage train: loss term 'unstable' is -?nan at epoch 2, step 3"));
+  EXPECT_THAT(message, testing::HasSubstr("the last good checkpoint is kept"));
+
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : saved) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"checkpoint.pt", "metrics.csv", "resume.pt", "steps.csv"}));
+  std::size_t files = 0;  // no temporary file either
+  for (const auto& f : fs::directory_iterator(out)) {
+    ++files;
+    EXPECT_EQ(read_bytes(f.path()), saved[f.path().filename().string()]) << f.path() << " changed";
+  }
+  EXPECT_EQ(files, saved.size());
+  const std::string steps = read_bytes(out / "steps.csv");
+  EXPECT_THAT(steps, testing::StartsWith("epoch,step,lr,dice,unstable,total\n1,1,0.001,"));
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 3) << steps;  // epoch 1's two steps
+}
+
+TEST_F(TrainingLoop, ResumedFitLogsEachStepAndEndsWithTheStepsOfAnUnstoppedOne) {
+  const fs::path whole = dir_.path / "whole" / "train", stopped = dir_.path / "stopped" / "train";
+  EXPECT_EQ(fit(whole, dice_and_unstable()), 6);
+  test::error_of([&] { fit(stopped, dice_and_unstable(3)); });
+  // Rows a kill could leave between epoch 2's steps.csv rows and its resume.pt, the last
+  // one cut short: the resumed fit() drops them rather than repeating steps.
+  std::ofstream(stopped / "steps.csv", std::ios::app) << "2,3,0.001,0.5,0,0.5\n2,4,0.0";
+
+  std::ostringstream logged;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
+  const auto level = spdlog::get_level();
+  spdlog::default_logger()->sinks().push_back(sink);
+  spdlog::set_level(spdlog::level::debug);
+  const int calls = fit(stopped, dice_and_unstable());
+  spdlog::set_level(level);
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+
+  EXPECT_EQ(calls, 4);  // epochs 2 and 3 only: it resumed after epoch 1
+  EXPECT_THAT(logged.str(), testing::HasSubstr("train: resuming after epoch 1 (step 2)"));
+  EXPECT_THAT(logged.str(), testing::ContainsRegex("train epoch 2/3 batch 1/2 \\(step 3\\): lr 0.001, dice [0-9.e-]+, "
+                                                   "unstable 0, total [0-9.e-]+"));
+  EXPECT_THAT(logged.str(), testing::HasSubstr("(step 6)"));
+  EXPECT_FALSE(fs::exists(stopped / "resume.pt"));
+  const std::string steps = read_bytes(stopped / "steps.csv");
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 7) << steps;
+  EXPECT_EQ(steps, read_bytes(whole / "steps.csv"));
+}
