@@ -2,9 +2,18 @@
 
 #include <crackkd/error.hpp>
 
+#include <spdlog/spdlog.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
+
+// Only where CMake found a LibTorch whose c10d has NCCL (framework/CMakeLists.txt), which
+// also defines USE_C10D_NCCL for this file: ProcessGroupNCCL.hpp is empty without it.
+#ifdef CRACKKD_WITH_NCCL
+#include <c10/cuda/CUDAFunctions.h>
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include <cstdlib>
 
@@ -32,6 +41,18 @@ std::unique_ptr<ProcessGroup>& current_group() {
   return group;
 }
 
+#ifdef CRACKKD_WITH_NCCL
+// NCCL's wait() only orders CUDA streams: a collective that a dead rank never joins would
+// hang the step. Blocking waits make it fail after the group's timeout with an error,
+// which names this rank below, as Gloo's does. LibTorch 2.2 renamed the variable (the old
+// name still works there, with a deprecation warning); a value the user set is kept.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+constexpr const char* kBlockingWait = "TORCH_NCCL_BLOCKING_WAIT";
+#else
+constexpr const char* kBlockingWait = "NCCL_BLOCKING_WAIT";
+#endif
+#endif
+
 }  // namespace
 
 std::optional<Rendezvous> rendezvous_from_environment() {
@@ -51,10 +72,24 @@ std::optional<Rendezvous> rendezvous_from_environment() {
   return r;
 }
 
+// Members are destroyed bottom-up: the groups before the store they talk through.
 struct ProcessGroup::State {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  std::chrono::seconds timeout{0};
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+  bool cuda_through_gloo_logged = false;
+#ifdef CRACKKD_WITH_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;  ///< made by the first collective over CUDA tensors
+#endif
 };
+
+std::string ProcessGroup::backend_for(const c10::Device& device) {
+#ifdef CRACKKD_WITH_NCCL
+  if (device.is_cuda()) return "nccl";
+#endif
+  (void)device;
+  return "gloo";
+}
 
 ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout)
     : rendezvous_(r), state_(std::make_unique<State>()) {
@@ -92,33 +127,73 @@ ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_tim
                 "); set GLOO_SOCKET_IFNAME to the interface that reaches the other hosts");
   }
   try {
-    state_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
+    state_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
         c10::make_intrusive<c10d::PrefixStore>("gloo", state_->store), r.rank, r.world_size, gloo);
   } catch (const c10::Error& e) {
     throw Error("rank " + std::to_string(r.rank) + " of " + std::to_string(r.world_size) +
                 ": the ranks did not all join the process group at " + master + " (" + first_line(e) + ")");
   }
   state_->store->setTimeout(timeout);
+  state_->timeout = timeout;
 }
 
 ProcessGroup::~ProcessGroup() = default;
 
 void ProcessGroup::all_reduce_sum(std::vector<at::Tensor>& tensors, const std::string& what) {
-  try {
-    state_->group->allreduce(tensors)->wait();
-  } catch (const c10::Error& e) {
-    throw Error("rank " + std::to_string(rank()) + " of " + std::to_string(world_size()) + ": all-reduce of " + what +
-                " failed, another rank stopped answering (" + first_line(e) + ")");
-  }
+  for (auto& t : tensors) collective(t, /*broadcast=*/false, what);
 }
 
 void ProcessGroup::broadcast(std::vector<at::Tensor>& tensors, const std::string& what) {
+  for (auto& t : tensors) collective(t, /*broadcast=*/true, what);
+}
+
+void ProcessGroup::collective(at::Tensor& tensor, bool broadcast, const std::string& what) {
+  const std::string ranks = "rank " + std::to_string(rank()) + " of " + std::to_string(world_size());
+  const std::string operation = broadcast ? "broadcast" : "all-reduce";
+  // Both backends want dense tensors; a strided view (a parameter in channels-last, say)
+  // travels as a contiguous copy and is written back.
+  std::vector<at::Tensor> one{tensor.is_contiguous() ? tensor : tensor.contiguous()};
+  const auto run = [&](auto& backend) {
+    if (broadcast) backend.broadcast(one)->wait();
+    else backend.allreduce(one)->wait();
+  };
   try {
-    state_->group->broadcast(tensors)->wait();
+    if (tensor.is_cuda() && backend_for(tensor.device()) == "nccl") {
+#ifdef CRACKKD_WITH_NCCL
+      if (!state_->nccl) {
+        if (!std::getenv("TORCH_NCCL_BLOCKING_WAIT") && !std::getenv("NCCL_BLOCKING_WAIT"))
+          ::setenv(kBlockingWait, "1", 0);
+        // The rank's own GPU (engine/device.hpp) is current, so NCCL's communicator and
+        // any CUDA context it makes live there, not on GPU 0.
+        if (tensor.device().has_index()) c10::cuda::set_device(tensor.device().index());
+        auto options = c10d::ProcessGroupNCCL::Options::create();
+        options->timeout = state_->timeout;
+        try {
+          state_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(
+              c10::make_intrusive<c10d::PrefixStore>("nccl", state_->store), rendezvous_.rank, rendezvous_.world_size,
+              options);
+        } catch (const c10::Error& e) {
+          throw Error(ranks + ": cannot create the NCCL process group on " + tensor.device().str() + " (" +
+                      first_line(e) + ")");
+        }
+        spdlog::info("data-parallel collectives on CUDA tensors use NCCL (rank {} on {})", rank(),
+                     tensor.device().str());
+      }
+      run(*state_->nccl);
+#endif
+    } else {
+      if (tensor.is_cuda() && !state_->cuda_through_gloo_logged) {
+        state_->cuda_through_gloo_logged = true;
+        spdlog::info("this build's LibTorch has no c10d NCCL: CUDA tensors are all-reduced with Gloo through host "
+                     "memory (correct, slower)");
+      }
+      run(*state_->gloo);
+    }
   } catch (const c10::Error& e) {
-    throw Error("rank " + std::to_string(rank()) + " of " + std::to_string(world_size()) + ": broadcast of " + what +
-                " failed, another rank stopped answering (" + first_line(e) + ")");
+    throw Error(ranks + ": " + operation + " of " + what + " failed, another rank stopped answering (" +
+                first_line(e) + ")");
   }
+  if (!one[0].is_same(tensor)) tensor.copy_(one[0]);
 }
 
 std::string ProcessGroup::agree(const std::string& key, const std::function<std::string()>& on_main) {

@@ -1,8 +1,12 @@
 #pragma once
 // Data-parallel training on LibTorch's c10d: one process per rank, a TCPStore rendezvous
-// at MASTER_ADDR:MASTER_PORT (rank 0 serves it), and a Gloo process group. Gloo is the
-// backend Debian's LibTorch has; NCCL for CUDA tensors is not wired up yet (Gloo stages
-// CUDA tensors through the host on CUDA builds, correct but slower).
+// at MASTER_ADDR:MASTER_PORT (rank 0 serves it), and the backend chosen from the device
+// of the tensors, that is from the stage's device: Gloo for CPU tensors, NCCL for CUDA
+// tensors where this build found a LibTorch with c10d's NCCL (CRACKKD_WITH_NCCL; CMake
+// checks at configure time). Debian's LibTorch is CPU-only and has Gloo alone; a CUDA
+// LibTorch without NCCL falls back to Gloo, which stages CUDA tensors through host memory
+// (correct, slower), and says so once in the log. The NCCL group is created on the first
+// collective over CUDA tensors, so a CUDA build on a host without GPUs never needs one.
 // The variables are torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
 
 #include <ATen/core/Tensor.h>
@@ -41,9 +45,12 @@ class ProcessGroup {
 
   int rank() const { return rendezvous_.rank; }
   int world_size() const { return rendezvous_.world_size; }
+  /// This process's rank among those on its host: which GPU it takes (engine/device.hpp).
+  int local_rank() const { return rendezvous_.local_rank; }
   bool is_main() const { return rendezvous_.rank == 0; }
 
-  /// Sums each tensor over the ranks, in place.
+  /// Sums each tensor over the ranks, in place (one collective per tensor, on the
+  /// backend of its device).
   void all_reduce_sum(std::vector<at::Tensor>& tensors, const std::string& what);
   /// Copies rank 0's tensors to every rank, in place.
   void broadcast(std::vector<at::Tensor>& tensors, const std::string& what);
@@ -54,8 +61,13 @@ class ProcessGroup {
   static ProcessGroup* current();
   static void set_current(std::unique_ptr<ProcessGroup> group);
 
+  /// The backend that collectives over tensors on `device` use in this build: "nccl" for
+  /// CUDA when built with NCCL, else "gloo". Example: backend_for(c10::kCPU) == "gloo".
+  static std::string backend_for(const c10::Device& device);
+
  private:
   struct State;
+  void collective(at::Tensor& tensor, bool broadcast, const std::string& what);
   Rendezvous rendezvous_;
   std::unique_ptr<State> state_;
   std::size_t agreements_ = 0;

@@ -1,21 +1,50 @@
+#include "engine/device.hpp"
+
+#include "distributed/process_group.hpp"
 #include "engine/stage.hpp"
 
 #include <torch/cuda.h>
 
 namespace crackkd::engine {
 
-c10::Device resolve_device(const std::string& name) {
-  const bool cuda = torch::cuda::is_available();
+namespace {
+
+Error no_cuda(const std::string& name) {
+  return Error("device \"" + name + "\" requested but no CUDA device is available (use \"auto\" or \"cpu\")");
+}
+
+}  // namespace
+
+c10::Device device_for(const std::string& name, int cuda_devices, std::optional<int> local_rank) {
+  const bool cuda = cuda_devices > 0;
   if (name == "cpu" || (name == "auto" && !cuda)) return c10::Device(c10::kCPU);
-  if (name == "auto") return c10::Device(c10::kCUDA, 0);
-  if (name.rfind("cuda", 0) == 0) {
-    if (!cuda) throw Error("device \"" + name + "\" requested but no CUDA device is available (use \"auto\" or \"cpu\")");
+  if (name == "auto" || name == "cuda") {
+    if (!cuda) throw no_cuda(name);
+    // Ranks on one host must not share a GPU: rank r takes GPU r (mod the GPUs there).
+    if (local_rank) return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(*local_rank % cuda_devices));
+    return name == "auto" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCUDA);
+  }
+  if (name.rfind("cuda:", 0) == 0) {
+    if (!cuda) throw no_cuda(name);
+    std::optional<c10::Device> device;
     try {
-      return c10::Device(name);
-    } catch (const c10::Error&) {
+      device = c10::Device(name);
+    } catch (const c10::Error&) {  // "cuda:x": an unknown device, below
+    }
+    if (device && device->is_cuda()) {
+      if (device->index() < cuda_devices) return *device;
+      const std::string last = std::to_string(cuda_devices - 1);
+      throw Error("device \"" + name + "\" requested but this host has " + std::to_string(cuda_devices) +
+                  (cuda_devices == 1 ? " CUDA device (cuda:0)" : " CUDA devices (cuda:0 … cuda:" + last + ")"));
     }
   }
   throw Error("unknown device \"" + name + "\" (expected auto, cpu, cuda or cuda:N)");
+}
+
+c10::Device resolve_device(const std::string& name) {
+  const int cuda_devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  const auto* group = distributed::ProcessGroup::current();
+  return device_for(name, cuda_devices, group ? std::optional<int>(group->local_rank()) : std::nullopt);
 }
 
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline) {

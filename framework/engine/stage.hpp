@@ -103,7 +103,8 @@ inline void require_checkpoint_stage(const pipeline::StageConfig& stage, const s
 
 /// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);
-/// Resolves "auto" (CUDA when present) / "cpu" / "cuda" / "cuda:N".
+/// Resolves "auto" (CUDA when present) / "cpu" / "cuda" / "cuda:N"; in a data-parallel
+/// run "auto" and "cuda" give each rank the GPU of its LOCAL_RANK (see engine/device.hpp).
 c10::Device resolve_device(const std::string& name);
 
 }  // namespace crackkd::engine

@@ -1,0 +1,24 @@
+#pragma once
+// Which device a stage's `device` name means. `resolve_device` (stage.hpp) asks the host
+// for its CUDA devices and the data-parallel group for this process's local rank, then
+// calls `device_for`; the mapping itself is a pure function so that it is tested on
+// machines without a GPU.
+
+#include <c10/core/Device.h>
+
+#include <optional>
+#include <string>
+
+namespace crackkd::engine {
+
+/// The device `name` ("auto", "cpu", "cuda" or "cuda:N") means on a host with
+/// `cuda_devices` CUDA devices (0: none) for a process whose rank among the processes on
+/// this host is `local_rank` (torchrun's LOCAL_RANK; nullopt outside a data-parallel run).
+/// In a data-parallel run "auto" and "cuda" give each local rank its own GPU,
+/// cuda:(local_rank mod cuda_devices), so `--nproc N` on an N-GPU host uses all N;
+/// outside one they mean cuda:0 and the current CUDA device. "cuda:N" is taken as given.
+/// Examples: ("auto", 0, nullopt) → cpu; ("auto", 4, 5) → cuda:1; ("cuda:3", 2, nullopt)
+/// → Error "device "cuda:3" requested but this host has 2 CUDA devices (cuda:0 … cuda:1)".
+c10::Device device_for(const std::string& name, int cuda_devices, std::optional<int> local_rank);
+
+}  // namespace crackkd::engine
