@@ -49,17 +49,22 @@ const std::string& host_binary_hash() {
 }
 
 // What a stage computes: the seed, the device, its options, its components' plugin names,
-// options and inputs, and the runs of the stages it reads. The code that computes it is
-// kept apart (build_print): a rebuilt or reinstalled host must not throw away hours of
-// finished training, so a new build alone never reruns a stage; it is reported instead.
+// declared versions, options and inputs, and the runs of the stages it reads. The code
+// that computes it is kept apart (build_print): a rebuilt or reinstalled host must not
+// throw away hours of finished training, so a new build alone never reruns a stage; it is
+// reported instead. A plugin's declared version (`crackkd_add_plugin(... VERSION x.y.z)`,
+// CrackKD's own for the first-party ones) is how its author says that its results change,
+// so a bumped version does rerun the stages that use it.
 std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage, const StagePlan& plan,
                         host::PluginHost& host, const fs::path& run_dir) {
   std::ostringstream text;
   text << "seed " << pipeline.options.seed << "\ndevice " << pipeline.options.device << "\nkind " << stage.kind << "\n"
        << pipeline::to_toml(stage.params);
-  for (const auto& [kind, config] : plan.components)
-    text << kind << "." << config.plugin << " {" << pipeline::to_toml(config.params) << "} "
-         << host.entry(kind, config.plugin).input_fingerprint(config.params) << "\n";
+  for (const auto& [kind, config] : plan.components) {
+    const ComponentEntry& entry = host.entry(kind, config.plugin);
+    text << kind << "." << config.plugin << " " << (entry.version ? entry.version : "") << " {"
+         << pipeline::to_toml(config.params) << "} " << entry.input_fingerprint(config.params) << "\n";
+  }
   for (const auto& dep : plan.depends_on) text << "after " << dep << " " << stage_run(run_dir / dep / kStageDoneFile) << "\n";
   return hex_hash(text.str());
 }

@@ -1,10 +1,12 @@
 #pragma once
 // Runs a validated pipeline: stages in dependency order, each into
 // <workdir>/<pipeline>/<stage>/. A stage whose fingerprint (its config, its components'
-// configs and inputs, the seed, the device, and the runs of the stages it reads) equals
-// that of its last finished run is skipped. The build (host binary and plugin libraries)
-// is recorded beside it but does not rerun a stage: rebuilding or installing CrackKD
-// keeps finished work; `--force NAME` reruns a stage after a change to its code.
+// configs, declared plugin versions and inputs, the seed, the device, and the runs of the
+// stages it reads) equals that of its last finished run is skipped. The build (host
+// binary and plugin libraries) is recorded beside it but does not rerun a stage:
+// rebuilding or installing CrackKD keeps finished work; a plugin author bumps the
+// plugin's version when what it computes changes, and `--force NAME` reruns a stage
+// after a change to code whose version was not bumped.
 
 #include "engine/plan.hpp"
 

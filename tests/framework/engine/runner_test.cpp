@@ -1,6 +1,6 @@
 // The runner end to end on a tiny pipeline: stages run in order and write their files, an
-// unchanged stage is skipped, --force and a changed option rerun it, and a checkpoint
-// rebuilds its own model.
+// unchanged stage is skipped, --force, a changed option and a bumped plugin version rerun
+// it, and a checkpoint rebuilds its own model.
 
 #include "engine/checkpoint.hpp"
 #include "engine/plan.hpp"
@@ -155,6 +155,48 @@ TEST_F(Runner, ChangedDatasetFilesRerunTheStagesReadingThem) {
   EXPECT_TRUE(run().ran.empty());
   write_pair("b");
   EXPECT_EQ(run().ran, (std::vector<std::string>{"train", "evaluate"}));
+}
+
+// A plugin whose author bumps its declared version reruns the stages that use it; the same
+// version in another build of the library (other bytes) does not, it is only logged. The
+// versions come from copies of the example model's library, one with its version string
+// patched in place: what a rebuild with `crackkd_add_plugin(... VERSION ...)` would export.
+TEST_F(Runner, ABumpedPluginVersionRerunsTheStagesUsingIt) {
+  std::ifstream in(test::test_plugins("example") / "crackkd_test_tiny_unet.so", std::ios::binary);
+  const std::string library{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string version = host_->entry("model", "tiny_unet").version;
+  const std::string exported = '\0' + version + '\0';
+  const auto at = library.find(exported);
+  ASSERT_NE(at, std::string::npos) << "version \"" << version << "\" not found in the library";
+  ASSERT_EQ(library.find(exported, at + 1), std::string::npos) << "version \"" << version << "\" found twice";
+  std::string bumped_library = library;
+  char& last = bumped_library[at + version.size()];
+  last = last == '9' ? '8' : static_cast<char>(last + 1);
+  const std::string bumped = bumped_library.substr(at + 1, version.size());
+
+  // A host over one copy of the library (and the first-party plugins), in its own folder:
+  // a path not loaded before, so the process loads this copy.
+  auto run_with = [&](const std::string& folder, const std::string& bytes, const std::string& expected_version) {
+    const fs::path dir = dir_.path / folder;
+    fs::create_directories(dir);
+    std::ofstream(dir / "crackkd_test_tiny_unet.so", std::ios::binary) << bytes;
+    host::PluginHost host;
+    host.scan({dir, test::first_party_plugins()});
+    EXPECT_EQ(std::string(host.entry("model", "tiny_unet").version), expected_version);
+    auto pipeline = pipeline::load_pipeline(file_, {"stages.train.epochs=1"});
+    auto plan = engine::validate_pipeline(pipeline, host);
+    engine::RunOptions options;
+    options.workdir = dir_.path / "runs";
+    return engine::run_pipeline(pipeline, plan, host, options);
+  };
+  EXPECT_EQ(run_with("built", library, version).ran, (std::vector<std::string>{"train", "evaluate"}));
+  const auto rebuilt = run_with("rebuilt", library + "another build", version);
+  EXPECT_EQ(rebuilt.skipped, (std::vector<std::string>{"train", "evaluate"}));
+  EXPECT_THAT(read(dir_.path / "runs" / "tiny" / "log.txt"),
+              ::testing::HasSubstr("stage train (train) is up to date, skipped (--force train reruns it); it was made "
+                                   "by another build of crackkd or of its plugins"));
+  // Evaluate reruns too: it reads train's new run.
+  EXPECT_EQ(run_with("bumped", bumped_library, bumped).ran, (std::vector<std::string>{"train", "evaluate"}));
 }
 
 TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
