@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 using namespace crackkd;
@@ -25,8 +26,21 @@ class FolderDataset : public ::testing::Test {
     cv::imwrite((dir_.path / "masks" / (name + ".png")).string(), mask);
   }
   std::shared_ptr<Dataset> open(bool cache = true) {
-    return host_->create<Dataset>(
-        "dataset", test::component("folder", "root = \"" + dir_.path.string() + "\"\ncache = " + (cache ? "true" : "false")));
+    return open_with(std::string("cache = ") + (cache ? "true" : "false"));
+  }
+  std::shared_ptr<Dataset> open_with(const std::string& options) {
+    return host_->create<Dataset>("dataset",
+                                  test::component("folder", "root = \"" + dir_.path.string() + "\"\n" + options));
+  }
+  /// A pair of random pixels, so that two samples are equal only if decoded alike.
+  void write_noise_pair(const std::string& name, int side) {
+    std::filesystem::create_directories(dir_.path / "images");
+    std::filesystem::create_directories(dir_.path / "masks");
+    cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1);
+    cv::randu(image, 0, 256);
+    cv::randu(mask, 0, 256);
+    cv::imwrite((dir_.path / "images" / (name + ".png")).string(), image);
+    cv::imwrite((dir_.path / "masks" / (name + ".png")).string(), mask);
   }
 
   test::TempDir dir_;
@@ -49,6 +63,38 @@ TEST_F(FolderDataset, ReadsRgbImagesAndBinarisesMasks) {
   EXPECT_EQ(s.mask[0][0][1].item<float>(), 0.0f);
   EXPECT_EQ(s.mask[0][0][2].item<float>(), 1.0f);
   EXPECT_EQ(ds->get(1).image.sizes(), (std::vector<std::int64_t>{3, 16, 24}));
+}
+
+TEST_F(FolderDataset, CacheFillsUpToItsBudgetAndTheRestIsDecodedWhenRead) {
+  // 512x512 keeps 1 MiB of 8-bit pixels (768 KiB RGB + 256 KiB mask): 2 MiB hold two of three.
+  for (const char* name : {"a", "b", "c"}) write_noise_pair(name, 512);
+  auto uncached = open(false);
+  ::testing::internal::CaptureStderr();
+  auto partly = open_with("cache_mb = 2");
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(said, HasSubstr("2 of 3 images of " + (dir_.path / "images").string() +
+                              " cached in memory, 2.0 MiB of 2.0 MiB (cache_mb)"));
+  EXPECT_THAT(said, HasSubstr("the other 1 are decoded when read"));
+  ASSERT_EQ(partly->size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto cached = partly->get(i), plain = uncached->get(i);
+    EXPECT_EQ(cached.id, plain.id);
+    EXPECT_TRUE(cached.image.equal(plain.image)) << "image " << i;
+    EXPECT_TRUE(cached.mask.equal(plain.mask)) << "mask " << i;
+    EXPECT_EQ(cached.image.scalar_type(), at::kFloat);
+    EXPECT_EQ(cached.mask.scalar_type(), at::kFloat);
+  }
+  // A transform writing into a sample in place must not reach the cache.
+  partly->get(0).image.zero_();
+  EXPECT_TRUE(partly->get(0).image.equal(uncached->get(0).image));
+
+  ::testing::internal::CaptureStderr();
+  open();  // the default budget, half the available memory, holds 3 MiB
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("all 3 images of "));
+  ::testing::internal::CaptureStderr();
+  open_with("cache_mb = 0");
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("0 of 3 images"));
+  EXPECT_THAT(test::error_of([&] { open_with("cache_mb = -2"); }), HasSubstr("cache_mb: -2 is outside [-1, "));
 }
 
 TEST_F(FolderDataset, CorruptImageIsNamed) {
