@@ -9,7 +9,8 @@
 //   max width    2·d − 1 at the skeleton pixel farthest from the background, d being the
 //                Euclidean distance to the nearest background pixel (a band w pixels wide
 //                has d = (w + 1)/2 on its centre line when w is odd: exact for odd
-//                widths, a pixel short for even ones)
+//                widths along an axis, a pixel short for even ones; across an oblique
+//                band, whose edge pixels are cut by the pixel grid, 0.3-0.8 px short)
 //
 // Pixels convert to millimetres when the photo's scale is known.
 

@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <fstream>
+#include <regex>
 
 
 using ::testing::HasSubstr;
@@ -82,6 +83,14 @@ TEST(Cli, InspectCountsParameters) {
   auto r = run_cli("inspect tiny_unet --size 64 --json --set channels=[4,8,8,8]");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("\"params\": "));
+  // The parameter count, the MACs counted from the forward pass and the median latency:
+  // numbers, all positive.
+  for (const char* key : {"params", "flops", "latency_ms"}) {
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(r.out, match, std::regex(std::string("\"") + key + "\": ([-+0-9.eE]+)[,}]")))
+        << key << " in " << r.out;
+    EXPECT_GT(std::stod(match[1].str()), 0.0) << key << " in " << r.out;
+  }
   EXPECT_THAT(r.out, HasSubstr("\"logits\": [1, 1, 64, 64]"));
   EXPECT_THAT(r.out, HasSubstr("\"features\": [[1, 4, 16, 16], [1, 8, 8, 8], [1, 8, 4, 4], [1, 8, 2, 2]]"));
 }
@@ -112,4 +121,64 @@ TEST(Cli, QuickstartRunsEndToEndAndEndsWithAReport) {
     EXPECT_THAT(report, HasSubstr("**Figure " + std::to_string(figures + 1) + ".** "));
   }
   EXPECT_EQ(figures, 4u /* robustness */ + 5u /* examples */ + 1u /* validation */ + 3u /* losses */);
+}
+
+TEST(Cli, PreviewWritesAGridOfTheImageUnderEachNoiseAtEachLevel) {
+  crackkd::test::TempDir dir;
+  const auto file = dir.write("tiny.toml", R"([pipeline]
+name = "tiny"
+seed = 3
+
+[datasets.walls]
+plugin = "synthetic_cracks"
+count = 2
+size = 64
+
+[noises]
+salt = { plugin = "salt" }
+pepper = { plugin = "pepper" }
+
+[models.unet]
+plugin = "tiny_unet"
+
+[stages.train]
+kind = "train"
+model = "unet"
+data = "walls"
+)");
+  auto r = run_cli("preview " + file.string() + " --levels 0,0.2,0.4,0.6 --index 1 --workdir " + (dir.path / "runs").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const fs::path png = dir.path / "runs" / "tiny" / "preview.png";
+  EXPECT_THAT(r.out, HasSubstr("preview: " + png.string() + " (2 noises x 4 levels of "));
+  ASSERT_TRUE(fs::exists(png)) << r.out;
+  const cv::Mat grid = cv::imread(png.string(), cv::IMREAD_COLOR);
+  ASSERT_FALSE(grid.empty());
+  // As documented: row 0 the image and its mask, then one row per noise (pepper, salt) and
+  // one column per level; 64 px tiles with a 4 px gap around each: 3 rows x 4 columns.
+  const int tile = 64, gap = 4;
+  ASSERT_EQ(grid.rows, 3 * (tile + gap) + gap);
+  ASSERT_EQ(grid.cols, 4 * (tile + gap) + gap);
+  const auto at = [&](int row, int column) {
+    return grid(cv::Rect(gap + column * (tile + gap), gap + row * (tile + gap), tile, tile));
+  };
+  const cv::Rect below_label(0, 20, tile, tile - 20);  // under the caption strip
+  const auto share_of = [&](const cv::Mat& t, int value) {
+    cv::Mat equal;
+    cv::inRange(t(below_label), cv::Scalar::all(value), cv::Scalar::all(value), equal);
+    return cv::countNonZero(equal) / static_cast<double>(below_label.area());
+  };
+  // The first row has only two tiles; the rest of it is background.
+  EXPECT_EQ(share_of(at(0, 2), 40), 1.0);
+  EXPECT_EQ(share_of(at(0, 3), 40), 1.0);
+  // The mask tile is black and white.
+  EXPECT_NEAR(share_of(at(0, 1), 0) + share_of(at(0, 1), 255), 1.0, 1e-9);
+  const cv::Mat clean = at(0, 0)(below_label);
+  for (int row : {1, 2}) {
+    // Level 0 is the clean image; at 60 % about 60 % of the pixels are black (pepper) or
+    // white (salt), and more of them than at 20 %.
+    EXPECT_EQ(cv::norm(at(row, 0)(below_label), clean, cv::NORM_INF), 0.0) << "row " << row;
+    const int value = row == 1 ? 0 : 255;
+    EXPECT_NEAR(share_of(at(row, 3), value), 0.6, 0.1) << "row " << row;
+    EXPECT_LT(share_of(at(row, 1), value), share_of(at(row, 3), value)) << "row " << row;
+  }
 }
