@@ -237,6 +237,26 @@ TEST_F(Runner, DistillStageTrainsTheStudentFromTheTeachersCheckpoint) {
   EXPECT_THAT(read(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
 }
 
+// The seed paper's Table 3 swaps the student for a CNN with one line of TOML: every
+// baseline learns from the teacher by RFKD (features at strides 4-32 through connectors)
+// and its saved checkpoint rebuilds the baseline alone.
+TEST_F(Runner, EveryBaselineStudentIsDistilledByRfkd) {
+  for (const std::string plugin : {"unet_resnet18", "mobilenetv2", "efficientnet_b0", "mobileone", "mobilevit"}) {
+    SCOPED_TRACE(plugin);
+    auto summary = run({"models.student.plugin=" + plugin, "stages.distill.kind=distill", "stages.distill.teacher=train",
+                        "stages.distill.student=student", "stages.distill.data=train", "stages.distill.epochs=1",
+                        "stages.distill.batch_size=3", "stages.distill.distiller={plugin=\"rfkd\"}",
+                        "stages.evaluate.models=[\"distill\"]"});
+    EXPECT_THAT(summary.ran, ::testing::Contains("distill"));
+    const fs::path runs = dir_.path / "runs" / "tiny";
+    auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
+    EXPECT_EQ(student.config.plugin, plugin);
+    EXPECT_THAT(read(runs / "distill" / "metrics.csv"),
+                ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,"));
+    EXPECT_THAT(read(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
+  }
+}
+
 TEST_F(Runner, DistillNeedsExactlyOneTeacher) {
   auto pipeline = pipeline::load_pipeline(
       file_, {"stages.distill.kind=distill", "stages.distill.student=unet", "stages.distill.data=train"});
