@@ -23,6 +23,12 @@ inline fs::path first_party_plugins() { return CRACKKD_TEST_FIRST_PARTY_PLUGINS;
 inline fs::path test_plugins(const std::string& folder) { return fs::path(CRACKKD_TEST_PLUGIN_ROOT) / folder; }
 inline fs::path crackkd_binary() { return CRACKKD_TEST_BINARY; }
 
+/// The whole content of `file`, byte for byte ("" when it cannot be read).
+inline std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 /// A fresh folder under the system temp dir, removed at scope exit.
 struct TempDir {
   fs::path path;

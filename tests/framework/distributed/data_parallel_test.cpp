@@ -91,11 +91,6 @@ int wait_for(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string read(const fs::path& f) {
-  std::ifstream in(f);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 /// The child of `parent` whose environment has RANK=`rank`, or 0.
 pid_t worker(pid_t parent, int rank) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
@@ -106,7 +101,7 @@ pid_t worker(pid_t parent, int rank) {
     pid_t ppid = 0;
     stat >> pid >> comm >> state >> ppid;
     if (ppid != parent) continue;
-    const std::string environ = read(entry.path() / "environ");
+    const std::string environ = crackkd::test::read_file(entry.path() / "environ");
     if (environ.find(std::string("RANK=") + std::to_string(rank) + '\0') != std::string::npos &&
         environ.find("LOCAL_RANK=") != std::string::npos)
       return static_cast<pid_t>(std::stoi(name));
@@ -123,12 +118,12 @@ TEST(DataParallel, TwoRanksMatchOneProcessOverTheSameGlobalBatch) {
   const pid_t two = start({"--plugin-path", plugins, "run", pipeline.string(), "--workdir", (dir.path / "two").string(),
                            "--nproc", "2", "--master", "127.0.0.1:" + std::to_string(free_port())},
                           dir.path / "two.log");
-  ASSERT_EQ(wait_for(two), 0) << read(dir.path / "two.log");
-  EXPECT_THAT(read(dir.path / "two.log"), HasSubstr("the 2 ranks end with identical weights"));
+  ASSERT_EQ(wait_for(two), 0) << crackkd::test::read_file(dir.path / "two.log");
+  EXPECT_THAT(crackkd::test::read_file(dir.path / "two.log"), HasSubstr("the 2 ranks end with identical weights"));
   const pid_t one = start({"--plugin-path", plugins, "run", pipeline.string(), "--workdir", (dir.path / "one").string(),
                            "--set", "stages.train.batch_size=4"},
                           dir.path / "one.log");
-  ASSERT_EQ(wait_for(one), 0) << read(dir.path / "one.log");
+  ASSERT_EQ(wait_for(one), 0) << crackkd::test::read_file(dir.path / "one.log");
 
   auto host = crackkd::test::make_host();
   const auto a = crackkd::engine::load_checkpoint(dir.path / "two/dp/train/checkpoint.pt", *host, torch::kCPU);
@@ -162,14 +157,14 @@ TEST(DataParallel, AKilledRankStopsTheRunWithAnErrorNamingIt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!victim) victim = worker(launcher, 1);
   }
-  ASSERT_NE(victim, 0) << read(dir.path / "run.log");
-  ASSERT_TRUE(fs::exists(dir.path / "dp/train/metrics.csv")) << read(dir.path / "run.log");
+  ASSERT_NE(victim, 0) << crackkd::test::read_file(dir.path / "run.log");
+  ASSERT_TRUE(fs::exists(dir.path / "dp/train/metrics.csv")) << crackkd::test::read_file(dir.path / "run.log");
   ::kill(victim, SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
   const int code = wait_for(launcher);
   EXPECT_LT(std::chrono::steady_clock::now() - killed, std::chrono::seconds(30));
   EXPECT_NE(code, 0);
-  EXPECT_THAT(read(dir.path / "run.log"), HasSubstr("rank 1 (pid " + std::to_string(victim) + ") was killed by signal 9"));
+  EXPECT_THAT(crackkd::test::read_file(dir.path / "run.log"), HasSubstr("rank 1 (pid " + std::to_string(victim) + ") was killed by signal 9"));
   EXPECT_EQ(worker(launcher, 0), 0);  // rank 0 is gone too
 }
 
@@ -191,7 +186,7 @@ TEST(DataParallel, APortInUseIsOneClearLine) {
                                dir.path / "run.log");
   EXPECT_NE(wait_for(launcher), 0);
   ::close(taken);
-  const auto log = read(dir.path / "run.log");
+  const auto log = crackkd::test::read_file(dir.path / "run.log");
   EXPECT_THAT(log, HasSubstr("rank 0 cannot listen on 127.0.0.1:" + std::to_string(port)));
   EXPECT_THAT(log, HasSubstr("is the port in use?"));
 }

@@ -16,11 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 std::vector<std::string> names_in(const fs::path& folder) {
   std::vector<std::string> names;
   for (const auto& f : fs::directory_iterator(folder)) names.push_back(f.path().filename().string());
@@ -43,7 +38,7 @@ TEST(WriteAtomically, ReplacesTheFileAndLeavesNoTemporary) {
   const fs::path file = dir.path / "metrics.csv";
   engine::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "old\n"; });
   engine::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "new\n"; });
-  EXPECT_EQ(read_bytes(file), "new\n");
+  EXPECT_EQ(test::read_file(file), "new\n");
   EXPECT_EQ(names_in(dir.path), (std::vector<std::string>{"metrics.csv"}));
 }
 
@@ -51,7 +46,7 @@ TEST(WriteAtomically, FailingWriterKeepsThePreviousCheckpoint) {
   test::TempDir dir;
   const fs::path file = dir.path / "checkpoint.pt";
   save_example_checkpoint(file, 1);
-  const std::string before = read_bytes(file);
+  const std::string before = test::read_file(file);
   const std::string message = test::error_of([&] {
     engine::write_atomically(file, [](const fs::path& f) {
       std::ofstream(f) << "half a checkpoint";  // then the disk fills up
@@ -59,7 +54,7 @@ TEST(WriteAtomically, FailingWriterKeepsThePreviousCheckpoint) {
     });
   });
   EXPECT_THAT(message, testing::HasSubstr("cannot write " + file.string() + ": No space left on device"));
-  EXPECT_EQ(read_bytes(file), before);
+  EXPECT_EQ(test::read_file(file), before);
   EXPECT_EQ(names_in(dir.path), (std::vector<std::string>{"checkpoint.pt"}));
 }
 
@@ -80,7 +75,7 @@ TEST(WriteAtomically, FileThatCannotBeReplacedKeepsItsContents) {
   EXPECT_THAT(test::error_of([&] { save_example_checkpoint(file, 2); }),
               testing::HasSubstr("cannot write " + file.string()));
   EXPECT_EQ(names_in(dir.path), (std::vector<std::string>{"checkpoint.pt"}));
-  EXPECT_EQ(read_bytes(file / "keep.txt"), "kept");
+  EXPECT_EQ(test::read_file(file / "keep.txt"), "kept");
 }
 
 TEST(AppendDurably, AppendsAndCreates) {
@@ -88,7 +83,7 @@ TEST(AppendDurably, AppendsAndCreates) {
   const fs::path file = dir.path / "steps.csv";
   engine::append_durably(file, "epoch,step\n");
   engine::append_durably(file, "1,1\n1,2\n");
-  EXPECT_EQ(read_bytes(file), "epoch,step\n1,1\n1,2\n");
+  EXPECT_EQ(test::read_file(file), "epoch,step\n1,1\n1,2\n");
   EXPECT_THAT(test::error_of([&] { engine::append_durably(dir.path / "gone" / "steps.csv", "1,1\n"); }),
               testing::HasSubstr("cannot append to " + (dir.path / "gone" / "steps.csv").string()));
 }

@@ -122,13 +122,8 @@ int wait_for(pid_t pid) {
 
 bool succeeded(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 std::size_t lines(const fs::path& file) {
-  const std::string text = read_text(file);
+  const std::string text = test::read_file(file);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
@@ -155,20 +150,20 @@ void kill_mid_epoch(const std::vector<std::string>& args, const fs::path& stage,
   const pid_t child = start(args, console);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   int status = 0;
-  while (read_text(console).find(marker) == std::string::npos) {
+  while (test::read_file(console).find(marker) == std::string::npos) {
     ASSERT_EQ(::waitpid(child, &status, WNOHANG), 0) << "the run ended before step '" << marker << "':\n"
-                                                      << read_text(console);
+                                                      << test::read_file(console);
     if (std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ::kill(child, SIGKILL);
   status = wait_for(child);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
-  ASSERT_THAT(read_text(console), testing::HasSubstr(marker)) << "no step '" << marker << "' within 5 minutes";
+  ASSERT_THAT(test::read_file(console), testing::HasSubstr(marker)) << "no step '" << marker << "' within 5 minutes";
   ASSERT_FALSE(fs::exists(stage / "stage.done"));
   ASSERT_TRUE(fs::exists(stage / "resume.pt"));
   // Mid-epoch: the killed epoch added no metrics row (written before its resume.pt).
-  ASSERT_EQ(lines(stage / "metrics.csv"), 1 + finished_epochs) << read_text(stage / "metrics.csv");
+  ASSERT_EQ(lines(stage / "metrics.csv"), 1 + finished_epochs) << test::read_file(stage / "metrics.csv");
 }
 
 /// Every parameter of the two checkpoints is equal, bit for bit, and both are at `epoch`.
@@ -194,7 +189,7 @@ TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   const fs::path whole = dir.path / "whole" / "resume" / "train";
   // 24 images in batches of 4: 6 steps an epoch, one steps.csv row each.
   EXPECT_EQ(lines(whole / "steps.csv"), 1 + 4 * 6u);
-  EXPECT_THAT(read_text(whole / "steps.csv"), testing::StartsWith("epoch,step,lr,dice,total\n1,1,0.001,"));
+  EXPECT_THAT(test::read_file(whole / "steps.csv"), testing::StartsWith("epoch,step,lr,dice,total\n1,1,0.001,"));
 
   const fs::path stage = dir.path / "killed" / "resume" / "train";
   kill_mid_epoch(crackkd_run(plugins, file, dir.path / "killed"), stage, "train epoch 2/4 batch 2/", 1);
@@ -204,7 +199,7 @@ TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   std::ofstream(stage / "steps.csv", std::ios::app) << "2,7,0.001,0.5,0.5\n2,8,0.00";
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path / "killed")))));
-  EXPECT_THAT(read_text(dir.path / "killed" / "resume" / "log.txt"),
+  EXPECT_THAT(test::read_file(dir.path / "killed" / "resume" / "log.txt"),
               testing::HasSubstr("train: resuming after epoch 1 (step 6)"));
   EXPECT_FALSE(fs::exists(stage / "resume.pt"));  // removed once the stage finished
 
@@ -212,7 +207,7 @@ TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   // The metrics of the resumed run list every epoch once; its steps every step once, with
   // the very losses of the uninterrupted run.
   EXPECT_EQ(lines(stage / "metrics.csv"), 5u);
-  EXPECT_EQ(read_text(stage / "steps.csv"), read_text(whole / "steps.csv"));
+  EXPECT_EQ(test::read_file(stage / "steps.csv"), test::read_file(whole / "steps.csv"));
 }
 
 TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
@@ -222,7 +217,7 @@ TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path / "whole")))));
   const fs::path whole = dir.path / "whole" / "distill_resume" / "distill";
-  EXPECT_THAT(read_text(whole / "steps.csv"),
+  EXPECT_THAT(test::read_file(whole / "steps.csv"),
               testing::StartsWith("epoch,step,lr,feature1,feature2,feature3,feature4,logits,dice,total\n"));
   EXPECT_EQ(lines(whole / "steps.csv"), 1 + 3 * 5u);
 
@@ -231,7 +226,7 @@ TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
   ASSERT_FALSE(HasFailure());
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path / "killed")))));
-  const std::string log = read_text(dir.path / "killed" / "distill_resume" / "log.txt");
+  const std::string log = test::read_file(dir.path / "killed" / "distill_resume" / "log.txt");
   EXPECT_THAT(log, testing::HasSubstr("stage teacher (train) is up to date, skipped"));
   EXPECT_THAT(log, testing::HasSubstr("distill: resuming after epoch 1"));
   EXPECT_FALSE(fs::exists(stage / "resume.pt"));
@@ -239,7 +234,7 @@ TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
   // Connectors not restored, or the teacher's batch or noise drawn differently, would
   // change the student's last steps.
   expect_same_weights(whole / "checkpoint.pt", stage / "checkpoint.pt", 3);
-  EXPECT_EQ(read_text(stage / "steps.csv"), read_text(whole / "steps.csv"));
+  EXPECT_EQ(test::read_file(stage / "steps.csv"), test::read_file(whole / "steps.csv"));
 }
 
 // Rebuilding or installing CrackKD changes its files, not what a finished epoch or stage
@@ -260,12 +255,12 @@ TEST(Resume, AnotherBuildResumesAndKeepsFinishedStages) {
   ASSERT_FALSE(HasFailure());
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path, rebuilt)))));
-  const std::string log = read_text(dir.path / "resume" / "log.txt");
+  const std::string log = test::read_file(dir.path / "resume" / "log.txt");
   EXPECT_THAT(log, testing::HasSubstr("resuming after epoch"));
   EXPECT_THAT(log, testing::HasSubstr("written by another build"));
   EXPECT_THAT(log, testing::Not(testing::HasSubstr("starting afresh")));
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path, binary)))));
-  EXPECT_THAT(read_text(dir.path / "resume" / "log.txt"),
+  EXPECT_THAT(test::read_file(dir.path / "resume" / "log.txt"),
               testing::HasSubstr("is up to date, skipped (--force train reruns it); it was made by another build"));
 }

@@ -52,13 +52,6 @@ models = ["train"]
 data = "val"
 )";
 
-std::string read(const fs::path& f) {
-  std::ifstream in(f);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class Runner : public ::testing::Test {
  protected:
   engine::RunSummary run(std::vector<std::string> overrides = {}, std::set<std::string> force = {}) {
@@ -83,15 +76,15 @@ TEST_F(Runner, RunsStagesAndWritesTheirResults) {
   const fs::path runs = dir_.path / "runs" / "tiny";
   EXPECT_TRUE(fs::exists(runs / "train" / "checkpoint.pt"));
   EXPECT_TRUE(fs::exists(runs / "log.txt"));
-  const auto metrics = read(runs / "train" / "metrics.csv");
+  const auto metrics = test::read_file(runs / "train" / "metrics.csv");
   EXPECT_THAT(metrics, ::testing::StartsWith("epoch,step,dice,train_loss,val_mDS,val_mIoU,seconds\n1,2,"));
   EXPECT_TRUE(fs::exists(runs / "train" / "best.pt"));
   EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
-  const auto scores = read(runs / "evaluate" / "scores.csv");
+  const auto scores = test::read_file(runs / "evaluate" / "scores.csv");
   EXPECT_THAT(scores, ::testing::StartsWith("model,seed,checkpoint,images,mDS,mIoU\ntrain,,"));
   EXPECT_THAT(scores, ::testing::HasSubstr(",3,"));
   // per_image.csv: a header and one row per image.
-  const auto per_image = read(runs / "evaluate" / "per_image.csv");
+  const auto per_image = test::read_file(runs / "evaluate" / "per_image.csv");
   EXPECT_EQ(std::count(per_image.begin(), per_image.end(), '\n'), 4);
 }
 
@@ -192,7 +185,7 @@ TEST_F(Runner, ABumpedPluginVersionRerunsTheStagesUsingIt) {
   EXPECT_EQ(run_with("built", library, version).ran, (std::vector<std::string>{"train", "evaluate"}));
   const auto rebuilt = run_with("rebuilt", library + "another build", version);
   EXPECT_EQ(rebuilt.skipped, (std::vector<std::string>{"train", "evaluate"}));
-  EXPECT_THAT(read(dir_.path / "runs" / "tiny" / "log.txt"),
+  EXPECT_THAT(test::read_file(dir_.path / "runs" / "tiny" / "log.txt"),
               ::testing::HasSubstr("stage train (train) is up to date, skipped (--force train reruns it); it was made "
                                    "by another build of crackkd or of its plugins"));
   // Evaluate reruns too: it reads train's new run.
@@ -207,8 +200,8 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
   EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "evaluate"}));
   const fs::path runs = dir_.path / "runs" / "tiny";
   // 6 clean images + 3 noisy copies = 9 samples: 3 steps of 3 per epoch.
-  EXPECT_THAT(read(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
-  const auto robustness = read(runs / "evaluate" / "robustness.csv");
+  EXPECT_THAT(test::read_file(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
+  const auto robustness = test::read_file(runs / "evaluate" / "robustness.csv");
   EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images\n"));
   EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,salt,0.3,"));
@@ -229,12 +222,12 @@ TEST_F(Runner, DistillStageTrainsTheStudentFromTheTeachersCheckpoint) {
                       "stages.evaluate.models=[\"train\", \"distill\"]"});
   EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "distill", "evaluate"}));
   const fs::path runs = dir_.path / "runs" / "tiny";
-  EXPECT_THAT(read(runs / "distill" / "metrics.csv"),
+  EXPECT_THAT(test::read_file(runs / "distill" / "metrics.csv"),
               ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,train_loss,"));
   // The saved student has no connectors: it loads as a plain tiny_unet.
   auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
   EXPECT_EQ(student.model->feature_channels(), (std::array<std::int64_t, 4>{4, 4, 8, 8}));
-  EXPECT_THAT(read(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
+  EXPECT_THAT(test::read_file(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
 }
 
 // The seed paper's Table 3 swaps the student for a CNN with one line of TOML: every
@@ -251,9 +244,9 @@ TEST_F(Runner, EveryBaselineStudentIsDistilledByRfkd) {
     const fs::path runs = dir_.path / "runs" / "tiny";
     auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
     EXPECT_EQ(student.config.plugin, plugin);
-    EXPECT_THAT(read(runs / "distill" / "metrics.csv"),
+    EXPECT_THAT(test::read_file(runs / "distill" / "metrics.csv"),
                 ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,"));
-    EXPECT_THAT(read(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
+    EXPECT_THAT(test::read_file(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
   }
 }
 
@@ -283,15 +276,15 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
     EXPECT_FALSE(one.model->parameters()[0].equal(two.model->parameters()[0])) << stage;
     EXPECT_FALSE(fs::exists(runs / stage / "checkpoint.pt")) << stage;
   }
-  const auto log = read(runs / "log.txt");
+  const auto log = test::read_file(runs / "log.txt");
   EXPECT_THAT(log, ::testing::HasSubstr("(" + (runs / "train" / "seed-1" / "best.pt").string() + ")"));
   EXPECT_THAT(log, ::testing::HasSubstr("(" + (runs / "train" / "seed-2" / "best.pt").string() + ")"));
 
-  const auto scores = read(runs / "evaluate" / "scores.csv");
+  const auto scores = test::read_file(runs / "evaluate" / "scores.csv");
   EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,1,"));
   EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,2,"));
   EXPECT_THAT(scores, ::testing::HasSubstr("\ndistill,2,"));
-  const auto report = read(runs / "report" / "report.md");
+  const auto report = test::read_file(runs / "report" / "report.md");
   EXPECT_THAT(report, ::testing::HasSubstr("| model | seeds | mDS | mIoU | images |"));
   EXPECT_THAT(report, ::testing::ContainsRegex("\\| distill \\| 2 \\| 0\\.[0-9]{4} ± 0\\.[0-9]{4} \\|"));
   EXPECT_THAT(report, ::testing::HasSubstr("| distill seed 2 | 1 |"));
@@ -301,7 +294,7 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   fs::remove(runs / "distill" / "seed-2" / "replicate.done");
   summary = run(overrides);
   EXPECT_EQ(summary.skipped, (std::vector<std::string>{"train"}));
-  EXPECT_THAT(read(runs / "log.txt"), ::testing::HasSubstr("stage distill: seed 1 was finished before, kept"));
+  EXPECT_THAT(test::read_file(runs / "log.txt"), ::testing::HasSubstr("stage distill: seed 1 was finished before, kept"));
   // Another seed list reruns the training stages.
   auto more = overrides;
   more[0] = "pipeline.seeds=[1, 2, 3]";

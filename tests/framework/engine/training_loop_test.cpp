@@ -49,11 +49,6 @@ epochs = 3
 batch_size = 2
 )";
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 /// Loss terms from the model's logits on a batch, and the 1-based number of the call.
 using TestTerms = std::function<LossTerms(const at::Tensor& logits, const Batch& batch, int call)>;
 
@@ -104,7 +99,7 @@ TEST_F(TrainingLoop, NonFiniteLossStopsNamingStageTermEpochAndStepAndKeepsTheLas
     const auto unstable = dice_and_unstable(3);
     fit(out, [&](const at::Tensor& logits, const Batch& batch, int call) {
       if (call == 3)
-        for (const auto& f : fs::directory_iterator(out)) saved[f.path().filename().string()] = read_bytes(f.path());
+        for (const auto& f : fs::directory_iterator(out)) saved[f.path().filename().string()] = test::read_file(f.path());
       return unstable(logits, batch, call);
     });
   });
@@ -117,10 +112,10 @@ TEST_F(TrainingLoop, NonFiniteLossStopsNamingStageTermEpochAndStepAndKeepsTheLas
   std::size_t files = 0;  // no temporary file either
   for (const auto& f : fs::directory_iterator(out)) {
     ++files;
-    EXPECT_EQ(read_bytes(f.path()), saved[f.path().filename().string()]) << f.path() << " changed";
+    EXPECT_EQ(test::read_file(f.path()), saved[f.path().filename().string()]) << f.path() << " changed";
   }
   EXPECT_EQ(files, saved.size());
-  const std::string steps = read_bytes(out / "steps.csv");
+  const std::string steps = test::read_file(out / "steps.csv");
   EXPECT_THAT(steps, testing::StartsWith("epoch,step,lr,dice,unstable,total\n1,1,0.001,"));
   EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 3) << steps;  // epoch 1's two steps
 }
@@ -149,7 +144,7 @@ TEST_F(TrainingLoop, ResumedFitLogsEachStepAndEndsWithTheStepsOfAnUnstoppedOne) 
                                                    "unstable 0, total [0-9.e-]+"));
   EXPECT_THAT(logged.str(), testing::HasSubstr("(step 6)"));
   EXPECT_FALSE(fs::exists(stopped / "resume.pt"));
-  const std::string steps = read_bytes(stopped / "steps.csv");
+  const std::string steps = test::read_file(stopped / "steps.csv");
   EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 7) << steps;
-  EXPECT_EQ(steps, read_bytes(whole / "steps.csv"));
+  EXPECT_EQ(steps, test::read_file(whole / "steps.csv"));
 }
