@@ -12,10 +12,12 @@
 #include "app/host_setup.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
 #include "engine/stage.hpp"
 #include "inference/crack_measures.hpp"
 #include "inference/tiled_prediction.hpp"
+#include "report/image_grid.hpp"
 
 #include <torch/torch.h>
 
@@ -86,10 +88,6 @@ cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask) {
   return overlay;
 }
 
-void write_image(const fs::path& file, const cv::Mat& image) {
-  if (!cv::imwrite(file.string(), image)) throw Error("cannot write " + file.string());
-}
-
 }  // namespace
 
 int infer_command(const Common& common, const InferArgs& args) {
@@ -120,6 +118,7 @@ int infer_command(const Common& common, const InferArgs& args) {
   std::set<std::string> used;
   engine::Progress progress("infer", photos.size());
   for (const auto& photo : photos) {
+    engine::throw_if_interrupted("infer (summary.csv not written; the images done so far are in " + args.out.string() + ")");
     const auto started = std::chrono::steady_clock::now();
     const cv::Mat bgr = read_photo(photo);
     if (bgr.empty()) {
@@ -141,9 +140,9 @@ int infer_command(const Common& common, const InferArgs& args) {
     const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
     const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
     const auto name = output_name(photo, used);
-    write_image(args.out / (name + "_probability.png"), probability_png);
-    write_image(args.out / (name + "_mask.png"), mask);
-    write_image(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
+    report::write_png(args.out / (name + "_probability.png"), probability_png);
+    report::write_png(args.out / (name + "_mask.png"), mask);
+    report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
     const auto m = inference::measure_cracks(mask);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
@@ -158,6 +157,7 @@ int infer_command(const Common& common, const InferArgs& args) {
     progress.advance(photo.filename().string());
   }
   progress.finish();
+  summary.commit();
   std::cout << "infer: " << photos.size() - skipped.size() << " of " << photos.size() << " images -> "
             << (args.out / "summary.csv").string() << std::endl;
   if (skipped.empty()) return 0;

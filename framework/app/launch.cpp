@@ -6,6 +6,7 @@
 // one: `crackkd run` again continues after the last finished epoch.
 
 #include "app/commands.hpp"
+#include "engine/interrupt.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -14,6 +15,7 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -57,6 +59,10 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
     const pid_t pid = ::fork();
     if (pid < 0) throw Error("cannot start worker " + std::to_string(rank) + ": " + std::strerror(errno));
     if (pid == 0) {
+      // Workers get SIGINT/SIGTERM from the launcher only, once (a terminal's Ctrl-C goes to
+      // the launcher's process group), and SIGTERM when the launcher dies.
+      ::setpgid(0, 0);
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
       ::setenv("RANK", std::to_string(rank).c_str(), 1);
       ::setenv("WORLD_SIZE", std::to_string(world).c_str(), 1);
       ::setenv("LOCAL_RANK", std::to_string(local).c_str(), 1);
@@ -76,9 +82,20 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
                launch.node_rank * launch.nproc, launch.node_rank * launch.nproc + launch.nproc - 1, world, address, port);
 
   std::string failure;
+  bool forwarded = false;
   while (!ranks.empty()) {
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid == 0) {
+      // A SIGINT/SIGTERM sent to the launcher alone reaches every worker, which stop at
+      // one step and save their resume state (Ctrl-C in a terminal reaches them directly).
+      if (const int signal = engine::interrupt_signal(); signal && !forwarded) {
+        for (const auto& [worker, r] : ranks) ::kill(worker, signal);
+        forwarded = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;
@@ -87,7 +104,8 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
     if (found == ranks.end()) continue;
     const int rank = found->second;
     ranks.erase(found);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+    const bool stopped = forwarded && WIFEXITED(status) && WEXITSTATUS(status) > 128;  // as asked
+    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || stopped) continue;
     if (failure.empty()) {
       failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + describe(status);
       if (ranks.empty()) break;
@@ -99,7 +117,12 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
       }).detach();
     }
   }
-  if (failure.empty()) return 0;
+  if (failure.empty() && !forwarded) return 0;
+  if (failure.empty()) {
+    std::fprintf(stderr, "stopped by %s; run the same command again to resume\n",
+                 engine::signal_name(engine::interrupt_signal()).c_str());
+    return 128 + engine::interrupt_signal();
+  }
   std::fprintf(stderr, "error: %s; the run stopped (crackkd run resumes it from the last checkpoint)\n", failure.c_str());
   return 1;
 }

@@ -1,9 +1,11 @@
 // crackkd: the command-line host. Parses arguments, sets LibTorch's thread count from the
-// hardware, and turns every failure into one line on stderr and a non-zero exit
-// (2 for a configuration error, 1 for anything else).
+// hardware, and turns every failure into one line on stderr and a non-zero exit: 2 for a
+// configuration error, 130/143 when SIGINT/SIGTERM stopped it at a safe point, 1 for
+// anything else. Results go to stdout, logs and progress to stderr.
 
 #include "app/commands.hpp"
 #include "app/memory.hpp"
+#include "engine/interrupt.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -11,11 +13,26 @@
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <thread>
+
+namespace {
+
+/// Logs go to stderr, so that stdout holds only results (`plugins --names`, `inspect
+/// --json`); every line at info and above reaches log.txt at once, so a killed run keeps
+/// its log up to its last line.
+void use_stderr_log(const std::string& level) {
+  auto logger = std::make_shared<spdlog::logger>("", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace crackkd::app;
@@ -89,7 +106,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   CLI11_PARSE(cli, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  use_stderr_log(log_level);
+  crackkd::engine::install_interrupt_handlers();
   // Debian's LibTorch starts with one thread; use the machine.
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   // Denormal floats (tiny layer scales and gradients late in training) are ~100x slower
@@ -118,6 +136,9 @@ int main(int argc, char** argv) {
     if (*inspect) return inspect_command(common, inspect_args);
     if (*preview) return preview_command(common, preview_args);
     if (*infer) return infer_command(common, infer_args);
+  } catch (const crackkd::engine::Interrupted& e) {
+    std::cerr << e.what() << std::endl;
+    return e.exit_code();
   } catch (const crackkd::ConfigError& e) {
     std::cerr << e.what() << std::endl;
     return 2;

@@ -60,6 +60,8 @@ class BenchmarkStage : public StageKind {
     StagePlan plan;
     for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
+    plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     plan.depends_on = o.models;
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
@@ -75,8 +77,10 @@ class BenchmarkStage : public StageKind {
     for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
     CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads"});
-    for (const auto& [label, file] : targets) {
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const auto& [label, file] = targets[i];
       auto loaded = load_checkpoint(file, ctx.host, device);
+      if (i < o.models.size()) require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
       const auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, static_cast<int>(o.warmup),
                                                     static_cast<int>(o.runs));
       efficiency.row(label, loaded.config.plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms,
@@ -87,6 +91,7 @@ class BenchmarkStage : public StageKind {
                    static_cast<double>(cost.macs) / 1e9, cost.latency.median_ms, cost.latency.p90_ms, o.size, o.size,
                    device.str());
     }
+    efficiency.commit();
   }
 };
 

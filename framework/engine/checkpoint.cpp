@@ -4,66 +4,28 @@
 
 #include <torch/serialize.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
+#include <algorithm>
+#include <sstream>
 
 namespace crackkd::engine {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-/// Forces `path` (a file, or a folder's entries) to disk. `what` names it in the error.
-void sync_to_disk(const fs::path& path, int flags, const std::string& what) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open " + what + " " + path.string() + " to sync it: " + std::strerror(errno));
-  const int synced = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  // A folder on a file system that cannot sync folders (EINVAL) has nothing more to offer.
-  if (synced != 0 && !(error == EINVAL && (flags & O_DIRECTORY)))
-    throw Error("cannot sync " + what + " " + path.string() + " to disk: " + std::strerror(error));
-}
-
-}  // namespace
-
-void write_atomically(const fs::path& file, const std::function<void(const fs::path&)>& write) {
-  const fs::path temporary = file.string() + ".tmp" + std::to_string(::getpid());
-  try {
-    write(temporary);
-    // The data reaches the disk before the rename publishes it, and the rename before we
-    // return: after a power loss the file is the old one or the new one, never a torn mix.
-    sync_to_disk(temporary, O_RDONLY, "temporary file");
-    fs::rename(temporary, file);
-    const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-    sync_to_disk(folder, O_RDONLY | O_DIRECTORY, "folder");
-  } catch (const std::exception& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw Error("cannot write " + file.string() + ": " + e.what());
-  }
-}
-
-void append_durably(const fs::path& file, const std::string& text) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot append to " + file.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      throw Error("cannot append to " + file.string() + ": " + std::strerror(error));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  const int synced = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (synced != 0) throw Error("cannot sync " + file.string() + " to disk: " + std::strerror(error));
+void require_model_of_stage(const LoadedModel& loaded, const fs::path& file, const pipeline::Pipeline& pipeline,
+                            const std::string& stage) {
+  const auto& params = pipeline.stages.at(stage).params;
+  const std::string key = params.contains("student") ? "student" : "model";  // distill : train
+  const std::string& name = params.at(key).string_value;
+  const ComponentConfig& expected = pipeline.models.at(name);
+  const std::string found = "model." + loaded.config.plugin + " {" + pipeline::to_toml(loaded.config.params) + "}";
+  const std::string wanted = "model." + expected.plugin + " {" + pipeline::to_toml(expected.params) + "}";
+  if (found == wanted) return;
+  auto one_line = [](std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+  };
+  throw Error("checkpoint " + file.string() + " holds " + one_line(found) + ", but stage '" + stage + "' trains " +
+              one_line(wanted) + " (models." + name + "); was the file replaced? rerun the stage with --force " + stage);
 }
 
 fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
@@ -78,7 +40,11 @@ void save_checkpoint(const fs::path& file, SegmentationModel& model, const Compo
   archive.write("crackkd_plugin", c10::IValue(config.plugin));
   archive.write("crackkd_options", c10::IValue(pipeline::to_toml(config.params)));
   archive.write("crackkd_epoch", c10::IValue(epoch));
-  write_atomically(file, [&](const fs::path& temporary) { archive.save_to(temporary.string()); });
+  // Serialised in memory first: LibTorch's file writer throws again from its destructor
+  // when the disk fills up mid-write (std::terminate); checked writes report it instead.
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  io::write_atomically(file, std::move(bytes).str());
 }
 
 LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::Device device) {

@@ -3,6 +3,8 @@
 // checkpoint rebuilds its own model. Written to a temporary file, synced to disk and
 // renamed, so neither a crash nor a power loss leaves a half-written checkpoint.
 
+#include "io/durable_file.hpp"
+#include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <crackkd/model.hpp>
@@ -10,7 +12,6 @@
 #include <c10/core/Device.h>
 
 #include <filesystem>
-#include <functional>
 
 namespace crackkd::engine {
 
@@ -27,6 +28,11 @@ void save_checkpoint(const std::filesystem::path& file, SegmentationModel& model
 /// `device`. Throws crackkd::Error naming the file on a missing, corrupt or foreign file.
 LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost& host, c10::Device device);
 
+/// Checks that `loaded` (read from `file`) holds the model that train/distill stage `stage`
+/// of `pipeline` trains (same plugin and options); throws crackkd::Error naming both.
+void require_model_of_stage(const LoadedModel& loaded, const std::filesystem::path& file,
+                            const pipeline::Pipeline& pipeline, const std::string& stage);
+
 /// The checkpoint a finished train/distill stage offers: best.pt (best validation mDS)
 /// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
 std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
@@ -38,15 +44,8 @@ inline std::string checkpoint_label(const std::filesystem::path& file) {
   return folder.empty() ? file.stem().string() : folder + "/" + file.stem().string();
 }
 
-/// Writes `file` by calling `write(temporary)`, syncing the temporary file to disk, renaming
-/// it over `file` and syncing the folder. On any failure (`write` throwing included) the
-/// temporary file is removed, `file` keeps its previous bytes, and crackkd::Error names `file`:
-///
-///   write_atomically(dir / "metrics.csv", [&](const fs::path& f) { std::ofstream(f) << text; });
-void write_atomically(const std::filesystem::path& file, const std::function<void(const std::filesystem::path&)>& write);
-
-/// Appends `text` to `file` (created if missing) and syncs it to disk before returning, so
-/// a checkpoint written afterwards never counts on rows a power loss could drop.
-void append_durably(const std::filesystem::path& file, const std::string& text);
+// Results are written through io/durable_file.hpp; the engine names them as before.
+using io::append_durably;
+using io::write_atomically;
 
 }  // namespace crackkd::engine

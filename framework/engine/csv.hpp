@@ -1,11 +1,14 @@
 #pragma once
-// Minimal CSV writing: a header, then rows flushed as they come, so a killed run keeps
-// every finished row. Fields with commas, quotes or newlines are quoted.
+// CSV results: a header, then rows, gathered in memory and published by `commit()`
+// (io::write_atomically: synced, renamed over the old file, a full disk reported with the
+// free space). Until then the previous results stay whole: a stage that fails or is
+// killed half-way never leaves a truncated scores.csv in place of the last good one.
+// Result tables are small (a row per image or model). Fields with commas, quotes or
+// newlines are quoted.
 
-#include <crackkd/error.hpp>
+#include "io/durable_file.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -14,24 +17,25 @@ namespace crackkd::engine {
 
 class CsvWriter {
  public:
-  CsvWriter(const std::filesystem::path& file, std::initializer_list<std::string> header) : out_(file), file_(file) {
-    if (!out_) throw Error("cannot write " + file.string());
+  CsvWriter(std::filesystem::path file, std::initializer_list<std::string> header) : file_(std::move(file)) {
     row_of(header);
   }
+
   template <class... Fields> void row(const Fields&... fields) {
     std::ostringstream line;
     bool first = true;
     ((line << (first ? "" : ",") << field(fields), first = false), ...);
-    out_ << line.str() << '\n';
-    out_.flush();
-    if (!out_) throw Error("cannot write " + file_.string());
+    text_ += line.str() + '\n';
   }
+
+  /// Replaces the file with the header and the rows so far; throws crackkd::Error on failure.
+  void commit() const { io::write_atomically(file_, text_); }
 
  private:
   void row_of(std::initializer_list<std::string> fields) {
     std::string line;
     for (const auto& f : fields) line += (line.empty() ? "" : ",") + field(f);
-    out_ << line << '\n';
+    text_ += line + '\n';
   }
   static std::string field(const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -47,8 +51,8 @@ class CsvWriter {
     return s.str();
   }
 
-  std::ofstream out_;
   std::filesystem::path file_;
+  std::string text_;
 };
 
 }  // namespace crackkd::engine

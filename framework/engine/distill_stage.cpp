@@ -70,6 +70,9 @@ class DistillStage : public StageKind {
     if (!o.teacher.empty()) {
       require_checkpoint_stage(stage, "teacher", o.teacher, pipeline);
       plan.depends_on.push_back(o.teacher);
+    } else {
+      require_input_file(stage, "teacher_checkpoint", o.teacher_checkpoint);
+      plan.input_files.push_back(o.teacher_checkpoint);
     }
     plan_training_options(o, stage, pipeline, host, plan);
     return plan;
@@ -81,6 +84,7 @@ class DistillStage : public StageKind {
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
                                                 : stage_checkpoint(ctx.checkpoint_dir(o.teacher));
     auto teacher = load_checkpoint(teacher_file, ctx.host, device);
+    if (!o.teacher.empty()) require_model_of_stage(teacher, teacher_file, ctx.pipeline, o.teacher);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
 

@@ -27,6 +27,7 @@
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/example_figures.hpp"
 #include "data/batching.hpp"
 #include "engine/progress.hpp"
@@ -92,6 +93,8 @@ class EvaluateStage : public StageKind {
     StagePlan plan;
     plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
     for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
+    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
+    plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
     for (std::size_t i = 0; i < o.noises.size(); ++i) {
       require_reference(stage, "noises", o.noises[i], pipeline.noises, "noise", i);
@@ -110,13 +113,15 @@ class EvaluateStage : public StageKind {
     for (const auto& m : o.models)
       for (const auto& r : replicates(ctx.pipeline.options))
         targets.push_back({m, r.folder.empty() ? "" : std::to_string(r.seed),
-                           stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}});
+                           stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}, m});
     for (const auto& c : o.checkpoints) targets.push_back({checkpoint_label(c), "", c, {}});
 
+    // Every checkpoint is loaded before anything is scored or written: a missing or
+    // foreign one fails the stage with the previous results untouched.
+    for (auto& t : targets) t.loaded = load_target(ctx, t, device);
     CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "seed", "checkpoint", "images", "mDS", "mIoU"});
     CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "seed", "image", "dice", "iou"});
     for (auto& t : targets) {
-      t.loaded = load_checkpoint(t.file, ctx.host, device);
       const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
       const auto means = evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
                                         [&](const std::string& id, const metrics::ImageScore& s) {
@@ -127,8 +132,12 @@ class EvaluateStage : public StageKind {
                    ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, means.mean_dice(),
                    means.mean_iou(), means.images);
     }
-    if (!o.noises.empty()) score_robustness(ctx, o, *dataset, targets, device);
+    std::optional<CsvWriter> robustness;
+    if (!o.noises.empty()) robustness = score_robustness(ctx, o, *dataset, targets, device);
     if (o.examples > 0) write_examples(ctx, o, *dataset, targets, device);
+    scores.commit();
+    per_image.commit();
+    if (robustness) robustness->commit();
   }
 
  private:
@@ -137,7 +146,15 @@ class EvaluateStage : public StageKind {
     std::string label, seed;
     std::filesystem::path file;
     LoadedModel loaded;
+    std::string stage;  ///< the train/distill stage it comes from, or "" for a file
   };
+
+  /// A stage's checkpoint must hold the model that stage trains, not a file put in its place.
+  static LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
+    LoadedModel loaded = load_checkpoint(t.file, ctx.host, device);
+    if (!t.stage.empty()) require_model_of_stage(loaded, t.file, ctx.pipeline, t.stage);
+    return loaded;
+  }
 
   /// The figures show one model per label: with seeds, the first seed's.
   static void write_examples(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
@@ -163,7 +180,7 @@ class EvaluateStage : public StageKind {
 
   /// Every model on every image under every noise at every level; each corrupted image
   /// is made once and shown to all models.
-  static void score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
+  static CsvWriter score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
                                std::vector<Target>& models, c10::Device device) {
     CsvWriter robustness(ctx.out_dir / "robustness.csv", {"model", "seed", "noise", "level", "mDS", "mIoU", "images"});
     torch::NoGradGuard no_grad;
@@ -186,6 +203,7 @@ class EvaluateStage : public StageKind {
           pending.clear();
         };
         for (std::size_t i = 0; i < dataset.size(); ++i) {
+          throw_if_interrupted("robustness " + ctx.stage.name);
           Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, level, i);
           Sample s = noise->apply(dataset.get(i), rng);
           if (!pending.empty() && (pending.size() >= 8 || s.image.sizes() != pending[0].image.sizes())) flush();
@@ -198,6 +216,7 @@ class EvaluateStage : public StageKind {
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
       }
     }
+    return robustness;
   }
 };
 

@@ -1,13 +1,34 @@
 #include "engine/evaluation.hpp"
 
 #include "data/batching.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
+#include "inference/tiled_prediction.hpp"
 
 #include <torch/torch.h>
 
 #include <memory>
 
 namespace crackkd::engine {
+
+namespace {
+
+/// A photo larger than this (1024x1024) is scored tile by tile, as `crackkd infer` does:
+/// one forward pass over a 4000x3000 photo needs ~6.6 GiB, 448-pixel tiles ~1.5 GiB.
+constexpr std::int64_t kLargestUntiledPixels = 1024 * 1024;
+
+void score_large_image(SegmentationModel& model, const Sample& sample, c10::Device device, double threshold,
+                       metrics::ScoreMeans& means, const ImageScoreSink& sink) {
+  const inference::TileOptions tiles{448, 64, model.input_stride(), 4};
+  const auto logits_of = [&](const at::Tensor& images) { return model.forward(images).logits; };
+  const auto probability = inference::predict_probabilities(logits_of, sample.image.unsqueeze(0).to(device), tiles);
+  // Scores threshold sigmoid(logits): the logit of the blended probability decides alike.
+  const auto scores = metrics::score_images(torch::logit(probability), sample.mask.unsqueeze(0).to(device), threshold);
+  means.add(scores[0]);
+  if (sink) sink(sample.id, scores[0]);
+}
+
+}  // namespace
 
 metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& dataset, c10::Device device,
                                    double threshold, const std::string& label, const ImageScoreSink& sink,
@@ -32,7 +53,14 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
     pending.clear();
   };
   for (std::size_t i = 0; i < dataset.size(); ++i) {
+    if (progress) throw_if_interrupted(label);  // a stage's evaluation; validation finishes its epoch
     Sample s = dataset.get(i);
+    if (s.image.size(-2) * s.image.size(-1) > kLargestUntiledPixels) {
+      flush();
+      score_large_image(model, s, device, threshold, means, sink);
+      if (progress) progress->advance();
+      continue;
+    }
     if (!pending.empty() && (pending.size() >= batch_size || s.image.sizes() != pending[0].image.sizes())) flush();
     pending.push_back(std::move(s));
   }

@@ -16,7 +16,7 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(std::string label, std::size_t total)
-    : label_(std::move(label)), total_(total), terminal_(isatty(STDOUT_FILENO) == 1),
+    : label_(std::move(label)), total_(total), terminal_(isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { finish(); }
@@ -30,9 +30,9 @@ void Progress::advance(const std::string& status) {
     const int filled = total_ ? static_cast<int>(width * done_ / total_) : width;
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(width, '.');
-    std::printf("\r%s [%s] %zu/%zu %s ETA %s %s\033[K", label_.c_str(), bar.c_str(), done_, total_,
+    std::fprintf(stderr, "\r%s [%s] %zu/%zu %s ETA %s %s\033[K", label_.c_str(), bar.c_str(), done_, total_,
                 format_duration(elapsed).c_str(), format_duration(eta).c_str(), status.c_str());
-    std::fflush(stdout);
+    std::fflush(stderr);
   } else {
     const std::size_t decile = total_ ? done_ * 10 / total_ : 10;
     if (decile > last_logged_decile_ || done_ == total_) {
@@ -47,8 +47,8 @@ void Progress::finish() {
   if (finished_) return;
   finished_ = true;
   if (terminal_ && done_ > 0) {
-    std::printf("\n");
-    std::fflush(stdout);
+    std::fprintf(stderr, "\n");
+    std::fflush(stderr);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Progress of long work: a bar with ETA redrawn in place when stdout is a terminal, and
+// Progress of long work: a bar with ETA redrawn in place when stderr is a terminal (stdout
+// carries results only), and
 // plain log lines (about every 10 %) when it is not (CI logs, files).
 
 #include <chrono>

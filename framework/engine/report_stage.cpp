@@ -18,6 +18,7 @@
 
 #include "engine/report_sections.hpp"
 #include "engine/stage.hpp"
+#include "io/durable_file.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -109,9 +110,7 @@ class ReportStage : public StageKind {
                               ctx.stage_dir(name) / rep.folder, rep.seed == runs.front().seed});
     report_training(r, training);
     const auto file = ctx.out_dir / "report.md";
-    std::ofstream out(file);
-    out << r.md.str();
-    if (!out.flush()) throw Error("cannot write " + file.string());
+    io::write_atomically(file, r.md.str());
     spdlog::info("report {}: {}", ctx.stage.name, file.string());
   }
 

@@ -5,8 +5,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <spdlog/spdlog.h>
 #include <torch/serialize.h>
+#include <torch/types.h>
 
 #include <mutex>
+#include <sstream>
 
 namespace crackkd::engine {
 
@@ -37,7 +39,12 @@ void save_resume_state(const fs::path& file, const std::string& fingerprint, con
   archive.write("metrics_csv", c10::IValue(progress.metrics_csv));
   archive.write("amp_scale", c10::IValue(progress.amp_scale));
   archive.write("amp_good_steps", c10::IValue(progress.amp_good_steps));
-  write_atomically(file, [&](const fs::path& temporary) { archive.save_to(temporary.string()); });
+  archive.write("epoch_batches", c10::IValue(progress.epoch_batches));
+  archive.write("epoch_term_sums", torch::tensor(progress.epoch_term_sums, torch::kDouble));
+  archive.write("epoch_total_sum", c10::IValue(progress.epoch_total_sum));
+  std::ostringstream bytes;  // in memory first, then checked writes (see save_checkpoint)
+  archive.save_to(bytes);
+  io::write_atomically(file, std::move(bytes).str());
 }
 
 std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std::string& fingerprint,
@@ -87,6 +94,15 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
   if (archive.try_read("amp_scale", amp_scale) && archive.try_read("amp_good_steps", amp_good_steps)) {
     progress.amp_scale = amp_scale.toDouble();
     progress.amp_good_steps = amp_good_steps.toInt();
+  }
+  c10::IValue epoch_batches, epoch_total_sum;  // absent from files of older versions, and 0 there
+  at::Tensor epoch_term_sums;
+  if (archive.try_read("epoch_batches", epoch_batches) && archive.try_read("epoch_total_sum", epoch_total_sum)) {
+    archive.read("epoch_term_sums", epoch_term_sums);
+    progress.epoch_batches = epoch_batches.toInt();
+    progress.epoch_total_sum = epoch_total_sum.toDouble();
+    const auto sums = epoch_term_sums.contiguous();
+    progress.epoch_term_sums.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
   }
   return progress;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Exact resume of a training stage. After every epoch the loop writes resume.pt
-// (atomically): the model, the optimiser's state, the distiller's trainable parts, the
+// (atomically), and also mid-epoch when SIGINT or SIGTERM stops it: the model, the optimiser's state, the distiller's trainable parts, the
 // epoch and step reached, the best validation score, the metrics rows so far, the
 // gradient scaler's state, and torch's CPU generator (stochastic depth). Sample order, augmentation and noise are
 // drawn from (seed, stage, epoch, position) streams and need no state. A run killed at
@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace crackkd::engine {
 
@@ -24,6 +25,11 @@ struct ResumeProgress {
   std::string metrics_csv;  ///< metrics.csv as written after `epoch`
   double amp_scale = 65536.0;  ///< the gradient scaler's state (mixed precision)
   std::int64_t amp_good_steps = 0;
+  /// An epoch stopped by SIGINT/SIGTERM: the global batches of epoch `epoch + 1` done, and
+  /// the sums of its loss terms so far (0 and empty after a whole epoch).
+  std::int64_t epoch_batches = 0;
+  std::vector<double> epoch_term_sums;
+  double epoch_total_sum = 0;
 };
 
 /// Writes `file` atomically. `extra` (the distiller) may be null.

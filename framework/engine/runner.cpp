@@ -1,6 +1,8 @@
 #include "engine/runner.hpp"
 
 #include "distributed/process_group.hpp"
+#include "io/content_hash.hpp"
+#include "io/run_lock.hpp"
 
 #include "pipeline/toml_params.hpp"
 
@@ -26,13 +28,7 @@ std::string read_file(const fs::path& file) {
   return s.str();
 }
 
-std::string hex_hash(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-  return out;
-}
+std::string hex_hash(const std::string& text) { return io::content_hash(text); }
 
 /// Which run of a stage a stage.done file records: its first two lines (fingerprint, run
 /// id), what a later stage depends on; the third (the build) is not.
@@ -66,6 +62,9 @@ std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::Stag
          << pipeline::to_toml(config.params) << "} " << entry.input_fingerprint(config.params) << "\n";
   }
   for (const auto& dep : plan.depends_on) text << "after " << dep << " " << stage_run(run_dir / dep / kStageDoneFile) << "\n";
+  // Files from outside the pipeline count by their bytes: a checkpoint replaced at the
+  // same path reruns the stages that read it.
+  for (const auto& file : plan.input_files) text << "reads " << file.string() << " " << io::file_hash(file) << "\n";
   return hex_hash(text.str());
 }
 
@@ -151,9 +150,10 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
   // join its training stages and skip the rest.
   auto* group = distributed::ProcessGroup::current();
   const bool main = !group || group->is_main();
+  std::unique_ptr<io::RunLock> lock;
   std::unique_ptr<LogFile> log;
   if (main) {
-    fs::create_directories(summary.run_dir);
+    lock = std::make_unique<io::RunLock>(summary.run_dir);
     log = std::make_unique<LogFile>(summary.run_dir / "log.txt");
     spdlog::info("pipeline {} ({}): {} stages into {}{}", pipeline.options.name, pipeline.file.string(), plan.order.size(),
                  summary.run_dir.string(), group ? " on " + std::to_string(group->world_size()) + " ranks" : "");

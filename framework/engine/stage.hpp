@@ -19,6 +19,7 @@ namespace crackkd::engine {
 struct StagePlan {
   std::vector<std::string> depends_on;
   std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
+  std::vector<std::filesystem::path> input_files;  ///< read from outside the pipeline: their bytes join the fingerprint
 };
 
 /// One run of a train/distill stage. With `[pipeline] seeds`, each such stage runs once
@@ -100,6 +101,11 @@ inline void require_checkpoint_stage(const pipeline::StageConfig& stage, const s
                     "stages." + stage.name + "." + key + ": stage '" + name + "' is a " + kind +
                         " stage and writes no checkpoint");
 }
+
+/// Checks that stage option `key` (element `index` of an array) names an existing file,
+/// which the stage reads from outside the pipeline; throws ConfigError at the key's location.
+void require_input_file(const pipeline::StageConfig& stage, const std::string& key, const std::string& file,
+                        std::size_t index = SIZE_MAX);
 
 /// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);

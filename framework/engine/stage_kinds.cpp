@@ -24,6 +24,17 @@ std::vector<Replicate> replicates(const pipeline::PipelineOptions& options) {
   return out;
 }
 
+void require_input_file(const pipeline::StageConfig& stage, const std::string& key, const std::string& file,
+                        std::size_t index) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) return;
+  const Value& v = stage.params.at(key);
+  const SourceLocation& where = index < v.array.size() ? v.array[index].where : v.where;
+  std::string what = std::filesystem::exists(file, ec) ? "is not a file" : "does not exist";
+  if (std::filesystem::path(file).is_relative()) what += " (relative to " + std::filesystem::current_path(ec).string() + ")";
+  throw ConfigError(where, "stages." + stage.name + "." + key + ": " + file + " " + what);
+}
+
 const StageKind* find_stage_kind(const std::string& name) {
   for (const auto& k : stage_kinds())
     if (name == k->name()) return k.get();

@@ -4,6 +4,7 @@
 #include "distributed/gradient_sync.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/lr_schedule.hpp"
 #include "engine/mixed_precision.hpp"
 #include "engine/progress.hpp"
@@ -19,6 +20,7 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 namespace crackkd::engine {
 
@@ -58,11 +60,38 @@ void keep_finished_steps(const fs::path& file, std::int64_t last_step) {
     if (keep) kept += line;
   }
   if (kept == text) return;
-  write_atomically(file, [&](const fs::path& f) {
-    std::ofstream out(f, std::ios::binary);
-    out << kept;
-    if (!out.flush()) throw Error("write failed");
-  });
+  write_atomically(file, kept);
+}
+
+/// Appends an epoch's (or an interrupted epoch's) rows to steps.csv, with the header first
+/// in a new file, synced to disk.
+void append_step_rows(const fs::path& file, const std::vector<std::string>& term_names, const std::string& rows) {
+  std::string header;
+  if (!fs::exists(file) || fs::file_size(file) == 0) {
+    header = "epoch,step,lr";
+    for (const auto& n : term_names) header += "," + n;
+    header += ",total\n";
+  }
+  append_durably(file, header + rows);
+}
+
+/// An interrupted epoch's state: its steps.csv rows, then resume.pt holding the batches
+/// done, so that the rerun goes on after the last finished step.
+void save_interrupted(StageContext& ctx, ResumeProgress& done, const GradScaler& scaler, const std::string& step_rows,
+                      const std::vector<std::string>& term_names, SegmentationModel& model,
+                      torch::optim::Optimizer& optimizer, torch::nn::Module* extra) {
+  append_step_rows(ctx.out_dir / "steps.csv", term_names, step_rows);
+  done.amp_scale = scaler.current();
+  done.amp_good_steps = scaler.good_steps();
+  save_resume_state(ctx.out_dir / "resume.pt", ctx.fingerprint, ctx.build, done, model, optimizer, extra);
+}
+
+std::string interrupted_message(const StageContext& ctx, std::int64_t epoch, std::int64_t step,
+                                std::size_t batches, std::size_t batch) {
+  return "stage " + ctx.stage.name + " stopped by " + signal_name(stop_signal()) + " at epoch " +
+         std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + "/" + std::to_string(batches) + " (step " +
+         std::to_string(step) + "); its state is in " + (ctx.out_dir / "resume.pt").string() +
+         ": run the same command again to resume";
 }
 
 }  // namespace
@@ -76,7 +105,9 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
   ResumeProgress done;
   if (auto resumed = load_resume_state(resume_file, ctx.fingerprint, ctx.build, model, optimizer, extra)) {
     done = *resumed;
-    spdlog::info("{}: resuming after epoch {} (step {}) from {}", ctx.stage.name, done.epoch, done.step,
+    const std::string within = done.epoch_batches == 0 ? "" : " and batch " + std::to_string(done.epoch_batches) +
+                                                                 " of epoch " + std::to_string(done.epoch + 1);
+    spdlog::info("{}: resuming after epoch {}{} (step {}) from {}", ctx.stage.name, done.epoch, within, done.step,
                  resume_file.string());
   }
   // Data-parallel: every rank starts from rank 0's weights, takes its share of each
@@ -100,14 +131,17 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
   if (main) keep_finished_steps(steps_file, done.step);
   double& best_dice = done.best_dice;
   std::int64_t& step = done.step;
+  bool stop_requested = false;  // by SIGINT/SIGTERM, on any rank
   for (std::int64_t epoch = done.epoch + 1; epoch <= o.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     model.train();
     const auto plan = data.plan(epoch);
     // Global batch g holds plan positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
     const std::size_t global_batches = (plan.size() + batch_size * ranks - 1) / (batch_size * ranks);
+    // An interrupted epoch goes on after its last finished batch (resume_state.hpp).
+    const std::size_t first_batch = static_cast<std::size_t>(std::exchange(done.epoch_batches, 0));
     std::vector<std::size_t> positions;
-    for (std::size_t g = 0; g < global_batches; ++g)
+    for (std::size_t g = first_batch; g < global_batches; ++g)
       for (std::size_t i = 0; i < batch_size; ++i)
         if (const auto p = (g * ranks + rank) * batch_size + i; p < plan.size()) positions.push_back(p);
     data::BatchLoader loader(
@@ -117,17 +151,17 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
                       main ? global_batches : 0);
     const auto steps_per_epoch = static_cast<std::int64_t>(global_batches);
     const LrSchedule schedule{o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
-    std::vector<double> term_sums;
-    double total_sum = 0;
+    std::vector<double> term_sums = std::exchange(done.epoch_term_sums, {});
+    double total_sum = std::exchange(done.epoch_total_sum, 0.0);
     std::string step_rows;  // the epoch's steps.csv rows, appended when the epoch is saved
     const bool log_steps = spdlog::should_log(spdlog::level::debug);
-    for (std::size_t b = 0; b < global_batches; ++b) {
+    for (std::size_t b = first_batch; b < global_batches; ++b) {
       const double lr = schedule.at(step);
       for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(lr);
       optimizer.zero_grad();
       std::vector<double> values;  // this rank's term means; with ranks, then the global batch's
       std::int64_t samples = 0;
-      if (b < loader.batches()) {  // a rank may hold none of the epoch's last global batch
+      if (b - first_batch < loader.batches()) {  // a rank may hold none of the epoch's last global batch
         Batch batch = loader.next();
         batch.images = batch.images.to(device, /*non_blocking=*/true);
         batch.masks = batch.masks.to(device, /*non_blocking=*/true);
@@ -151,12 +185,17 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
         }
         scaler.scale(total).backward();
       }
+      bool stop = interrupt_signal() != 0;
       if (group) {
         values.resize(term_names.size(), 0.0);
         if (term_names.empty()) throw Error("stage " + ctx.stage.name + ": rank " + std::to_string(rank) +
                                             " has no samples in the first batch; use fewer ranks or a larger dataset");
+        values.push_back(stop ? 1.0 : 0.0);  // the ranks stop at the same step
         distributed::average_gradients(synced, samples, values, *group);
+        stop = values.back() > 0;
+        values.pop_back();
       }
+      stop_requested = stop;
       const bool finite = scaler.unscale(synced);  // identical on every rank: the gradients are averaged
       if (finite) optimizer.step();
       scaler.update(finite);
@@ -179,12 +218,22 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       char status[48];
       std::snprintf(status, sizeof status, "loss %.4f", total_sum / static_cast<double>(b + 1));
       if (main) progress.advance(status);
+      if (stop && b + 1 < global_batches) {
+        done.epoch = epoch - 1;
+        done.epoch_batches = static_cast<std::int64_t>(b + 1);
+        done.epoch_term_sums = term_sums;
+        done.epoch_total_sum = total_sum;
+        if (main) save_interrupted(ctx, done, scaler, step_rows, term_names, model, optimizer, extra);
+        throw Interrupted(stop_signal(), interrupted_message(ctx, epoch, step, global_batches, b));
+      }
     }
     progress.finish();
     const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double batches = static_cast<double>(std::max<std::size_t>(1, global_batches));
     if (!main) {  // the other ranks neither validate nor write
       done.epoch = epoch;
+      if (stop_requested && epoch < o.epochs)
+        throw Interrupted(stop_signal(), "stage " + ctx.stage.name + ": stopped with rank 0");
       continue;
     }
     std::string val_dice, val_iou;
@@ -218,19 +267,9 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
     row << "," << total_sum / batches << "," << val_dice << "," << val_iou << "," << seconds << "\n";
     done.metrics_csv += row.str();
     done.epoch = epoch;
-    write_atomically(ctx.out_dir / "metrics.csv", [&](const std::filesystem::path& f) {
-      std::ofstream out(f);
-      out << done.metrics_csv;
-      if (!out.flush()) throw Error("write failed");
-    });
+    write_atomically(ctx.out_dir / "metrics.csv", done.metrics_csv);
     // Before resume.pt: a kill in between leaves rows past the resumed step, dropped on resume.
-    std::string header;
-    if (!fs::exists(steps_file) || fs::file_size(steps_file) == 0) {
-      header = "epoch,step,lr";
-      for (const auto& n : term_names) header += "," + n;
-      header += ",total\n";
-    }
-    append_durably(steps_file, header + step_rows);
+    append_step_rows(steps_file, term_names, step_rows);
     done.amp_scale = scaler.current();
     done.amp_good_steps = scaler.good_steps();
     save_resume_state(resume_file, ctx.fingerprint, ctx.build, done, model, optimizer, extra);
@@ -238,6 +277,9 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
                  o.epochs, total_sum / batches, terms_text,
                  validation ? ", val mDS " + val_dice + " mIoU " + val_iou : std::string(), seconds,
                  static_cast<double>(plan.size()) / std::max(1e-9, train_seconds));
+    if (stop_requested && epoch < o.epochs)
+      throw Interrupted(stop_signal(),
+                        interrupted_message(ctx, epoch, step, global_batches, global_batches - 1));
   }
   if (group) {
     std::vector<at::Tensor> weights;

@@ -2,6 +2,9 @@
 
 #include "pipeline/toml_params.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace crackkd::pipeline {
 
 namespace {
@@ -23,6 +26,18 @@ std::map<std::string, ComponentConfig> components(const Params& root, const std:
     out[name] = std::move(c);
   }
   return out;
+}
+
+/// A name that becomes a folder or file name under the workdir (the pipeline's, a stage's,
+/// a noise's) must be one plain path component: a shared pipeline file must not be able to
+/// write outside --workdir ("../../etc", "/tmp/x") or hide its results (".x").
+void require_path_safe_name(const std::string& name, const SourceLocation& where, const std::string& what) {
+  const bool safe_chars = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ' ';
+  });
+  if (!name.empty() && name.size() <= 128 && safe_chars && name.front() != '.' && name.front() != ' ') return;
+  throw ConfigError(where, what + " '" + name + "' cannot name a folder: use letters, digits, '_', '-', '.' and "
+                           "spaces, not starting with '.' (at most 128 characters)");
 }
 
 }  // namespace
@@ -49,14 +64,19 @@ Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std:
   p.options = root.contains("pipeline") ? parse_options<PipelineOptions>(table_at(root, "pipeline"))
                                         : PipelineOptions{};
   if (p.options.name.empty()) p.options.name = file.stem().string();
+  const Value* name_value = root.contains("pipeline") ? table_at(root, "pipeline").find("name") : nullptr;
+  require_path_safe_name(p.options.name, name_value ? name_value->where : SourceLocation{file.string(), 0, 0},
+                         name_value ? "pipeline.name" : "the pipeline's name (its file name; set [pipeline] name)");
   p.datasets = components(root, "datasets");
   p.models = components(root, "models");
   p.noises = components(root, "noises");
+  for (const auto& [name, noise] : p.noises) require_path_safe_name(name, noise.where, "noises." + name + ": the name");
   if (root.contains("stages")) {
     const Params& stages = table_at(root, "stages");
     for (const auto& [name, value] : stages.entries()) {
       if (value.type != Value::Type::Table)
         throw ConfigError(value.where, "'stages." + name + "' must be a table with a 'kind'");
+      require_path_safe_name(name, value.where, "stages." + name + ": the stage name");
       StageConfig s;
       s.name = name;
       s.where = value.where;

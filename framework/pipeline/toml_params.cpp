@@ -109,6 +109,9 @@ std::string bare_or_quoted_key(const std::string& key) {
 }  // namespace
 
 Params parse_toml_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw ConfigError({file.string(), 0, 0}, "is a folder, not a pipeline file (give the .toml file in it)");
   std::ifstream in(file);
   if (!in) throw ConfigError({file.string(), 0, 0}, "cannot open pipeline file");
   std::stringstream text;

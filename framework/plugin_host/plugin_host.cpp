@@ -1,5 +1,6 @@
 #include "plugin_host/plugin_host.hpp"
 
+#include "io/content_hash.hpp"
 #include "plugin_host/abi.hpp"
 
 #include <boost/dll/library_info.hpp>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fstream>
 #include <set>
 
@@ -19,19 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string hash_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-  std::vector<char> buffer(1 << 16);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    for (std::streamsize i = 0; i < in.gcount(); ++i) h = (h ^ static_cast<unsigned char>(buffer[i])) * 0x100000001b3ull;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
-  return text;
-}
-
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 /// The exported objects that keep a library loaded: the library outlives the object.
@@ -40,6 +29,17 @@ struct LibraryBoundObject {
   std::shared_ptr<void> object;
   ~LibraryBoundObject() { object.reset(); }
 };
+
+/// Keeps a loaded library mapped until the process exits. An exception thrown by plugin
+/// code has its vtable, type_info and message functions in that library; when it
+/// propagates out of the scope that owns the last handle (a PluginHost, a stage's
+/// components), an unload would leave the CLI's catch calling `what()` through unmapped
+/// memory. Objects from one library do not outlive the process, so nothing is lost by
+/// never unloading, and every error reaches the user intact.
+void pin_until_exit(const fs::path& path) {
+  if (!::dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE))
+    throw Error("cannot pin plugin " + path.string() + " in memory: " + ::dlerror());
+}
 
 }  // namespace
 
@@ -115,7 +115,7 @@ ScanReport PluginHost::scan(const std::vector<fs::path>& folders) {
                       libraries_[it->second].path.string());
       }
       std::sort(lib.components.begin(), lib.components.end());
-      lib.content_hash = hash_file(file);
+      lib.content_hash = io::file_hash(file);
       for (const auto& c : lib.components) component_library_[c] = libraries_.size();
       libraries_.push_back(std::move(lib));
     }
@@ -156,6 +156,7 @@ PluginLibrary& PluginHost::loaded_library(const std::string& qualified) {
     } catch (const std::exception& e) {
       throw Error("cannot load plugin " + lib.path.string() + ": " + e.what());
     }
+    pin_until_exit(lib.path);
     // The name said the ABI matches; the descriptor's fields must say the same.
     const auto* abi = static_cast<const AbiDescriptor*>(lib.loaded->get<const void*>(lib.abi_symbol));
     std::string compiler = abi->compiler;

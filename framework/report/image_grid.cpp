@@ -1,5 +1,7 @@
 #include "report/image_grid.hpp"
 
+#include "io/durable_file.hpp"
+
 #include <crackkd/error.hpp>
 
 #include <ATen/ATen.h>
@@ -48,13 +50,15 @@ cv::Mat compose_grid(const std::vector<std::vector<cv::Mat>>& rows) {
 }
 
 void write_png(const std::filesystem::path& file, const cv::Mat& image) {
-  bool written = false;
+  std::vector<unsigned char> bytes;
+  bool encoded = false;
   try {
-    written = cv::imwrite(file.string(), image);
+    encoded = cv::imencode(".png", image, bytes);
   } catch (const cv::Exception& e) {
     throw Error("cannot write " + file.string() + ": " + e.what());
   }
-  if (!written) throw Error("cannot write " + file.string());
+  if (!encoded) throw Error("cannot write " + file.string() + ": PNG encoding failed");
+  io::write_atomically(file, std::string(bytes.begin(), bytes.end()));  // checked, whole or not at all
 }
 
 }  // namespace crackkd::report

@@ -2,13 +2,21 @@
 // crack datasets.
 //
 //   root/images/<name>.png|jpg|jpeg|bmp|tif   RGB photos of any size
-//   root/masks/<name>.png|…                   8-bit masks of the same size, crack >= 128
+//   root/masks/<name>.png|…                   8-bit masks of the same size: 0/255 (crack >= 128)
+//                                             or 0/1 (crack = 1), told apart from the masks
 //
 //   [datasets.train]
 //   plugin   = "folder"
 //   root     = "${CRACKKD_DATA:-../shared/data}/masonry224/train"
 //   cache    = true          # decode images once, up front (their errors surface before training)
 //   cache_mb = -1            # while the cache stays under half of the available memory
+//   mask_values = "auto"     # or "0/255", "0/1", "nonzero"
+//
+// Masks saved as 0/1 (mmsegmentation's convention) look black and would read as all
+// background under a fixed threshold of 128, scoring empty predictions as perfect. "auto"
+// looks at up to 32 masks spread over the data set when it opens: if none holds a value
+// above 1 and some hold 1, crack = 1, and one line on stderr says so; masks of both kinds
+// in one data set are an error naming one of each.
 //
 // A missing mask, a mask whose size differs from its image, an unreadable file or an
 // empty folder is an error naming the file.
@@ -45,6 +53,7 @@ struct FolderDatasetOptions {
   std::string masks = "masks";
   bool cache = true;
   std::int64_t cache_mb = -1;
+  std::string mask_values = "auto";
   static void declare(crackkd::OptionSchema<FolderDatasetOptions>& s) {
     s.required("root", &FolderDatasetOptions::root, "folder holding the image and mask folders");
     s.optional("images", &FolderDatasetOptions::images, "image folder, relative to root");
@@ -56,6 +65,10 @@ struct FolderDatasetOptions {
                "memory the cache may fill, in MiB; -1 = half of the memory available when the dataset opens "
                "(MemAvailable); images past it are decoded when read")
         .in_range(-1, 1 << 30);
+    s.optional("mask_values", &FolderDatasetOptions::mask_values,
+               "what marks crack in the masks: 0/255 (>= 128), 0/1 (= 1), nonzero (> 0), or auto (0/1 when no "
+               "mask holds a value above 1, else 0/255)")
+        .one_of({"auto", "0/255", "0/1", "nonzero"});
   }
 };
 
@@ -121,6 +134,7 @@ class FolderDataset : public crackkd::Dataset {
     }
     if (pairs_.empty()) throw crackkd::Error("dataset folder: no images in " + image_dir.string());
     std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) { return a.image < b.image; });
+    crack_from_ = crack_threshold(options.mask_values, mask_dir);
     if (options.cache) fill_cache(options, image_dir);
   }
 
@@ -164,6 +178,31 @@ class FolderDataset : public crackkd::Dataset {
     std::uint64_t bytes() const { return image.nbytes() + mask.nbytes(); }
   };
 
+  /// The lowest mask value that is crack, for `mask_values` ("auto": see the file's header).
+  std::uint8_t crack_threshold(const std::string& mask_values, const fs::path& mask_dir) const {
+    if (mask_values == "0/255") return 128;
+    if (mask_values != "auto") return 1;
+    const std::size_t probes = std::min<std::size_t>(32, pairs_.size());
+    const fs::path* binary = nullptr;  // a mask whose largest value is 1, and one above 1
+    const fs::path* full = nullptr;
+    for (std::size_t k = 0; k < probes; ++k) {
+      const fs::path& file = pairs_[k * pairs_.size() / probes].mask;
+      const cv::Mat mask = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
+      if (mask.empty()) throw crackkd::Error("dataset folder: cannot read mask " + file.string());
+      double largest = 0;
+      cv::minMaxLoc(mask, nullptr, &largest);
+      if (largest == 1) binary = &file;
+      else if (largest > 1) full = &file;
+    }
+    if (binary && full)
+      throw crackkd::Error("dataset folder: the masks of " + mask_dir.string() + " mix 0/1 (" + binary->string() +
+                           ") and 0/255 (" + full->string() + "); set mask_values");
+    if (!binary) return 128;
+    std::clog << "dataset folder: the masks of " << mask_dir.string() << " hold 0 and 1: crack = 1 (set mask_values "
+              << "to choose)" << std::endl;
+    return 1;
+  }
+
   void fill_cache(const Options& options, const fs::path& image_dir) {
     const std::uint64_t budget = options.cache_mb >= 0 ? static_cast<std::uint64_t>(options.cache_mb) << 20
                                                        : available_memory_bytes() / 2;
@@ -203,15 +242,16 @@ class FolderDataset : public crackkd::Dataset {
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);  // imread's Mats are continuous, as from_blob needs
     const auto pixels = at::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, at::kByte);
     const auto gray = at::from_blob(mask.data, {1, mask.rows, mask.cols}, at::kByte);
-    // Both copy out of the Mats, which die here; mask >= 128 is crack.
-    return {pixels.permute({2, 0, 1}).contiguous(), gray.ge(128).to(at::kByte)};
+    // Both copy out of the Mats, which die here.
+    return {pixels.permute({2, 0, 1}).contiguous(), gray.ge(crack_from_).to(at::kByte)};
   }
 
   std::vector<Pair> pairs_;
   std::vector<Decoded> cache_;  ///< images 0 … cache_.size()-1; filled once, then only read
+  std::uint8_t crack_from_ = 128;  ///< mask values from this up are crack
 };
 
 }  // namespace
 
 CRACKKD_PLUGIN(dataset, folder, FolderDataset,
-               "Image/mask pairs from root/images and root/masks (same names, any size, mask >= 128 is crack)")
+               "Image/mask pairs from root/images and root/masks (same names, any size, 0/255 or 0/1 masks)")

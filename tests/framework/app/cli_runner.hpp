@@ -16,9 +16,10 @@ struct CliResult {
   std::string out;  // stdout and stderr together
 };
 
-inline CliResult run_cli(const std::string& args) {
+/// Runs `crackkd args`; `prefix` goes before the command ("cd DIR && ").
+inline CliResult run_cli(const std::string& args, const std::string& prefix = "") {
   const std::string plugin_paths = " --plugin-path " + test_plugins("example").string();
-  const std::string command = crackkd_binary().string() + plugin_paths + " " + args + " 2>&1";
+  const std::string command = prefix + crackkd_binary().string() + plugin_paths + " " + args + " 2>&1";
   CliResult r;
   FILE* pipe = ::popen(command.c_str(), "r");
   std::array<char, 4096> buffer{};

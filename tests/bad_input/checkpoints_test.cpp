@@ -1,0 +1,164 @@
+// Bad checkpoints: missing, truncated, not a checkpoint, of another model, replaced at the
+// same path. A failed evaluate keeps its previous scores whole; validation catches a
+// missing file before any stage runs; a replaced file reruns the stages that read it.
+
+#include "bad_input/bad_input_support.hpp"
+
+using namespace crackkd::test;
+using ::testing::HasSubstr;
+
+namespace {
+
+/// A workspace whose tiny pipeline ran once, and a second pipeline scoring a file.
+struct Trained : Workspace {
+  fs::path file = pipeline(kTinyPipeline);
+  Outcome first = run(file);
+  fs::path checkpoint = workdir() / "tiny" / "train" / "checkpoint.pt";
+  fs::path copy = path / "copy.pt";
+
+  /// A pipeline "score" whose evaluate stage scores `copy`.
+  fs::path scoring_pipeline() const {
+    return pipeline(std::string(kTinyPipeline) + "\n[stages.file]\nkind = \"evaluate\"\ncheckpoints = [\"" +
+                        copy.string() + "\"]\ndata = \"val\"\nexamples = 0\n",
+                    "score.toml");
+  }
+};
+
+TEST(BadCheckpoint, MissingCheckpointFileFailsValidationBeforeAnyStage) {
+  Workspace ws;
+  const auto file = ws.pipeline(std::string(kTinyPipeline) +
+                                "\n[stages.file]\nkind = \"evaluate\"\ncheckpoints = [\"/nonexistent/x.pt\"]\ndata = \"val\"\n");
+  for (const auto& outcome : {ws.validate(file), ws.run(file)}) {
+    EXPECT_ENDED_WITH(outcome, 2, ws.path);
+    EXPECT_THAT(outcome.err, HasSubstr(file.string() + ":"));
+    EXPECT_THAT(outcome.err, HasSubstr("stages.file.checkpoints: /nonexistent/x.pt does not exist"));
+  }
+  EXPECT_FALSE(fs::exists(ws.workdir() / "tiny" / "train")) << "a stage ran before the error";
+}
+
+TEST(BadCheckpoint, MissingTeacherCheckpointFailsValidationBeforeAnyStage) {
+  Workspace ws;
+  const auto file = ws.pipeline(std::string(kTinyPipeline) +
+                                "\n[stages.kd]\nkind = \"distill\"\nteacher_checkpoint = \"/nonexistent/teacher.pt\"\n"
+                                "student = \"net\"\ndata = \"train\"\n");
+  const auto outcome = ws.validate(file);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("stages.kd.teacher_checkpoint: /nonexistent/teacher.pt does not exist"));
+}
+
+TEST(BadCheckpoint, FolderGivenAsCheckpointFailsValidation) {
+  Workspace ws;
+  const auto file = ws.pipeline(std::string(kTinyPipeline) + "\n[stages.file]\nkind = \"benchmark\"\ncheckpoints = [\"" +
+                                ws.path.string() + "\"]\n");
+  const auto outcome = ws.validate(file);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr(ws.path.string() + " is not a file"));
+}
+
+/// Runs the scoring pipeline with `copy` good, then with `copy` spoilt by `spoil`: the
+/// second run fails naming the file, and the first run's scores stay byte for byte.
+void expect_failed_rescore_keeps_scores(const std::function<void(const fs::path&)>& spoil, const std::string& message) {
+  Trained ws;
+  ASSERT_EQ(ws.first.code, 0) << ws.first.said();
+  fs::copy_file(ws.checkpoint, ws.copy);
+  const auto file = ws.scoring_pipeline();
+  ASSERT_EQ(ws.run(file).code, 0);
+  const auto before = results_under(ws.workdir() / "tiny" / "file");
+  ASSERT_TRUE(before.count("scores.csv"));
+  spoil(ws.copy);
+  const auto outcome = ws.run(file);
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr(ws.copy.string()));
+  EXPECT_THAT(outcome.err, HasSubstr(message));
+  EXPECT_EQ(results_under(ws.workdir() / "tiny" / "file"), before);
+}
+
+TEST(BadCheckpoint, TruncatedCheckpointKeepsThePreviousScores) {
+  expect_failed_rescore_keeps_scores([](const fs::path& f) { fs::resize_file(f, fs::file_size(f) / 2); },
+                                     "cannot read checkpoint");
+}
+
+TEST(BadCheckpoint, TextFileAsCheckpointKeepsThePreviousScores) {
+  expect_failed_rescore_keeps_scores([](const fs::path& f) { std::ofstream(f, std::ios::trunc) << "weights\n"; },
+                                     "cannot read checkpoint");
+}
+
+TEST(BadCheckpoint, EmptyCheckpointKeepsThePreviousScores) {
+  expect_failed_rescore_keeps_scores([](const fs::path& f) { std::ofstream(f, std::ios::trunc); },
+                                     "cannot read checkpoint");
+}
+
+TEST(BadCheckpoint, ReplacedCheckpointReRunsTheStagesThatReadIt) {
+  // The fingerprint once hashed the path: a new file at the same path kept the old scores.
+  Trained ws;
+  ASSERT_EQ(ws.first.code, 0);
+  fs::copy_file(ws.checkpoint, ws.copy);
+  const auto file = ws.scoring_pipeline();
+  ASSERT_EQ(ws.run(file).code, 0);
+  const std::string first_scores = read_file(ws.workdir() / "tiny" / "file" / "scores.csv");
+  ASSERT_EQ(ws.run(ws.file, {"--set", "stages.train.epochs=1"}).code, 0);  // another model at the same path
+  fs::copy_file(ws.checkpoint, ws.copy, fs::copy_options::overwrite_existing);
+  const auto outcome = ws.run(file);
+  ASSERT_EQ(outcome.code, 0) << outcome.said();
+  EXPECT_THAT(outcome.err, HasSubstr("stage file (evaluate) starts"));
+  EXPECT_THAT(outcome.err, HasSubstr("(model.tiny_unet, epoch 1)")) << "the new file (epoch 1) was not the one scored";
+  EXPECT_THAT(first_scores, HasSubstr(ws.copy.string()));
+}
+
+TEST(BadCheckpoint, AnotherModelsCheckpointInAStageFolderIsRefused) {
+  // Once scored under the stage's name as if it were the stage's model.
+  Trained ws;
+  ASSERT_EQ(ws.first.code, 0);
+  const auto other = ws.pipeline(replaced(replaced(kTinyPipeline, "channels = [4, 8, 8, 8]", "channels = [8, 8, 8, 8]"),
+                                          "name = \"tiny\"", "name = \"other\""),
+                                 "other.toml");
+  ASSERT_EQ(ws.run(other).code, 0);
+  fs::copy_file(ws.workdir() / "other" / "train" / "checkpoint.pt", ws.checkpoint, fs::copy_options::overwrite_existing);
+  const auto before = results_under(ws.workdir() / "tiny" / "evaluate");
+  const auto outcome = ws.run(ws.file, {"--force", "evaluate"});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("checkpoint " + ws.checkpoint.string() + " holds model.tiny_unet"));
+  EXPECT_THAT(outcome.err, HasSubstr("but stage 'train' trains"));
+  EXPECT_EQ(results_under(ws.workdir() / "tiny" / "evaluate"), before);
+}
+
+TEST(BadCheckpoint, InferWithAMissingCheckpoint) {
+  Workspace ws;
+  write_folder(ws.path / "photos", 1);
+  const auto outcome = run_binary({"infer", "--checkpoint", (ws.path / "none.pt").string(),
+                                (ws.path / "photos" / "images").string(), "--out", (ws.path / "out").string()});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("checkpoint " + (ws.path / "none.pt").string() + " does not exist"));
+  EXPECT_FALSE(fs::exists(ws.path / "out"));
+}
+
+TEST(BadCheckpoint, InspectOfATruncatedCheckpoint) {
+  Trained ws;
+  ASSERT_EQ(ws.first.code, 0);
+  fs::copy_file(ws.checkpoint, ws.copy);
+  fs::resize_file(ws.copy, 100);
+  const auto outcome = run_binary({"inspect", ws.copy.string()});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("cannot read checkpoint " + ws.copy.string()));
+}
+
+TEST(BadCheckpoint, DistillFromATeacherFileOfAnUnknownModel) {
+  // A checkpoint naming a plugin that is not on the plugin path: the run fails naming it.
+  Trained ws;
+  ASSERT_EQ(ws.first.code, 0);
+  fs::copy_file(ws.checkpoint, ws.copy);
+  const auto file = ws.pipeline("[pipeline]\nname = \"kd\"\ndevice = \"cpu\"\n[datasets.train]\nplugin = "
+                                "\"synthetic_cracks\"\ncount = 4\nsize = 64\n[models.student]\nplugin = \"pct\"\n"
+                                "[stages.kd]\nkind = \"distill\"\nteacher_checkpoint = \"" + ws.copy.string() +
+                                    "\"\nstudent = \"student\"\ndata = \"train\"\nepochs = 1\n",
+                                "kd.toml");
+  RunSpec spec;
+  spec.args = {"run", file.string(), "--workdir", ws.workdir().string()};
+  spec.example_plugins = false;  // tiny_unet is the example plugin's
+  const auto outcome = run_crackkd(spec);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr(ws.copy.string()));
+  EXPECT_THAT(outcome.err, HasSubstr("unknown model plugin 'tiny_unet'"));
+}
+
+}  // namespace
