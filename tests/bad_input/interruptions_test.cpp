@@ -5,7 +5,10 @@
 
 #include "bad_input/bad_input_support.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 
 using namespace crackkd::test;
 using ::testing::HasSubstr;
@@ -106,6 +109,38 @@ TEST(Interrupt, SigkillWhileAnEpochIsSavedLeavesNothingTornBehind) {
   const auto resumed = ws.run(file);
   EXPECT_ENDED_WITH(resumed, 0, ws.path);
   EXPECT_TRUE(fs::exists(ws.workdir() / "slow" / "train" / "stage.done"));
+}
+
+/// A TCP port on loopback that nothing listens on now.
+int free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+TEST(Interrupt, CtrlCToADataParallelLauncherStopsEveryRankAtOneStep) {
+  Workspace ws;
+  // 48 samples: 6 global batches of 2 x 4 an epoch, so the stop lands inside epoch 2.
+  const auto file = ws.pipeline(replaced(replaced(kSlowPipeline, "device = \"cpu\"", "device = \"cpu\"\nthreads = 1"),
+                                         "count = 24", "count = 48"));
+  const std::vector<std::string> launch{"--nproc", "2", "--master", "127.0.0.1:" + std::to_string(free_port())};
+  RunSpec spec;
+  spec.args = {"--log-level", "debug", "run", file.string(), "--workdir", ws.workdir().string()};
+  spec.args.insert(spec.args.end(), launch.begin(), launch.end());
+  spec.stop_when = "train epoch 2/3 batch 2/";
+  const auto stopped = run_crackkd(spec);
+  EXPECT_ENDED_WITH(stopped, 130, ws.path);
+  EXPECT_THAT(stopped.err, HasSubstr("stopped by SIGINT; run the same command again to resume"));
+  const auto resumed = ws.run(file, launch);
+  EXPECT_ENDED_WITH(resumed, 0, ws.path);
+  EXPECT_THAT(resumed.err, HasSubstr("resuming after epoch 1 and batch "));
+  EXPECT_THAT(resumed.err, HasSubstr("the 2 ranks end with identical weights"));
 }
 
 TEST(Interrupt, StaleTemporariesOfAKilledRunAreSwept) {
