@@ -1,6 +1,7 @@
 #include "engine/runner.hpp"
 
 #include "distributed/process_group.hpp"
+#include "engine/interrupt.hpp"
 #include "io/content_hash.hpp"
 #include "io/run_lock.hpp"
 
@@ -159,6 +160,12 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
                  summary.run_dir.string(), group ? " on " + std::to_string(group->world_size()) + " ranks" : "");
   }
   for (const auto& name : plan.order) {
+    // Ctrl-C during a stage without steps to stop at (a benchmark) stops before the next
+    // one. Ranks of a data-parallel run agree on stopping inside training steps only: here
+    // one rank could stop while another already waits for it.
+    if (!group)
+      throw_if_interrupted("pipeline " + pipeline.options.name + " before stage " + name +
+                           " (run the same command again to go on)");
     const auto& stage = pipeline.stages.at(name);
     const fs::path out_dir = summary.run_dir / name;
     const fs::path done = out_dir / kStageDoneFile;

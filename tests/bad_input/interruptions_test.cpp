@@ -171,6 +171,24 @@ TEST(Interrupt, CtrlCDuringEvaluationKeepsThePreviousScores) {
   EXPECT_EQ(results_under(ws.workdir() / "tiny" / "evaluate"), before);
 }
 
+TEST(Interrupt, CtrlCDuringAStageWithoutStepsStopsBeforeTheNextStage) {
+  Workspace ws;
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "[stages.evaluate]",
+                                         "[stages.benchmark]\nkind = \"benchmark\"\nmodels = [\"train\"]\nsize = 64\n"
+                                         "runs = 3000\n\n[stages.evaluate]\nafter = [\"benchmark\"]"));
+  RunSpec spec;
+  spec.args = {"run", file.string(), "--workdir", ws.workdir().string()};
+  spec.stop_when = "stage benchmark (benchmark) starts";
+  const auto stopped = run_crackkd(spec);
+  EXPECT_ENDED_WITH(stopped, 130, ws.path);
+  EXPECT_THAT(stopped.err, HasSubstr("pipeline tiny before stage evaluate (run the same command again to go on): "
+                                     "stopped by SIGINT"));
+  EXPECT_FALSE(fs::exists(ws.workdir() / "tiny" / "evaluate"));
+  const auto resumed = ws.run(file);
+  EXPECT_ENDED_WITH(resumed, 0, ws.path);
+  EXPECT_THAT(resumed.err, HasSubstr("stage benchmark (benchmark) is up to date"));
+}
+
 TEST(Interrupt, ASecondRunOnTheSameWorkdirIsRefused) {
   Workspace ws;
   const auto file = ws.pipeline(kTinyPipeline);
