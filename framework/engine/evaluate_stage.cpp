@@ -40,6 +40,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 namespace crackkd::engine {
 
 namespace {
