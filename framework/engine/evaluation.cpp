@@ -5,6 +5,7 @@
 #include "engine/progress.hpp"
 #include "inference/tiled_prediction.hpp"
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <memory>
@@ -24,6 +25,8 @@ void score_large_image(SegmentationModel& model, const Sample& sample, c10::Devi
   const auto probability = inference::predict_probabilities(logits_of, sample.image.unsqueeze(0).to(device), tiles);
   // Scores threshold sigmoid(logits): the logit of the blended probability decides alike.
   const auto scores = metrics::score_images(torch::logit(probability), sample.mask.unsqueeze(0).to(device), threshold);
+  spdlog::debug("{}: {}x{} pixels, scored in {}-pixel tiles overlapping by {}", sample.id, sample.image.size(-1),
+                sample.image.size(-2), tiles.tile, tiles.overlap);
   means.add(scores[0]);
   if (sink) sink(sample.id, scores[0]);
 }

@@ -29,8 +29,6 @@ std::string read_file(const fs::path& file) {
   return s.str();
 }
 
-std::string hex_hash(const std::string& text) { return io::content_hash(text); }
-
 /// Which run of a stage a stage.done file records: its first two lines (fingerprint, run
 /// id), what a later stage depends on; the third (the build) is not.
 std::string stage_run(const fs::path& done) {
@@ -41,7 +39,7 @@ std::string stage_run(const fs::path& done) {
 }
 
 const std::string& host_binary_hash() {
-  static const std::string hash = hex_hash(read_file(boost::dll::program_location()));
+  static const std::string hash = io::content_hash(read_file(boost::dll::program_location()));
   return hash;
 }
 
@@ -66,7 +64,7 @@ std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::Stag
   // Files from outside the pipeline count by their bytes: a checkpoint replaced at the
   // same path reruns the stages that read it.
   for (const auto& file : plan.input_files) text << "reads " << file.string() << " " << io::file_hash(file) << "\n";
-  return hex_hash(text.str());
+  return io::content_hash(text.str());
 }
 
 /// The code a stage runs: the host binary and its components' plugin libraries.
@@ -75,7 +73,7 @@ std::string build_print(const StagePlan& plan, host::PluginHost& host) {
   text << "host " << host_binary_hash() << "\n";
   for (const auto& [kind, config] : plan.components)
     text << kind << "." << config.plugin << " " << host.library_of(kind, config.plugin).content_hash << "\n";
-  return hex_hash(text.str());
+  return io::content_hash(text.str());
 }
 
 std::string new_run_id() {
@@ -105,7 +103,7 @@ std::string with_seeds(const std::string& print, const pipeline::PipelineOptions
   if (options.seeds.empty()) return print;
   std::string list;
   for (const auto seed : options.seeds) list += " " + std::to_string(seed);
-  return hex_hash(print + "\nseeds" + list);
+  return io::content_hash(print + "\nseeds" + list);
 }
 
 /// Runs a stage: once, or a train/distill stage once per replicate (stage.hpp). On the
@@ -119,7 +117,7 @@ void run_stage(const StageKind& kind, StageContext& base, bool trains, distribut
     pipeline::Pipeline seeded = base.pipeline;
     seeded.options.seed = r.seed;
     StageContext ctx{seeded, base.stage, base.host, base.run_dir, base.out_dir / r.folder,
-                     hex_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)), base.build, r.folder};
+                     io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)), base.build, r.folder};
     const fs::path done = ctx.out_dir / "replicate.done";
     const auto decide = [&]() -> std::string {
       std::istringstream previous(fs::exists(done) ? read_file(done) : "");

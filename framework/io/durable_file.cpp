@@ -84,15 +84,19 @@ void write_atomically(const fs::path& file, const std::string& bytes) {
 
 void write_atomically(const fs::path& file, const std::function<void(const fs::path&)>& write) {
   const fs::path temporary = temporary_for(file);
+  std::string failure;
   try {
     write(temporary);
     publish(temporary, file);
+    return;
+  } catch (const Error& e) {
+    failure = e.what();  // publish's own errors already name the file
   } catch (const std::exception& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    const std::string text = e.what();
-    throw Error(text.rfind("cannot ", 0) == 0 ? text : "cannot write " + file.string() + ": " + text);
+    failure = "cannot write " + file.string() + ": " + e.what();
   }
+  std::error_code ignored;
+  fs::remove(temporary, ignored);
+  throw Error(failure);
 }
 
 void append_durably(const fs::path& file, const std::string& text) {

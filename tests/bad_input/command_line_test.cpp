@@ -121,7 +121,7 @@ TEST(PluginPath, MissingFolderOnTheEnvironmentPathIsIgnored) {
   EXPECT_THAT(outcome.out, HasSubstr("model.tiny_unet\n"));
 }
 
-TEST(PluginPath, NoPluginsAtAllMakesEveryComponentUnknown) {
+TEST(PluginPath, AModelWhosePluginIsNotOnThePathIsUnknown) {
   Workspace ws;
   const auto file = ws.pipeline(kTinyPipeline);
   RunSpec spec;

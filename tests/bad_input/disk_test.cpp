@@ -12,28 +12,10 @@ using ::testing::HasSubstr;
 
 namespace {
 
-// PCT: a 2 MB checkpoint, which a 1 MiB disk cannot hold.
-const char* kPctPipeline = R"([pipeline]
-name = "disk"
-seed = 1
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 4
-size = 64
-
-[models.pct]
-plugin = "pct"
-depths = [1, 1, 1, 1]
-
-[stages.train]
-kind = "train"
-model = "pct"
-data = "train"
-epochs = 1
-batch_size = 4
-)";
+/// The tiny pipeline training PCT: a 2 MB checkpoint, which a 1 MiB disk cannot hold.
+std::string pct_pipeline() {
+  return replaced(kTinyPipeline, "plugin = \"tiny_unet\"\nchannels = [4, 8, 8, 8]", "plugin = \"pct\"\ndepths = [1, 1, 1, 1]");
+}
 
 /// A tmpfs of `size` mounted at `folder` for the scope's duration.
 class Mount {
@@ -65,9 +47,9 @@ TEST(Disk, FullDiskOnTheFirstCheckpointIsOneLineAndExit1) {
   Workspace ws;
   Mount disk(ws.workdir(), "size=1m");
   REQUIRE_MOUNT(disk);
-  const auto outcome = ws.run(ws.pipeline(kPctPipeline));
+  const auto outcome = ws.run(ws.pipeline(pct_pipeline()));
   EXPECT_ENDED_WITH(outcome, 1, ws.workdir());
-  const fs::path checkpoint = ws.workdir() / "disk" / "train" / "checkpoint.pt";
+  const fs::path checkpoint = ws.workdir() / "tiny" / "train" / "checkpoint.pt";
   EXPECT_THAT(outcome.err, HasSubstr("error: cannot write " + checkpoint.string() + ": No space left on device ("));
   EXPECT_THAT(outcome.err, HasSubstr("MiB free in " + checkpoint.parent_path().string()));
 }
@@ -76,9 +58,9 @@ TEST(Disk, FullDiskOnARerunKeepsThePreviousCheckpoint) {
   Workspace ws;
   Mount disk(ws.workdir(), "size=32m");
   REQUIRE_MOUNT(disk);
-  const auto file = ws.pipeline(kPctPipeline);
+  const auto file = ws.pipeline(pct_pipeline());
   ASSERT_EQ(ws.run(file).code, 0);
-  const fs::path checkpoint = ws.workdir() / "disk" / "train" / "checkpoint.pt";
+  const fs::path checkpoint = ws.workdir() / "tiny" / "train" / "checkpoint.pt";
   const std::string before = read_file(checkpoint);
   {  // leave ~1 MiB free
     std::ofstream filler(ws.workdir() / "filler", std::ios::binary);

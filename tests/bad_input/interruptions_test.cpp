@@ -2,43 +2,19 @@
 // training step, write the resume state, say how to resume and exit 130/143, and the
 // rerun ends bit-identical to an uninterrupted run; SIGKILL keeps log.txt and the last
 // resume state; a stale temporary is swept; a second run on one workdir is refused.
+// Most cases train kPctDropPathPipeline (fixtures/), 6 steps an epoch.
 
 #include "bad_input/bad_input_support.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "fixtures/pct_drop_path_pipeline.hpp"
+#include "free_port.hpp"
+
 #include <sys/file.h>
-#include <sys/socket.h>
 
 using namespace crackkd::test;
 using ::testing::HasSubstr;
 
 namespace {
-
-// PCT with stochastic depth, 6 steps an epoch: slow enough to be stopped mid-epoch.
-const char* kSlowPipeline = R"([pipeline]
-name = "slow"
-seed = 3
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 24
-size = 64
-
-[models.pct]
-plugin = "pct"
-depths = [1, 1, 1, 1]
-drop_path = 0.3
-
-[stages.train]
-kind = "train"
-model = "pct"
-data = "train"
-epochs = 3
-batch_size = 4
-augment = [{ plugin = "hflip" }]
-)";
 
 /// `crackkd --log-level debug run` (a line per step on stderr), stopped by `signal` once
 /// stderr shows `marker`.
@@ -52,38 +28,38 @@ Outcome run_stopped(const Workspace& ws, const fs::path& file, const std::string
 
 TEST(Interrupt, CtrlCMidEpochSavesResumesAndEndsBitIdentical) {
   Workspace interrupted, whole;
-  const auto file = interrupted.pipeline(kSlowPipeline);
-  const auto stopped = run_stopped(interrupted, file, "train epoch 2/3 batch 2/", SIGINT);
+  const auto file = interrupted.pipeline(kPctDropPathPipeline);
+  const auto stopped = run_stopped(interrupted, file, "train epoch 2/4 batch 2/", SIGINT);
   EXPECT_ENDED_WITH(stopped, 130, interrupted.path);
   EXPECT_THAT(stopped.err, HasSubstr("stage train stopped by SIGINT at epoch 2, batch "));
   EXPECT_THAT(stopped.err, HasSubstr("run the same command again to resume"));
-  const fs::path stage = interrupted.workdir() / "slow" / "train";
+  const fs::path stage = interrupted.workdir() / "resume" / "train";
   EXPECT_TRUE(fs::exists(stage / "resume.pt"));
   EXPECT_FALSE(fs::exists(stage / "stage.done"));
-  EXPECT_THAT(read_file(interrupted.workdir() / "slow" / "log.txt"), HasSubstr("stopped by SIGINT"));
+  EXPECT_THAT(read_file(interrupted.workdir() / "resume" / "log.txt"), HasSubstr("stopped by SIGINT"));
 
   const auto resumed = interrupted.run(file);
   ASSERT_EQ(resumed.code, 0) << resumed.said();
   EXPECT_THAT(resumed.err, HasSubstr("resuming after epoch 1 and batch "));
-  ASSERT_EQ(whole.run(whole.pipeline(kSlowPipeline)).code, 0);
-  const fs::path reference = whole.workdir() / "slow" / "train";
+  ASSERT_EQ(whole.run(whole.pipeline(kPctDropPathPipeline)).code, 0);
+  const fs::path reference = whole.workdir() / "resume" / "train";
   EXPECT_EQ(read_file(stage / "steps.csv"), read_file(reference / "steps.csv"));
   EXPECT_EQ(read_file(stage / "checkpoint.pt"), read_file(reference / "checkpoint.pt"));
 }
 
 TEST(Interrupt, SigtermMidEpochExits143WithTheResumeState) {
   Workspace ws;
-  const auto stopped = run_stopped(ws, ws.pipeline(kSlowPipeline), "train epoch 1/3 batch 3/", SIGTERM);
+  const auto stopped = run_stopped(ws, ws.pipeline(kPctDropPathPipeline), "train epoch 1/4 batch 3/", SIGTERM);
   EXPECT_ENDED_WITH(stopped, 143, ws.path);
   EXPECT_THAT(stopped.err, HasSubstr("stopped by SIGTERM at epoch 1"));
-  EXPECT_TRUE(fs::exists(ws.workdir() / "slow" / "train" / "resume.pt"));
+  EXPECT_TRUE(fs::exists(ws.workdir() / "resume" / "train" / "resume.pt"));
 }
 
 TEST(Interrupt, CtrlCWhileAnEpochIsSavedStopsAfterTheSave) {
   // The last batch's progress line comes just before validation and the checkpoint writes.
   Workspace ws;
-  const auto file = ws.pipeline(kSlowPipeline);
-  const auto stopped = run_stopped(ws, file, "train epoch 1/3 6/6", SIGINT);
+  const auto file = ws.pipeline(kPctDropPathPipeline);
+  const auto stopped = run_stopped(ws, file, "train epoch 1/4 6/6", SIGINT);
   EXPECT_ENDED_WITH(stopped, 130, ws.path);
   const auto resumed = ws.run(file);
   EXPECT_ENDED_WITH(resumed, 0, ws.path);
@@ -92,10 +68,10 @@ TEST(Interrupt, CtrlCWhileAnEpochIsSavedStopsAfterTheSave) {
 
 TEST(Interrupt, SigkillKeepsTheLogAndTheRerunResumes) {
   Workspace ws;
-  const auto file = ws.pipeline(kSlowPipeline);
-  const auto killed = run_stopped(ws, file, "train epoch 2/3 batch 1/", SIGKILL);
+  const auto file = ws.pipeline(kPctDropPathPipeline);
+  const auto killed = run_stopped(ws, file, "train epoch 2/4 batch 1/", SIGKILL);
   EXPECT_EQ(killed.signal, SIGKILL) << killed.said();
-  EXPECT_THAT(read_file(ws.workdir() / "slow" / "log.txt"), HasSubstr("stage train (train) starts"));
+  EXPECT_THAT(read_file(ws.workdir() / "resume" / "log.txt"), HasSubstr("stage train (train) starts"));
   const auto resumed = ws.run(file);
   EXPECT_ENDED_WITH(resumed, 0, ws.path);
   EXPECT_THAT(resumed.err, HasSubstr("resuming after epoch 1"));
@@ -103,37 +79,24 @@ TEST(Interrupt, SigkillKeepsTheLogAndTheRerunResumes) {
 
 TEST(Interrupt, SigkillWhileAnEpochIsSavedLeavesNothingTornBehind) {
   Workspace ws;
-  const auto file = ws.pipeline(kSlowPipeline);
-  const auto killed = run_stopped(ws, file, "train epoch 1/3 6/6", SIGKILL);
+  const auto file = ws.pipeline(kPctDropPathPipeline);
+  const auto killed = run_stopped(ws, file, "train epoch 1/4 6/6", SIGKILL);
   EXPECT_EQ(killed.signal, SIGKILL) << killed.said();
   const auto resumed = ws.run(file);
   EXPECT_ENDED_WITH(resumed, 0, ws.path);
-  EXPECT_TRUE(fs::exists(ws.workdir() / "slow" / "train" / "stage.done"));
-}
-
-/// A TCP port on loopback that nothing listens on now.
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(s);
-  return ntohs(a.sin_port);
+  EXPECT_TRUE(fs::exists(ws.workdir() / "resume" / "train" / "stage.done"));
 }
 
 TEST(Interrupt, CtrlCToADataParallelLauncherStopsEveryRankAtOneStep) {
   Workspace ws;
   // 48 samples: 6 global batches of 2 x 4 an epoch, so the stop lands inside epoch 2.
-  const auto file = ws.pipeline(replaced(replaced(kSlowPipeline, "device = \"cpu\"", "device = \"cpu\"\nthreads = 1"),
+  const auto file = ws.pipeline(replaced(replaced(kPctDropPathPipeline, "device = \"cpu\"", "device = \"cpu\"\nthreads = 1"),
                                          "count = 24", "count = 48"));
   const std::vector<std::string> launch{"--nproc", "2", "--master", "127.0.0.1:" + std::to_string(free_port())};
   RunSpec spec;
   spec.args = {"--log-level", "debug", "run", file.string(), "--workdir", ws.workdir().string()};
   spec.args.insert(spec.args.end(), launch.begin(), launch.end());
-  spec.stop_when = "train epoch 2/3 batch 2/";
+  spec.stop_when = "train epoch 2/4 batch 2/";
   const auto stopped = run_crackkd(spec);
   EXPECT_ENDED_WITH(stopped, 130, ws.path);
   EXPECT_THAT(stopped.err, HasSubstr("stopped by SIGINT; run the same command again to resume"));

@@ -4,6 +4,7 @@
 
 #include "engine/checkpoint.hpp"
 #include "report/csv_table.hpp"
+#include "free_port.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/model.hpp>
@@ -53,18 +54,6 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt"] }
 [noises]
 salt = { plugin = "salt" }
 )";
-
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
 
 /// Starts crackkd with `args`, stdout and stderr into `log`; returns its pid.
 pid_t start(const std::vector<std::string>& args, const fs::path& log) {
@@ -116,7 +105,7 @@ TEST(DataParallel, TwoRanksMatchOneProcessOverTheSameGlobalBatch) {
   const auto pipeline = dir.write("p.toml", kPipeline);
   const auto plugins = crackkd::test::first_party_plugins().string();
   const pid_t two = start({"--plugin-path", plugins, "run", pipeline.string(), "--workdir", (dir.path / "two").string(),
-                           "--nproc", "2", "--master", "127.0.0.1:" + std::to_string(free_port())},
+                           "--nproc", "2", "--master", "127.0.0.1:" + std::to_string(crackkd::test::free_port())},
                           dir.path / "two.log");
   ASSERT_EQ(wait_for(two), 0) << crackkd::test::read_file(dir.path / "two.log");
   EXPECT_THAT(crackkd::test::read_file(dir.path / "two.log"), HasSubstr("the 2 ranks end with identical weights"));
@@ -148,7 +137,7 @@ TEST(DataParallel, AKilledRankStopsTheRunWithAnErrorNamingIt) {
   const auto pipeline = dir.write("p.toml", kPipeline);
   const pid_t launcher =
       start({"--plugin-path", crackkd::test::first_party_plugins().string(), "run", pipeline.string(), "--workdir",
-             dir.path.string(), "--nproc", "2", "--master", "127.0.0.1:" + std::to_string(free_port()), "--set",
+             dir.path.string(), "--nproc", "2", "--master", "127.0.0.1:" + std::to_string(crackkd::test::free_port()), "--set",
              "stages.train.epochs=1000"},
             dir.path / "run.log");
   // Wait until both ranks train (the first epoch's metrics exist), then kill rank 1.

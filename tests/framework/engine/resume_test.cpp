@@ -3,6 +3,7 @@
 // interrupted - for a `train` stage and for a `distill` stage with trained connectors.
 
 #include "engine/checkpoint.hpp"
+#include "fixtures/pct_drop_path_pipeline.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -21,30 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// PCT with stochastic depth: the resumed run must also restore torch's generator.
-const char* kPipeline = R"([pipeline]
-name = "resume"
-seed = 3
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 24
-size = 64
-
-[models.pct]
-plugin = "pct"
-depths = [1, 1, 1, 1]
-drop_path = 0.3
-
-[stages.train]
-kind = "train"
-model = "pct"
-data = "train"
-epochs = 4
-batch_size = 4
-augment = [{ plugin = "hflip" }]
-)";
 
 // A teacher trained for one epoch, then an RFKD student on a 2:1 clean/noisy mix (18
 // samples, 5 steps an epoch): resume must also restore the distiller's connectors
@@ -182,7 +159,7 @@ void expect_same_weights(const fs::path& a_file, const fs::path& b_file, std::in
 
 TEST(Resume, KilledRunResumesToBitIdenticalWeights) {
   test::TempDir dir;
-  const auto file = dir.write("resume.toml", kPipeline);
+  const auto file = dir.write("resume.toml", test::kPctDropPathPipeline);
   const std::vector<std::string> plugins{test::test_plugins("example").string()};
 
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path / "whole")))));
@@ -242,7 +219,7 @@ TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
 // build), and its finished stages stay finished.
 TEST(Resume, AnotherBuildResumesAndKeepsFinishedStages) {
   test::TempDir dir;
-  const auto file = dir.write("resume.toml", kPipeline);
+  const auto file = dir.write("resume.toml", test::kPctDropPathPipeline);
   const fs::path binary = test::crackkd_binary();
   const fs::path rebuilt = dir.path / "bin" / "crackkd";  // the same program, other bytes
   fs::create_directories(rebuilt.parent_path());
