@@ -17,14 +17,17 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # optimised BLAS (Debian's default reference BLAS makes matrix products slow), OpenCV's
 # contrib thinning (crack length), PLplot with its cairo PNG driver (report figures), and
 # Python's torchvision (the reference the baseline encoders are tested against; the
-# benchmarks' Python peers use its python3-torch).
+# benchmarks' Python peers use its python3-torch, and `crackkd export --format onnx` runs
+# its ONNX exporter), Python's onnx (the export tests check files with its checker), and
+# Node.js (ONNX Runtime for the export tests and the deploy example).
 PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
             libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread \
-            libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision libgloo-dev
+            libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision libgloo-dev \
+            python3-onnx nodejs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build demo test install clean
+.PHONY: deps node-packages configure build demo test install clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -35,7 +38,19 @@ deps:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "Debian packages: all present"; fi
 
-configure: deps
+# ONNX Runtime's CPU runtime and a PNG codec from npm, at the versions
+# sdk/examples/deploy/package-lock.json pins, into $(BUILD)/node (only when missing or
+# when the lock changed). --ignore-scripts: onnxruntime-node's install script fetches GPU
+# extras from outside npm; the CPU runtime is in the package itself.
+NODE_DIR := $(BUILD)/node
+node-packages:
+	@if cmp -s sdk/examples/deploy/package-lock.json $(NODE_DIR)/package-lock.json && \
+	    [ -d $(NODE_DIR)/node_modules/onnxruntime-node ]; then echo "npm packages: all present"; else \
+	  echo "installing npm packages into $(NODE_DIR)"; mkdir -p $(NODE_DIR) && \
+	  cp sdk/examples/deploy/package.json sdk/examples/deploy/package-lock.json $(NODE_DIR)/ && \
+	  cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund; fi
+
+configure: deps node-packages
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
 
 # The example plugin is built out of tree against the SDK package staged in

@@ -58,16 +58,29 @@ struct PreviewArgs {
 int preview_command(const Common& common, const PreviewArgs& args);
 
 struct InferArgs {
-  std::filesystem::path checkpoint;
+  std::filesystem::path model;  ///< a checkpoint or an exported TorchScript file
+  std::string engine = "frozen";
   std::vector<std::filesystem::path> inputs;  ///< image files and folders
   std::filesystem::path out;
   std::string device = "auto";
   std::int64_t tile = 448;
   std::int64_t overlap = 64;
   std::int64_t batch = 4;
-  double threshold = 0.5;
+  double threshold = -1;  ///< < 0: the model file's (the stage's validation threshold)
   double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
 };
 int infer_command(const Common& common, const InferArgs& args);
+
+struct ExportArgs {
+  std::filesystem::path checkpoint;
+  std::string format;  ///< torchscript or onnx; "" = from --out's extension
+  std::filesystem::path out;
+  std::vector<std::int64_t> size = {448, 448};  ///< H W
+  std::int64_t batch = 1;
+  bool dynamic = false;
+  double threshold = -1;  ///< < 0: the checkpoint's
+  int opset = 16;
+};
+int export_command(const Common& common, const ExportArgs& args);
 
 }  // namespace crackkd::app

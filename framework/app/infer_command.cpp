@@ -1,5 +1,7 @@
-// `crackkd infer --checkpoint CKPT INPUT… --out DIR`: a trained model on photos of any
-// size. INPUTs are image files or folders (their images, not recursing). For each photo
+// `crackkd infer --model FILE INPUT… --out DIR [--engine frozen|eager]`: a trained model
+// on photos of any size. FILE is a checkpoint or a `crackkd export` TorchScript file
+// (inference/inference_model.hpp); by default the frozen, inference-optimised graph runs.
+// INPUTs are image files or folders (their images, not recursing). For each photo
 // it writes <name>_probability.png (crack probability x 255), <name>_mask.png (the
 // thresholded map) and <name>_overlay.png (cracks in red over the photo), and one row of
 // summary.csv: size, crack area, number of cracks, total length, mean and maximum width
@@ -10,12 +12,12 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
-#include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
 #include "engine/stage.hpp"
 #include "inference/crack_measures.hpp"
+#include "inference/inference_model.hpp"
 #include "inference/tiled_prediction.hpp"
 #include "report/image_grid.hpp"
 
@@ -94,16 +96,20 @@ int infer_command(const Common& common, const InferArgs& args) {
   if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
   auto host = scanned_host(common);
   const auto device = engine::resolve_device(args.device);
-  auto loaded = engine::load_checkpoint(args.checkpoint, *host, device);
-  auto& model = *loaded.model;
-  model.eval();
-  const inference::TileOptions tiles{args.tile, args.overlap, model.input_stride(), args.batch};
+  const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
+  inference::TileOptions tiles{args.tile, args.overlap, model.stride, args.batch};
+  if (model.max_side > 0 && tiles.tile > model.max_side) {
+    spdlog::info("infer: tiles of {} px, the exported size", model.max_side);
+    tiles.tile = model.max_side;
+    tiles.overlap = std::min(tiles.overlap, tiles.tile / 2 / model.stride * model.stride);
+  }
   inference::check_tile_options(tiles);
+  const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
   const auto photos = collect_photos(args.inputs);
   if (photos.empty()) throw Error("infer: no images to process");
   fs::create_directories(args.out);
-  spdlog::info("infer: model.{} (epoch {}) from {} on {} images, {}, tiles {} px overlapping {} px", loaded.config.plugin,
-               loaded.epoch, args.checkpoint.string(), photos.size(), device.str(), tiles.tile, tiles.overlap);
+  spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {}", model.description, photos.size(),
+               device.str(), tiles.tile, tiles.overlap, threshold);
 
   const bool mm = args.mm_per_px > 0;
   std::initializer_list<std::string> header_px{"image", "width", "height", "crack_area_px", "crack_fraction",
@@ -113,7 +119,6 @@ int infer_command(const Common& common, const InferArgs& args) {
                                                "crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"};
   engine::CsvWriter summary(args.out / "summary.csv", mm ? header_mm : header_px);
   torch::InferenceMode inference;
-  const auto logits = [&](const at::Tensor& images) { return model.forward(images).logits; };
   std::vector<std::string> skipped;
   std::set<std::string> used;
   engine::Progress progress("infer", photos.size());
@@ -134,9 +139,9 @@ int infer_command(const Common& common, const InferArgs& args) {
                            .permute({0, 3, 1, 2})
                            .to(torch::kFloat)
                            .div(255.0);
-    const auto probability = inference::predict_probabilities(logits, image, tiles).squeeze();
+    const auto probability = inference::predict_probabilities(model.logits, image, tiles).squeeze();
     const auto bytes = probability.mul(255).round().clamp(0, 255).to(torch::kByte).to(torch::kCPU).contiguous();
-    const auto crack = probability.gt(args.threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
+    const auto crack = probability.gt(threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
     const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
     const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
     const auto name = output_name(photo, used);

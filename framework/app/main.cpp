@@ -93,7 +93,11 @@ int main(int argc, char** argv) {
   InferArgs infer_args;
   auto* infer = cli.add_subcommand("infer", "segment cracks in photos of any size with a trained checkpoint; "
                                             "writes probability, mask and overlay PNGs and summary.csv (area, length, width)");
-  infer->add_option("--checkpoint", infer_args.checkpoint, "checkpoint .pt of a train or distill stage")->required();
+  infer->add_option("--model,--checkpoint", infer_args.model,
+                    "checkpoint .pt of a train or distill stage, or a file of `crackkd export --format torchscript`")
+      ->required();
+  infer->add_option("--engine", infer_args.engine, "frozen (the traced graph, optimised for inference) or eager")
+      ->check(CLI::IsMember({"frozen", "eager"}));
   infer->add_option("inputs", infer_args.inputs, "image files and folders of images")->required();
   infer->add_option("--out", infer_args.out, "folder for the results")->required();
   infer->add_option("--device", infer_args.device, "auto (CUDA when present), cpu, cuda or cuda:N");
@@ -101,9 +105,24 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(32, 16384));
   infer->add_option("--overlap", infer_args.overlap, "pixels shared by neighbouring tiles, blended")->check(CLI::Range(0, 16384));
   infer->add_option("--batch", infer_args.batch, "tiles per forward pass")->check(CLI::Range(1, 1024));
-  infer->add_option("--threshold", infer_args.threshold, "probability above which a pixel is crack")->check(CLI::Range(0.0, 1.0));
+  infer->add_option("--threshold", infer_args.threshold, "probability above which a pixel is crack (default: the model file's)")->check(CLI::Range(0.0, 1.0));
   infer->add_option("--mm-per-px", infer_args.mm_per_px, "photo scale: adds area, length and width in millimetres")
       ->check(CLI::PositiveNumber);
+
+  ExportArgs export_args;
+  auto* export_ = cli.add_subcommand("export", "a trained model as a file that runs without CrackKD: TorchScript "
+                                               "(LibTorch, PyTorch) or ONNX (ONNX Runtime), with its input contract");
+  export_->add_option("checkpoint", export_args.checkpoint, "checkpoint .pt of a train or distill stage")->required();
+  export_->add_option("--out", export_args.out, "file to write (.ts, .onnx)")->required();
+  export_->add_option("--format", export_args.format, "torchscript or onnx (default: from --out's extension)")
+      ->check(CLI::IsMember({"torchscript", "onnx"}));
+  export_->add_option("--size", export_args.size, "input height and width (multiples of the model's stride)")
+      ->expected(2)->check(CLI::Range(1, 16384));
+  export_->add_option("--batch", export_args.batch, "images per call")->check(CLI::Range(1, 4096));
+  export_->add_flag("--dynamic", export_args.dynamic, "any batch and size (refused when the traced graph fixes sizes)");
+  export_->add_option("--threshold", export_args.threshold, "crack threshold recorded for deployers (default: the stage's)")
+      ->check(CLI::Range(0.0, 1.0));
+  export_->add_option("--opset", export_args.opset, "ONNX opset")->check(CLI::Range(16, 17));
 
   CLI11_PARSE(cli, argc, argv);
   use_stderr_log(log_level);
@@ -136,6 +155,7 @@ int main(int argc, char** argv) {
     if (*inspect) return inspect_command(common, inspect_args);
     if (*preview) return preview_command(common, preview_args);
     if (*infer) return infer_command(common, infer_args);
+    if (*export_) return export_command(common, export_args);
   } catch (const crackkd::engine::Interrupted& e) {
     std::cerr << e.what() << std::endl;
     return e.exit_code();

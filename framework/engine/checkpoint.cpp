@@ -34,12 +34,14 @@ fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
 }
 
 void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,
-                     std::int64_t epoch) {
+                     std::int64_t epoch, const std::string& trained_by, double threshold) {
   torch::serialize::OutputArchive archive;
   model.save(archive);
   archive.write("crackkd_plugin", c10::IValue(config.plugin));
   archive.write("crackkd_options", c10::IValue(pipeline::to_toml(config.params)));
   archive.write("crackkd_epoch", c10::IValue(epoch));
+  archive.write("crackkd_trained_by", c10::IValue(trained_by));
+  archive.write("crackkd_threshold", c10::IValue(threshold));
   // Serialised in memory first: LibTorch's file writer throws again from its destructor
   // when the disk fills up mid-write (std::terminate); checked writes report it instead.
   std::ostringstream bytes;
@@ -51,12 +53,14 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   if (!fs::exists(file)) throw Error("checkpoint " + file.string() + " does not exist");
   torch::serialize::InputArchive archive;
   LoadedModel out;
-  c10::IValue plugin, options, epoch;
+  c10::IValue plugin, options, epoch, trained_by, threshold;
   try {
     archive.load_from(file.string(), device);
     if (!archive.try_read("crackkd_plugin", plugin) || !archive.try_read("crackkd_options", options))
       throw Error("not a CrackKD model checkpoint (no plugin name or options)");
     archive.try_read("crackkd_epoch", epoch);
+    archive.try_read("crackkd_trained_by", trained_by);
+    archive.try_read("crackkd_threshold", threshold);
   } catch (const c10::Error& e) {
     throw Error("cannot read checkpoint " + file.string() + ": " + e.what_without_backtrace());
   } catch (const Error& e) {
@@ -66,6 +70,8 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   out.config.params = pipeline::parse_toml_text(options.toStringRef(), file.string() + " (model options)");
   out.config.where = SourceLocation{file.string(), 0, 0};
   out.epoch = epoch.isInt() ? epoch.toInt() : 0;
+  if (trained_by.isString()) out.trained_by = trained_by.toStringRef();
+  if (threshold.isDouble()) out.threshold = threshold.toDouble();
   out.model = host.create<SegmentationModel>("model", out.config);
   try {
     out.model->load(archive);

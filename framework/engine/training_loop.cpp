@@ -101,6 +101,8 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
          const StepTerms& step_terms, torch::nn::Module* extra) {
   const auto batch_size = static_cast<std::size_t>(o.batch_size);
   const auto resume_file = ctx.out_dir / "resume.pt";
+  // "<pipeline>/<stage>[/<replicate>]": checkpoints say what trained them.
+  const std::string trained_by = ctx.out_dir.lexically_relative(ctx.run_dir.parent_path()).generic_string();
   std::vector<std::string> term_names;
   ResumeProgress done;
   if (auto resumed = load_resume_state(resume_file, ctx.fingerprint, ctx.build, model, optimizer, extra)) {
@@ -244,10 +246,10 @@ void fit(StageContext& ctx, SegmentationModel& model, const ComponentConfig& mod
       val_dice = std::to_string(dice);
       val_iou = std::to_string(means.mean_iou());
     }
-    save_checkpoint(ctx.out_dir / "checkpoint.pt", model, model_config, epoch);
+    save_checkpoint(ctx.out_dir / "checkpoint.pt", model, model_config, epoch, trained_by, o.threshold);
     if (validation && dice > best_dice) {
       best_dice = dice;
-      save_checkpoint(ctx.out_dir / "best.pt", model, model_config, epoch);
+      save_checkpoint(ctx.out_dir / "best.pt", model, model_config, epoch, trained_by, o.threshold);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (done.metrics_csv.empty()) {

@@ -128,7 +128,7 @@ TEST(BadCheckpoint, InferWithAMissingCheckpoint) {
   const auto outcome = run_binary({"infer", "--checkpoint", (ws.path / "none.pt").string(),
                                 (ws.path / "photos" / "images").string(), "--out", (ws.path / "out").string()});
   EXPECT_ENDED_WITH(outcome, 1, ws.path);
-  EXPECT_THAT(outcome.err, HasSubstr("checkpoint " + (ws.path / "none.pt").string() + " does not exist"));
+  EXPECT_THAT(outcome.err, HasSubstr("model file " + (ws.path / "none.pt").string() + " does not exist"));
   EXPECT_FALSE(fs::exists(ws.path / "out"));
 }
 

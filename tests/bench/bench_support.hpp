@@ -34,14 +34,20 @@ inline std::string reuse_freed_memory_env() {
 
 /// Output of `/usr/bin/python3 SCRIPT ARGS` (Debian's python3-torch), "" when it fails;
 /// `env` ("NAME=value …", or "") is set for the script alone.
-inline std::string run_python(const std::string& script, const std::string& args, const std::string& env = "") {
-  const std::string command = (env.empty() ? "" : env + " ") + "/usr/bin/python3 " + script + " " + args + " 2>&1";
+inline std::string run_python(const std::string& script, const std::string& args, const std::string& env = "");
+
+/// Output (stdout and stderr) of the shell command `command`, "" when it fails.
+inline std::string run_command(const std::string& command) {
   std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (!pipe) return "";
   std::array<char, 4096> buffer{};
   while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
   return ::pclose(pipe) == 0 ? out : "";
+}
+
+inline std::string run_python(const std::string& script, const std::string& args, const std::string& env) {
+  return run_command((env.empty() ? "" : env + " ") + "/usr/bin/python3 " + script + " " + args);
 }
 
 /// The number after "key=" in `text`, or -1.

@@ -76,3 +76,58 @@ TEST(InferCommand, AMissingInputIsOneClearLine) {
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("no such file or folder: /nonexistent/photo.jpg"));
 }
+
+namespace {
+
+/// The largest difference between two 8-bit images, 255 when one is missing or of another size.
+double max_pixel_difference(const fs::path& a, const fs::path& b) {
+  const cv::Mat x = cv::imread(a.string(), cv::IMREAD_UNCHANGED), y = cv::imread(b.string(), cv::IMREAD_UNCHANGED);
+  if (x.empty() || y.empty() || x.size() != y.size()) return 255;
+  double largest = 0;
+  cv::minMaxLoc(cv::abs(x - y) + cv::abs(y - x), nullptr, &largest);
+  return largest;
+}
+
+/// The share of pixels where two masks differ, 1 when one is missing or of another size.
+double differing_share(const fs::path& a, const fs::path& b) {
+  const cv::Mat x = cv::imread(a.string(), cv::IMREAD_GRAYSCALE), y = cv::imread(b.string(), cv::IMREAD_GRAYSCALE);
+  if (x.empty() || y.empty() || x.size() != y.size()) return 1;
+  cv::Mat differ;
+  cv::compare(x, y, differ, cv::CMP_NE);
+  return static_cast<double>(cv::countNonZero(differ)) / static_cast<double>(x.total());
+}
+
+}  // namespace
+
+TEST(InferCommand, FrozenEngineAndExportedFileGiveTheCheckpointsMaps) {
+  crackkd::test::TempDir dir;
+  auto host = crackkd::test::make_host();
+  const auto config = crackkd::test::component("pct");
+  torch::manual_seed(4);
+  auto model = host->create<crackkd::SegmentationModel>("model", config);
+  const auto checkpoint = dir.path / "pct.pt";
+  crackkd::engine::save_checkpoint(checkpoint, *model, config, 1);
+  fs::create_directories(dir.path / "photos");
+  ASSERT_TRUE(cv::imwrite((dir.path / "photos" / "wide.png").string(), photo(300, 180)));
+  ASSERT_TRUE(cv::imwrite((dir.path / "photos" / "small.png").string(), photo(100, 70)));
+  const std::string photos = " " + (dir.path / "photos").string() + " --tile 64 --overlap 32 --device cpu --out ";
+  const auto d = dir.path.string() + "/";
+  ASSERT_EQ(crackkd::test::run_cli("export " + checkpoint.string() + " --size 64 64 --out " + d + "pct.ts").code, 0);
+  for (const std::string run : {"--checkpoint " + checkpoint.string() + " --engine eager" + photos + d + "eager",
+                                "--checkpoint " + checkpoint.string() + photos + d + "frozen",
+                                "--model " + d + "pct.ts --engine eager" + photos + d + "exported",
+                                "--model " + d + "pct.ts" + photos + d + "exported_frozen"}) {
+    const auto r = crackkd::test::run_cli("infer " + run);
+    ASSERT_EQ(r.code, 0) << r.out;
+  }
+  EXPECT_THAT(crackkd::test::run_cli("infer --model " + d + "pct.ts" + photos + d + "x").out,
+              HasSubstr("model.pct exported in " + d + "pct.ts, frozen graph"));
+  for (const std::string name : {"wide", "small"})
+    for (const std::string engine : {"frozen", "exported", "exported_frozen"}) {
+      const auto probability = "/" + name + "_probability.png";
+      EXPECT_LE(max_pixel_difference(d + "eager" + probability, d + engine + probability), 1) << name << " " << engine;
+      // A pixel within 1e-5 of the threshold may flip: none should here, a few may anywhere.
+      EXPECT_LE(differing_share(d + "eager/" + name + "_mask.png", d + engine + "/" + name + "_mask.png"), 0.001)
+          << name << " " << engine;
+    }
+}

@@ -1,0 +1,60 @@
+#include "deploy/export_metadata.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace crackkd::deploy {
+
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+/// [1, 3, 448, 448]; a dynamic shape has null for the batch, height and width.
+std::string shape_json(const InputShape& s, std::int64_t channels) {
+  if (s.dynamic) return "[null, " + std::to_string(channels) + ", null, null]";
+  return "[" + std::to_string(s.batch) + ", " + std::to_string(channels) + ", " + std::to_string(s.height) + ", " +
+         std::to_string(s.width) + "]";
+}
+
+}  // namespace
+
+std::string shape_text(const InputShape& s, std::int64_t size_multiple) {
+  if (s.dynamic) return "Nx3xHxW (H, W multiples of " + std::to_string(size_multiple) + ")";
+  return std::to_string(s.batch) + "x3x" + std::to_string(s.height) + "x" + std::to_string(s.width);
+}
+
+std::string to_json(const ExportMetadata& m) {
+  std::ostringstream j;
+  j << "{\n  \"format\": \"crackkd-export-1\",\n  \"crackkd_version\": " << quoted(CRACKKD_VERSION) << ",\n"
+    << "  \"model\": {\"plugin\": " << quoted(m.model_plugin) << ", \"options\": " << quoted(m.model_options)
+    << ", \"epoch\": " << m.epoch << "},\n"
+    << "  \"source\": {\"checkpoint\": " << quoted(m.checkpoint) << ", \"trained_by\": " << quoted(m.origin) << "},\n"
+    << "  \"input\": {\"name\": \"images\", \"shape\": " << shape_json(m.input, 3)
+    << ", \"dynamic\": " << (m.input.dynamic ? "true" : "false") << ", \"size_multiple\": " << m.size_multiple
+    << ", \"dtype\": \"float32\", \"layout\": \"NCHW\", \"channels\": \"RGB\", \"range\": [0, 1],"
+    << " \"normalization\": \"pixel / 255, no mean or std subtracted\","
+    << " \"other_sizes\": \"tile larger photos; pad smaller tiles by repeating their border and crop the output back\"},\n"
+    << "  \"output\": {\"name\": \"logits\", \"shape\": " << shape_json(m.input, 1)
+    << ", \"meaning\": \"crack logit per pixel: sigmoid(logit) > threshold is crack\"},\n"
+    << "  \"threshold\": " << m.threshold << "\n}\n";
+  return j.str();
+}
+
+}  // namespace crackkd::deploy

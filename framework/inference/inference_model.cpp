@@ -1,0 +1,119 @@
+#include "inference/inference_model.hpp"
+
+#include "deploy/traced_model.hpp"
+#include "engine/checkpoint.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <torch/csrc/jit/serialization/import.h>
+#include <torch/nn/functional/padding.h>
+#include <torch/torch.h>
+
+#include <map>
+#include <mutex>
+
+namespace crackkd::inference {
+
+namespace {
+
+namespace fs = std::filesystem;
+using torch::jit::Module;
+
+Module frozen(Module module) {
+  module.eval();
+  auto fixed = torch::jit::freeze(module);
+  return torch::jit::optimize_for_inference(fixed);
+}
+
+/// A checkpoint's model traced and frozen per input shape.
+std::function<at::Tensor(const at::Tensor&)> frozen_traces(std::shared_ptr<SegmentationModel> model, const std::string& name) {
+  auto cache = std::make_shared<std::map<std::vector<std::int64_t>, Module>>();
+  return [model, name, cache](const at::Tensor& images) {
+    const auto key = images.sizes().vec();
+    auto found = cache->find(key);
+    if (found == cache->end()) {
+      const deploy::InputShape shape{key[0], key[2], key[3], false};
+      auto traced = deploy::trace_logits(*model, shape, name, /*check_shape=*/false);
+      found = cache->emplace(key, frozen(traced)).first;
+    }
+    return found->second.forward({images}).toTensor();
+  };
+}
+
+InferenceModel from_checkpoint(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
+  auto loaded = engine::load_checkpoint(file, host, device);
+  loaded.model->eval();
+  InferenceModel m;
+  m.stride = loaded.model->input_stride();
+  m.threshold = loaded.threshold;
+  const std::string name = "model." + loaded.config.plugin;
+  m.description = name + " (epoch " + std::to_string(loaded.epoch) + ") from " + file.string();
+  if (engine == Engine::Frozen) {
+    m.logits = frozen_traces(loaded.model, name);
+  } else {
+    auto model = loaded.model;
+    m.logits = [model](const at::Tensor& images) { return model->forward(images).logits; };
+  }
+  return m;
+}
+
+/// Runs a fixed-shape module on any batch of images no larger than its shape.
+at::Tensor run_fixed(Module& module, const std::vector<std::int64_t>& shape, const at::Tensor& images) {
+  namespace F = torch::nn::functional;
+  const std::int64_t batch = shape[0], h = images.size(2), w = images.size(3);
+  std::vector<at::Tensor> parts;
+  for (std::int64_t start = 0; start < images.size(0); start += batch) {
+    auto part = images.slice(0, start, start + batch);
+    const auto n = part.size(0);
+    if (h != shape[2] || w != shape[3])
+      part = F::pad(part, F::PadFuncOptions({0, shape[3] - w, 0, shape[2] - h}).mode(torch::kReplicate));
+    if (n < batch) part = torch::cat({part, part.new_zeros({batch - n, 3, shape[2], shape[3]})});
+    parts.push_back(module.forward({part}).toTensor().slice(0, 0, n).slice(2, 0, h).slice(3, 0, w));
+  }
+  return torch::cat(parts);
+}
+
+InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
+  InferenceModel m;
+  const auto shape = module.attr("crackkd_input_shape").toIntList().vec();
+  m.stride = module.attr("crackkd_size_multiple").toInt();
+  m.threshold = module.attr("crackkd_threshold").toDouble();
+  m.description = module.attr("crackkd_model").toStringRef() + " exported in " + file.string();
+  auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? frozen(module) : module);
+  if (shape[2] < 0) {
+    m.logits = [runnable](const at::Tensor& images) { return runnable->forward({images}).toTensor(); };
+    return m;
+  }
+  m.max_side = std::min(shape[2], shape[3]);
+  m.logits = [runnable, shape, file](const at::Tensor& images) {
+    if (images.size(2) > shape[2] || images.size(3) > shape[3])
+      throw Error(file.string() + " takes images up to " + std::to_string(shape[2]) + "x" + std::to_string(shape[3]) +
+                  ", got " + std::to_string(images.size(2)) + "x" + std::to_string(images.size(3)));
+    return run_fixed(*runnable, shape, images);
+  };
+  return m;
+}
+
+}  // namespace
+
+Engine engine_named(const std::string& name) {
+  if (name == "eager") return Engine::Eager;
+  if (name == "frozen") return Engine::Frozen;
+  throw ConfigError({}, "engine '" + name + "': expected eager or frozen");
+}
+
+InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
+  if (!fs::exists(file)) throw Error("model file " + file.string() + " does not exist");
+  torch::jit::ExtraFilesMap extra{{"crackkd.json", ""}};
+  Module module;
+  try {
+    module = torch::jit::load(file.string(), device, extra);
+  } catch (const c10::Error&) {
+    // Not TorchScript at all: load_checkpoint names what is wrong with it.
+  }
+  InferenceModel m = extra["crackkd.json"].empty() ? from_checkpoint(file, host, device, engine) : from_export(file, module, engine);
+  m.description += engine == Engine::Frozen ? ", frozen graph" : ", eager";
+  return m;
+}
+
+}  // namespace crackkd::inference

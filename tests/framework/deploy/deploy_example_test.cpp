@@ -1,0 +1,79 @@
+// The deployment example (sdk/examples/deploy) on photos: its C++ program (LibTorch and
+// OpenCV) on the TorchScript export and its Node.js script (ONNX Runtime) on the ONNX
+// export give the masks `crackkd infer` gives with the checkpoint, and both tile a photo
+// larger than the exported size alike.
+
+#include "deploy_files.hpp"
+#include "engine/checkpoint.hpp"
+#include "framework/app/cli_runner.hpp"
+
+#include <crackkd/dataset.hpp>
+
+#include <gmock/gmock.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+using namespace crackkd;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A synthetic wall photo of `rows` x `cols` as an 8-bit RGB tensor, written to `file` as PNG.
+at::Tensor write_wall(const fs::path& file, host::PluginHost& host, std::int64_t rows, std::int64_t cols) {
+  auto walls = host.create<Dataset>("dataset", test::component("synthetic_cracks", "count = 1\nsize = 160\nseed = 9"));
+  const auto rgb = walls->get(0).image.slice(1, 0, rows).slice(2, 0, cols).mul(255).round().to(torch::kByte);
+  const auto hwc = rgb.permute({1, 2, 0}).contiguous();
+  cv::Mat bgr;
+  cv::cvtColor(cv::Mat(static_cast<int>(rows), static_cast<int>(cols), CV_8UC3, hwc.data_ptr()), bgr, cv::COLOR_RGB2BGR);
+  cv::imwrite(file.string(), bgr);
+  return rgb.to(torch::kFloat).div(255).unsqueeze(0);
+}
+
+/// Pixels where two masks differ, as a share of all pixels; 1 when one is missing or of another size.
+double differing_share(const fs::path& a, const fs::path& b) {
+  const cv::Mat x = cv::imread(a.string(), cv::IMREAD_GRAYSCALE), y = cv::imread(b.string(), cv::IMREAD_GRAYSCALE);
+  if (x.empty() || y.empty() || x.size() != y.size()) return 1;
+  cv::Mat diff;
+  cv::compare(x, y, diff, cv::CMP_NE);
+  return static_cast<double>(cv::countNonZero(diff)) / static_cast<double>(x.total());
+}
+
+TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const auto config = test::component("pct");
+  torch::manual_seed(5);
+  auto model = host->create<SegmentationModel>("model", config);
+  model->eval();
+  const auto photo = write_wall(dir.path / "wall.png", *host, 64, 96);
+  // The median probability as threshold: about half the pixels on each side of it.
+  torch::NoGradGuard no_grad;
+  const double threshold = model->forward(photo).logits.sigmoid().median().item<double>();
+  const std::string t = " --threshold " + std::to_string(threshold);
+  engine::save_checkpoint(dir.path / "model.pt", *model, config, 1);
+  const auto d = dir.path.string() + "/";
+  for (const std::string out : {"model.ts", "model.onnx"})
+    ASSERT_EQ(test::run_cli("export " + d + "model.pt --size 64 96 --out " + d + out + t).code, 0) << out;
+  const auto infer = test::run_cli("infer --checkpoint " + d + "model.pt " + d + "wall.png --out " + d + "infer" + t);
+  ASSERT_EQ(infer.code, 0) << infer.out;
+  const auto cpp = test::run_shell(test::segment_cracks().string() + " " + d + "model.ts " + d + "wall.png " + d + "cpp.png");
+  ASSERT_EQ(cpp.code, 0) << cpp.out;
+  const auto node = test::run_shell(test::node_command() + " " + (test::source_dir() / "sdk/examples/deploy/segment_cracks.js").string() +
+                                    " " + d + "model.onnx " + d + "wall.png " + d + "node.png");
+  ASSERT_EQ(node.code, 0) << node.out;
+  const cv::Mat mask = cv::imread(d + "infer/wall_mask.png", cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(mask.empty());
+  EXPECT_NEAR(cv::countNonZero(mask) / static_cast<double>(mask.total()), 0.5, 0.05);  // not a trivial mask
+  EXPECT_LE(differing_share(d + "infer/wall_mask.png", d + "cpp.png"), 0.001);
+  EXPECT_LE(differing_share(d + "infer/wall_mask.png", d + "node.png"), 0.001);
+
+  // A photo larger than the exported size, of sides no multiple of it: 2 x 2 tiles, padded.
+  write_wall(dir.path / "large.png", *host, 100, 150);
+  ASSERT_EQ(test::run_shell(test::segment_cracks().string() + " " + d + "model.ts " + d + "large.png " + d + "cpp_large.png").code, 0);
+  ASSERT_EQ(test::run_shell(test::node_command() + " " + (test::source_dir() / "sdk/examples/deploy/segment_cracks.js").string() +
+                            " " + d + "model.onnx " + d + "large.png " + d + "node_large.png").code, 0);
+  EXPECT_EQ(cv::imread(d + "cpp_large.png", cv::IMREAD_GRAYSCALE).size(), cv::Size(150, 100));
+  EXPECT_LE(differing_share(d + "cpp_large.png", d + "node_large.png"), 0.001);
+}
+
+}  // namespace

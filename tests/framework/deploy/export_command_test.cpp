@@ -1,0 +1,164 @@
+// `crackkd export` through the real binary, each export checked by a runtime that is not
+// CrackKD: TorchScript by Python's PyTorch and by a program linking LibTorch alone (eager
+// and frozen), ONNX by ONNX Runtime. Every model plugin, at a non-square size and batch 2,
+// on a random image and a synthetic crack photo; refusals leave no file behind.
+
+#include "deploy_files.hpp"
+#include "engine/checkpoint.hpp"
+#include "framework/app/cli_runner.hpp"
+
+#include <crackkd/dataset.hpp>
+
+#include <gmock/gmock.h>
+
+#include <fstream>
+
+using namespace crackkd;
+using testing::HasSubstr;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ModelCase {
+  std::string plugin;
+  std::string options;
+};
+
+/// Two 64x96 images: uniform noise, and a synthetic wall with a crack.
+at::Tensor test_images(host::PluginHost& host) {
+  auto walls = host.create<Dataset>("dataset", test::component("synthetic_cracks", "count = 1\nsize = 96\nseed = 5"));
+  const auto wall = walls->get(0).image.slice(1, 0, 64).unsqueeze(0);
+  return torch::cat({torch::rand({1, 3, 64, 96}), wall}, 0).contiguous();
+}
+
+class ExportedModel : public testing::TestWithParam<ModelCase> {};
+
+TEST_P(ExportedModel, GivesCrackKDsLogitsInPythonLibTorchAndOnnxRuntime) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const auto config = test::component(GetParam().plugin, GetParam().options);
+  torch::manual_seed(11);
+  auto model = host->create<SegmentationModel>("model", config);
+  engine::save_checkpoint(dir.path / "model.pt", *model, config, 3, "walls/student", 0.4);
+  model->eval();
+  const auto images = test_images(*host);
+  torch::NoGradGuard no_grad;
+  const auto expected = model->forward(images).logits;
+  test::write_floats(dir.path / "images.f32", images);
+  const std::string size = " --size 64 96 --batch 2";
+  for (const std::string file : {"model.ts", "model.onnx"}) {
+    const auto exported = test::run_cli("export " + (dir.path / "model.pt").string() + " --out " + (dir.path / file).string() + size);
+    ASSERT_EQ(exported.code, 0) << exported.out;
+    EXPECT_THAT(exported.out, HasSubstr("model." + GetParam().plugin + " -> "));
+  }
+  const std::string args = " " + (dir.path / "images.f32").string() + " 2 3 64 96 ";
+  const auto python = test::run_shell(test::torch_python() + " " + test::deploy_helper("run_torchscript.py").string() + " " +
+                                      (dir.path / "model.ts").string() + args + (dir.path / "python.f32").string());
+  ASSERT_EQ(python.code, 0) << python.out;
+  EXPECT_THAT(python.out, HasSubstr("model." + GetParam().plugin + " input [2, 3, 64, 96] threshold 0.4"));
+  EXPECT_LE(test::max_difference(expected, dir.path / "python.f32"), 1e-5 * test::scale_of(expected));
+  for (const std::string engine : {"eager", "frozen"}) {
+    const auto out = dir.path / (engine + ".f32");
+    const auto libtorch = test::run_shell(test::torchscript_runner().string() + " " + (dir.path / "model.ts").string() + args +
+                                          out.string() + " " + engine);
+    ASSERT_EQ(libtorch.code, 0) << libtorch.out;
+    EXPECT_LE(test::max_difference(expected, out), (engine == "eager" ? 1e-5 : 1e-4) * test::scale_of(expected)) << engine;
+  }
+  const auto ort = test::run_shell(test::node_command() + " " + test::deploy_helper("run_onnx.js").string() + " " +
+                                   (dir.path / "model.onnx").string() + args + (dir.path / "ort.f32").string());
+  ASSERT_EQ(ort.code, 0) << ort.out;
+  EXPECT_THAT(ort.out, HasSubstr("inputs images outputs logits"));
+  EXPECT_LE(test::max_difference(expected, dir.path / "ort.f32"), 1e-4 * test::scale_of(expected));
+}
+
+// The seven models a pipeline can train, and the SDK's example as a third party's model.
+// PoolingCrack at the quickstart's reduced widths: the same code, a tenth of the weights.
+INSTANTIATE_TEST_SUITE_P(
+    EveryModelPlugin, ExportedModel,
+    testing::Values(ModelCase{"pct", ""},
+                    ModelCase{"poolingcrack", "channels = [32, 64, 160, 256]\ndepths = [2, 2, 4, 2]\ndecoder_width = 64"},
+                    ModelCase{"unet_resnet18", ""}, ModelCase{"mobilenetv2", ""}, ModelCase{"mobileone", ""},
+                    ModelCase{"mobilevit", ""}, ModelCase{"efficientnet_b0", ""},
+                    ModelCase{"tiny_unet", "channels = [4, 8, 8, 8]"}),
+    [](const testing::TestParamInfo<ModelCase>& info) { return info.param.plugin; });
+
+/// A checkpoint of `plugin` in `dir`.
+fs::path checkpoint_of(const test::TempDir& dir, const std::string& plugin, const std::string& options = "") {
+  auto host = test::make_host({test::test_plugins("unexportable")});
+  const auto config = test::component(plugin, options);
+  auto model = host->create<SegmentationModel>("model", config);
+  engine::save_checkpoint(dir.path / "model.pt", *model, config, 1);
+  return dir.path / "model.pt";
+}
+
+std::vector<std::string> files_in(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& f : fs::recursive_directory_iterator(folder)) names.push_back(f.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(ExportCommand, RefusesAnOperatorWithoutOnnxMappingInOneLineAndLeavesNoFile) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "erfcx_net");
+  const std::string plugins = " --plugin-path " + test::test_plugins("unexportable").string();
+  const auto refused = test::run_cli(plugins + " export " + checkpoint.string() + " --out " + (dir.path / "out/m.onnx").string() +
+                                     " --size 32 32");
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_THAT(refused.out, HasSubstr("error: model.erfcx_net cannot be exported to ONNX opset 16: operator "
+                                     "aten::special_erfcx has no ONNX mapping"));
+  EXPECT_THAT(files_in(dir.path), testing::ElementsAre("model.pt"));
+  // Tracing itself records the operator: the TorchScript export works.
+  const auto traced = test::run_cli(plugins + " export " + checkpoint.string() + " --out " + (dir.path / "m.ts").string() +
+                                    " --size 32 32");
+  EXPECT_EQ(traced.code, 0) << traced.out;
+}
+
+TEST(ExportCommand, RefusesDynamicShapesWhenTheGraphFixesSizesAndLeavesNoFile) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "pct");
+  for (const std::string file : {"m.ts", "m.onnx"}) {
+    const auto refused = test::run_cli("export " + checkpoint.string() + " --out " + (dir.path / file).string() +
+                                       " --size 64 64 --dynamic");
+    EXPECT_EQ(refused.code, 1) << refused.out;
+    EXPECT_THAT(refused.out, HasSubstr("error: model.pct cannot be exported with --dynamic: its traced graph fixes sizes "
+                                       "computed from the input (first in aten::"));
+  }
+  EXPECT_THAT(files_in(dir.path), testing::ElementsAre("model.pt"));
+}
+
+TEST(ExportCommand, RefusesBadArgumentsWithExitTwo) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "tiny_unet", "channels = [4, 8, 8, 8]");
+  const auto odd = test::run_cli("export " + checkpoint.string() + " --out " + (dir.path / "m.ts").string() + " --size 64 90");
+  EXPECT_EQ(odd.code, 2) << odd.out;
+  EXPECT_THAT(odd.out, HasSubstr("--size 64 90: model.tiny_unet takes sides that are multiples of 32"));
+  const auto unknown = test::run_cli("export " + checkpoint.string() + " --out " + (dir.path / "m.bin").string());
+  EXPECT_EQ(unknown.code, 2) << unknown.out;
+  EXPECT_THAT(unknown.out, HasSubstr("cannot tell the format from --out"));
+  const auto missing = test::run_cli("export " + (dir.path / "nope.pt").string() + " --out " + (dir.path / "m.ts").string());
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_THAT(missing.out, HasSubstr("nope.pt does not exist"));
+  EXPECT_THAT(files_in(dir.path), testing::ElementsAre("model.pt"));
+}
+
+TEST(ExportCommand, SaysWhenNoPythonWithPyTorchCanMakeTheOnnxFile) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "tiny_unet", "channels = [4, 8, 8, 8]");
+  const auto missing = test::run_cli("export " + checkpoint.string() + " --out " + (dir.path / "m.onnx").string() + " --size 64 64",
+                                     "CRACKKD_PYTHON=" + (dir.path / "no-python").string() + " ");
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_THAT(missing.out, HasSubstr("install python3-torch or set CRACKKD_PYTHON"));
+  // A Python whose site packages (and so torch) are hidden.
+  const auto python = dir.path / "python-without-torch";
+  std::ofstream(python) << "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n";
+  fs::permissions(python, fs::perms::owner_all);
+  const auto no_torch = test::run_cli("export " + checkpoint.string() + " --out " + (dir.path / "m.onnx").string() + " --size 64 64",
+                                      "CRACKKD_PYTHON=" + python.string() + " ");
+  EXPECT_EQ(no_torch.code, 1) << no_torch.out;
+  EXPECT_THAT(no_torch.out, HasSubstr("cannot import torch"));
+  fs::remove(python);
+  EXPECT_THAT(files_in(dir.path), testing::ElementsAre("model.pt"));
+}
+
+}  // namespace
