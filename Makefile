@@ -18,12 +18,11 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # contrib thinning (crack length), PLplot with its cairo PNG driver (report figures), and
 # Python's torchvision (the reference the baseline encoders are tested against; the
 # benchmarks' Python peers use its python3-torch, and `crackkd export --format onnx` runs
-# its ONNX exporter), Python's onnx (the export tests check files with its checker), and
-# Node.js (ONNX Runtime for the export tests and the deploy example).
+# its ONNX exporter), and Python's onnx (the export tests check files with its checker).
 PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
             libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread \
             libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision libgloo-dev \
-            python3-onnx nodejs
+            python3-onnx
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -40,10 +39,15 @@ deps:
 
 # ONNX Runtime's CPU runtime and a PNG codec from npm, at the versions
 # sdk/examples/deploy/package-lock.json pins, into $(BUILD)/node (only when missing or
-# when the lock changed). --ignore-scripts: onnxruntime-node's install script fetches GPU
-# extras from outside npm; the CPU runtime is in the package itself.
+# when the lock changed), for the export tests and the deploy example. Node.js and npm
+# come from Debian when the machine has none (a Node.js from elsewhere is kept).
+# --ignore-scripts: onnxruntime-node's install script fetches GPU extras from outside
+# npm; the CPU runtime is in the package itself.
 NODE_DIR := $(BUILD)/node
 node-packages:
+	@for tool in node:nodejs npm:npm; do command -v $${tool%%:*} > /dev/null || { \
+	  echo "installing Debian package $${tool##*:}"; $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $${tool##*:}; }; done
 	@if cmp -s sdk/examples/deploy/package-lock.json $(NODE_DIR)/package-lock.json && \
 	    [ -d $(NODE_DIR)/node_modules/onnxruntime-node ]; then echo "npm packages: all present"; else \
 	  echo "installing npm packages into $(NODE_DIR)"; mkdir -p $(NODE_DIR) && \

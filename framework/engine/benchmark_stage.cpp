@@ -6,16 +6,20 @@
 //   checkpoints = []                    # and/or checkpoint files
 //   size        = 448                   # input side: 1x3xSIZExSIZE
 //   runs        = 50                    # timed batch-1 forwards, after `warmup` untimed ones
+//   engine      = "frozen"              # as `crackkd infer` runs models; "eager": the plugin's forward
 //
 // Writes efficiency.csv: model, plugin, params, MACs (counted from a real forward pass, see
 // metrics/model_cost.hpp), the median and 90th percentile of batch-1 latency in ms, the
-// device, input size and thread count. Latency depends on the machine: compare rows of
-// one run only.
+// device, input size, thread count and engine. Latency depends on the machine: compare
+// rows of one run only.
 
 #include "engine/checkpoint.hpp"
 #include "engine/csv.hpp"
 #include "engine/stage.hpp"
+#include "inference/inference_model.hpp"
 #include "metrics/model_cost.hpp"
+
+#include <torch/cuda.h>
 
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
@@ -31,6 +35,7 @@ struct BenchmarkOptions {
   std::int64_t runs = 50;
   std::int64_t warmup = 5;
   std::string device = "pipeline";
+  std::string engine = "frozen";
   std::vector<std::string> after;
 
   static void declare(OptionSchema<BenchmarkOptions>& s) {
@@ -40,9 +45,24 @@ struct BenchmarkOptions {
     s.optional("runs", &BenchmarkOptions::runs, "timed batch-1 forwards").in_range(1, 100000);
     s.optional("warmup", &BenchmarkOptions::warmup, "untimed forwards first").in_range(0, 1000);
     s.optional("device", &BenchmarkOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
+    s.optional("engine", &BenchmarkOptions::engine, "frozen: the traced graph optimised for inference, as crackkd infer "
+               "runs it; eager: the plugin's forward").one_of({"frozen", "eager"});
     s.optional("after", &BenchmarkOptions::after, "stages that must finish first");
   }
 };
+
+/// Batch-1 latency of the frozen graph `crackkd infer` runs for the model in `file`.
+metrics::Latency frozen_latency(const std::filesystem::path& file, host::PluginHost& host, c10::Device device,
+                                const BenchmarkOptions& o) {
+  const auto model = inference::load_inference_model(file, host, device, inference::Engine::Frozen);
+  const auto images = torch::rand({1, 3, o.size, o.size}, torch::TensorOptions().device(device));
+  torch::InferenceMode inference;
+  const auto synchronize = [device] {
+    if (device.is_cuda()) torch::cuda::synchronize();
+  };
+  return metrics::measure_latency([&] { model.logits(images); }, static_cast<int>(o.warmup), static_cast<int>(o.runs),
+                                  synchronize);
+}
 
 class BenchmarkStage : public StageKind {
  public:
@@ -76,20 +96,23 @@ class BenchmarkStage : public StageKind {
     for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m) / first));
     for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
     CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
-                                                          "latency_p90_ms", "device", "size", "threads"});
+                                                          "latency_p90_ms", "device", "size", "threads", "engine"});
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& [label, file] = targets[i];
       auto loaded = load_checkpoint(file, ctx.host, device);
       if (i < o.models.size()) require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
-      const auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, static_cast<int>(o.warmup),
-                                                    static_cast<int>(o.runs));
+      const bool frozen = o.engine == "frozen";
+      // Parameters and MACs from the plugin's forward; latency from the engine asked for.
+      auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, frozen ? 0 : static_cast<int>(o.warmup),
+                                              frozen ? 1 : static_cast<int>(o.runs));
+      if (frozen) cost.latency = frozen_latency(file, ctx.host, device, o);
       efficiency.row(label, loaded.config.plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms,
-                     device.str(), o.size, at::get_num_threads());
+                     device.str(), o.size, at::get_num_threads(), o.engine);
       spdlog::info("benchmark {}: {} (model.{}): {:.3f} M parameters, {:.3f} G MACs, {:.2f} ms median ({:.2f} ms p90) at "
-                   "{}x{} on {}",
+                   "{}x{} on {}, {} engine",
                    ctx.stage.name, label, loaded.config.plugin, static_cast<double>(cost.params) / 1e6,
                    static_cast<double>(cost.macs) / 1e9, cost.latency.median_ms, cost.latency.p90_ms, o.size, o.size,
-                   device.str());
+                   device.str(), o.engine);
     }
     efficiency.commit();
   }

@@ -161,7 +161,9 @@ void report_efficiency(Report& r, const std::string& stage, const fs::path& dir)
   r.md << "\n## Efficiency (stage " << stage << ")\n";
   r.table("Parameters, multiply-accumulates and batch-1 latency at " + e->rows[0][e->column("size")] + "x" +
               e->rows[0][e->column("size")] + " on " + e->rows[0][e->column("device")] + " with " +
-              e->rows[0][e->column("threads")] + " threads (" + stage + "/efficiency.csv).",
+              e->rows[0][e->column("threads")] + " threads" +
+              (e->has_column("engine") ? ", " + e->rows[0][e->column("engine")] + " engine" : std::string()) + " (" +
+              stage + "/efficiency.csv).",
           {"model", "plugin", "params (M)", "MACs (G)", "latency (ms, median)", "latency (ms, p90)"}, rows);
 }
 

@@ -116,12 +116,15 @@ TEST(Cli, QuickstartRunsEndToEndAndEndsWithAReport) {
   EXPECT_THAT(r.out, HasSubstr("results: " + run.string()));
   EXPECT_THAT(r.out, HasSubstr("report: " + (run / "report" / "report.md").string()));
   EXPECT_TRUE(fs::exists(run / "evaluate" / "scores.csv"));
-  EXPECT_EQ(crackkd::report::read_csv(run / "benchmark" / "efficiency.csv").rows.size(), 3u);
+  const auto efficiency = crackkd::report::read_csv(run / "benchmark" / "efficiency.csv");
+  EXPECT_EQ(efficiency.rows.size(), 3u);
+  EXPECT_EQ(efficiency.rows[0][efficiency.column("engine")], "frozen");  // as crackkd infer runs models
 
   std::ifstream in(run / "report" / "report.md");
   const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_THAT(report, HasSubstr("| model | mDS | mIoU | images | mDS salt |"));
   EXPECT_THAT(report, HasSubstr("| teacher | poolingcrack |"));
+  EXPECT_THAT(report, HasSubstr("threads, frozen engine (benchmark/efficiency.csv)."));
   // Every figure it shows is a valid PNG in the report's folder, and has a caption.
   std::size_t figures = 0;
   for (std::size_t at = report.find("]("); at != std::string::npos; at = report.find("](", at + 1), ++figures) {

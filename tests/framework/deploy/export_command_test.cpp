@@ -12,6 +12,9 @@
 #include <gmock/gmock.h>
 
 #include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
 
 using namespace crackkd;
 using testing::HasSubstr;
@@ -56,19 +59,32 @@ TEST_P(ExportedModel, GivesCrackKDsLogitsInPythonLibTorchAndOnnxRuntime) {
                                       (dir.path / "model.ts").string() + args + (dir.path / "python.f32").string());
   ASSERT_EQ(python.code, 0) << python.out;
   EXPECT_THAT(python.out, HasSubstr("model." + GetParam().plugin + " input [2, 3, 64, 96] threshold 0.4"));
-  EXPECT_LE(test::max_difference(expected, dir.path / "python.f32"), 1e-5 * test::scale_of(expected));
+  const double python_difference = test::max_difference(expected, dir.path / "python.f32");
+  EXPECT_LE(python_difference, 1e-5 * test::scale_of(expected));
+  const auto sci = [](double v) {
+    std::ostringstream s;
+    s << std::setprecision(2) << std::scientific << v;
+    return s.str();
+  };
+  std::string differences = "python " + sci(python_difference);
   for (const std::string engine : {"eager", "frozen"}) {
     const auto out = dir.path / (engine + ".f32");
     const auto libtorch = test::run_shell(test::torchscript_runner().string() + " " + (dir.path / "model.ts").string() + args +
                                           out.string() + " " + engine);
     ASSERT_EQ(libtorch.code, 0) << libtorch.out;
-    EXPECT_LE(test::max_difference(expected, out), (engine == "eager" ? 1e-5 : 1e-4) * test::scale_of(expected)) << engine;
+    const double difference = test::max_difference(expected, out);
+    EXPECT_LE(difference, (engine == "eager" ? 1e-5 : 1e-4) * test::scale_of(expected)) << engine;
+    differences += ", libtorch " + engine + " " + sci(difference);
   }
   const auto ort = test::run_shell(test::node_command() + " " + test::deploy_helper("run_onnx.js").string() + " " +
                                    (dir.path / "model.onnx").string() + args + (dir.path / "ort.f32").string());
   ASSERT_EQ(ort.code, 0) << ort.out;
   EXPECT_THAT(ort.out, HasSubstr("inputs images outputs logits"));
-  EXPECT_LE(test::max_difference(expected, dir.path / "ort.f32"), 1e-4 * test::scale_of(expected));
+  const double ort_difference = test::max_difference(expected, dir.path / "ort.f32");
+  EXPECT_LE(ort_difference, 1e-4 * test::scale_of(expected));
+  // The figures, for whoever reads the log: max |logit difference| per runtime, and the logits' size.
+  std::cout << "model." << GetParam().plugin << " max |difference|: " << differences << ", onnxruntime " << ort_difference
+            << " (logits up to " << expected.abs().max().item<double>() << ")" << std::endl;
 }
 
 // The seven models a pipeline can train, and the SDK's example as a third party's model.
