@@ -51,10 +51,8 @@ struct BenchmarkOptions {
   }
 };
 
-/// Batch-1 latency of the frozen graph `crackkd infer` runs for the model in `file`.
-metrics::Latency frozen_latency(const std::filesystem::path& file, host::PluginHost& host, c10::Device device,
-                                const BenchmarkOptions& o) {
-  const auto model = inference::load_inference_model(file, host, device, inference::Engine::Frozen);
+/// Batch-1 latency of `model` on a 1x3xSIZExSIZE input.
+metrics::Latency latency_of(const inference::InferenceModel& model, c10::Device device, const BenchmarkOptions& o) {
   const auto images = torch::rand({1, 3, o.size, o.size}, torch::TensorOptions().device(device));
   torch::InferenceMode inference;
   const auto synchronize = [device] {
@@ -62,6 +60,16 @@ metrics::Latency frozen_latency(const std::filesystem::path& file, host::PluginH
   };
   return metrics::measure_latency([&] { model.logits(images); }, static_cast<int>(o.warmup), static_cast<int>(o.runs),
                                   synchronize);
+}
+
+/// Parameters and MACs from the plugin's forward (`loaded`), latency in `o.engine`.
+metrics::ModelCost cost_of(LoadedModel& loaded, const std::filesystem::path& file, host::PluginHost& host,
+                           c10::Device device, const BenchmarkOptions& o) {
+  const bool frozen = o.engine == "frozen";
+  auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, frozen ? 0 : static_cast<int>(o.warmup),
+                                          frozen ? 1 : static_cast<int>(o.runs));
+  if (frozen) cost.latency = latency_of(inference::load_inference_model(file, host, device, inference::Engine::Frozen), device, o);
+  return cost;
 }
 
 class BenchmarkStage : public StageKind {
@@ -80,7 +88,14 @@ class BenchmarkStage : public StageKind {
     StagePlan plan;
     for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
-    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
+    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) {
+      require_input_file(stage, "checkpoints", o.checkpoints[i], i);
+      // MACs are counted on the plugin's forward: an exported graph does not report them all.
+      if (inference::is_exported_model(o.checkpoints[i]))
+        throw ConfigError(stage.params.at("checkpoints").where, "stages." + stage.name + ".checkpoints[" +
+                                                                    std::to_string(i) + "]: " + o.checkpoints[i] +
+                                                                    " is an exported model; give its checkpoint");
+    }
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     plan.depends_on = o.models;
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
@@ -101,16 +116,13 @@ class BenchmarkStage : public StageKind {
       const auto& [label, file] = targets[i];
       auto loaded = load_checkpoint(file, ctx.host, device);
       if (i < o.models.size()) require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
-      const bool frozen = o.engine == "frozen";
-      // Parameters and MACs from the plugin's forward; latency from the engine asked for.
-      auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, frozen ? 0 : static_cast<int>(o.warmup),
-                                              frozen ? 1 : static_cast<int>(o.runs));
-      if (frozen) cost.latency = frozen_latency(file, ctx.host, device, o);
-      efficiency.row(label, loaded.config.plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms,
-                     device.str(), o.size, at::get_num_threads(), o.engine);
+      const auto cost = cost_of(loaded, file, ctx.host, device, o);
+      const auto& plugin = loaded.config.plugin;
+      efficiency.row(label, plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms, device.str(), o.size,
+                     at::get_num_threads(), o.engine);
       spdlog::info("benchmark {}: {} (model.{}): {:.3f} M parameters, {:.3f} G MACs, {:.2f} ms median ({:.2f} ms p90) at "
                    "{}x{} on {}, {} engine",
-                   ctx.stage.name, label, loaded.config.plugin, static_cast<double>(cost.params) / 1e6,
+                   ctx.stage.name, label, plugin, static_cast<double>(cost.params) / 1e6,
                    static_cast<double>(cost.macs) / 1e9, cost.latency.median_ms, cost.latency.p90_ms, o.size, o.size,
                    device.str(), o.engine);
     }

@@ -5,12 +5,12 @@
 
 #include <crackkd/error.hpp>
 
+#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/nn/functional/padding.h>
 #include <torch/torch.h>
 
 #include <map>
-#include <mutex>
 
 namespace crackkd::inference {
 
@@ -102,16 +102,19 @@ Engine engine_named(const std::string& name) {
   throw ConfigError({}, "engine '" + name + "': expected eager or frozen");
 }
 
+bool is_exported_model(const fs::path& file) {
+  try {
+    caffe2::serialize::PyTorchStreamReader archive(file.string());
+    return archive.hasRecord("extra/crackkd.json");
+  } catch (const c10::Error&) {
+    return false;  // not a TorchScript archive: load_checkpoint says what it is
+  }
+}
+
 InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
   if (!fs::exists(file)) throw Error("model file " + file.string() + " does not exist");
-  torch::jit::ExtraFilesMap extra{{"crackkd.json", ""}};
-  Module module;
-  try {
-    module = torch::jit::load(file.string(), device, extra);
-  } catch (const c10::Error&) {
-    // Not TorchScript at all: load_checkpoint names what is wrong with it.
-  }
-  InferenceModel m = extra["crackkd.json"].empty() ? from_checkpoint(file, host, device, engine) : from_export(file, module, engine);
+  InferenceModel m = is_exported_model(file) ? from_export(file, torch::jit::load(file.string(), device), engine)
+                                              : from_checkpoint(file, host, device, engine);
   m.description += engine == Engine::Frozen ? ", frozen graph" : ", eager";
   return m;
 }

@@ -34,6 +34,10 @@ struct InferenceModel {
   std::string description;     ///< "model.pct (epoch 12) from runs/q/student/best.pt, frozen"
 };
 
+/// True when `file` was written by `crackkd export --format torchscript` (it holds
+/// crackkd.json), false for a checkpoint or anything else.
+bool is_exported_model(const std::filesystem::path& file);
+
 /// Loads `file` (checkpoint or exported TorchScript) onto `device` for `engine`; throws
 /// crackkd::Error naming the file when it is neither.
 InferenceModel load_inference_model(const std::filesystem::path& file, host::PluginHost& host, c10::Device device,

@@ -27,6 +27,8 @@ struct ModelCase {
   std::string options;
 };
 
+void PrintTo(const ModelCase& c, std::ostream* out) { *out << "model." << c.plugin; }
+
 /// Two 64x96 images: uniform noise, and a synthetic wall with a crack.
 at::Tensor test_images(host::PluginHost& host) {
   auto walls = host.create<Dataset>("dataset", test::component("synthetic_cracks", "count = 1\nsize = 96\nseed = 5"));
@@ -175,6 +177,26 @@ TEST(ExportCommand, SaysWhenNoPythonWithPyTorchCanMakeTheOnnxFile) {
   EXPECT_THAT(no_torch.out, HasSubstr("cannot import torch"));
   fs::remove(python);
   EXPECT_THAT(files_in(dir.path), testing::ElementsAre("model.pt"));
+}
+
+}  // namespace
+
+namespace {
+
+// The benchmark counts MACs on the plugin's forward; an exported graph does not report
+// every operation to the counter, so an export there is refused before anything runs.
+TEST(BenchmarkStage, RefusesAnExportedFileInValidation) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "tiny_unet", "channels = [4, 8, 8, 8]");
+  const auto exported = dir.path / "exported.ts";
+  ASSERT_EQ(test::run_cli("export " + checkpoint.string() + " --size 64 64 --out " + exported.string()).code, 0);
+  const auto pipeline = dir.write("bench.toml", "[stages.benchmark]\nkind = \"benchmark\"\ncheckpoints = [\"" +
+                                                    checkpoint.string() + "\", \"" + exported.string() +
+                                                    "\"]\nsize = 64\nruns = 2\nwarmup = 0\n");
+  const auto refused = test::run_cli("validate " + pipeline.string());
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_THAT(refused.out, HasSubstr("bench.toml:3:15: stages.benchmark.checkpoints[1]: " + exported.string() +
+                                     " is an exported model; give its checkpoint"));
 }
 
 }  // namespace
