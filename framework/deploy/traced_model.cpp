@@ -27,8 +27,8 @@ std::string class_name_of(const torch::nn::Module& module) {
     if (word) name += c;
     else if (!name.empty() && name.back() != '_') name += '_';
   }
-  for (const std::string noise : {"anonymous_namespace_"})
-    for (auto at = name.find(noise); at != std::string::npos; at = name.find(noise)) name.erase(at, noise.size());
+  const std::string anonymous = "anonymous_namespace_";  // from "(anonymous namespace)::"
+  for (auto at = name.find(anonymous); at != std::string::npos; at = name.find(anonymous)) name.erase(at, anonymous.size());
   return "__torch__.crackkd." + (name.empty() ? std::string("Module") : name);
 }
 
