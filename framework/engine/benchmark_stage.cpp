@@ -63,12 +63,12 @@ metrics::Latency latency_of(const inference::InferenceModel& model, c10::Device 
 }
 
 /// Parameters and MACs from the plugin's forward (`loaded`), latency in `o.engine`.
-metrics::ModelCost cost_of(LoadedModel& loaded, const std::filesystem::path& file, host::PluginHost& host,
-                           c10::Device device, const BenchmarkOptions& o) {
+metrics::ModelCost cost_of(LoadedModel& loaded, const std::filesystem::path& file, c10::Device device,
+                           const BenchmarkOptions& o) {
   const bool frozen = o.engine == "frozen";
   auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, frozen ? 0 : static_cast<int>(o.warmup),
                                           frozen ? 1 : static_cast<int>(o.runs));
-  if (frozen) cost.latency = latency_of(inference::load_inference_model(file, host, device, inference::Engine::Frozen), device, o);
+  if (frozen) cost.latency = latency_of(inference::inference_model_of(loaded, file, inference::Engine::Frozen), device, o);
   return cost;
 }
 
@@ -116,7 +116,7 @@ class BenchmarkStage : public StageKind {
       const auto& [label, file] = targets[i];
       auto loaded = load_checkpoint(file, ctx.host, device);
       if (i < o.models.size()) require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
-      const auto cost = cost_of(loaded, file, ctx.host, device, o);
+      const auto cost = cost_of(loaded, file, device, o);
       const auto& plugin = loaded.config.plugin;
       efficiency.row(label, plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms, device.str(), o.size,
                      at::get_num_threads(), o.engine);

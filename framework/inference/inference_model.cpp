@@ -19,6 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using torch::jit::Module;
 
+std::string engine_suffix(Engine engine) { return engine == Engine::Frozen ? ", frozen graph" : ", eager"; }
+
 Module frozen(Module module) {
   module.eval();
   auto fixed = torch::jit::freeze(module);
@@ -40,8 +42,9 @@ std::function<at::Tensor(const at::Tensor&)> frozen_traces(std::shared_ptr<Segme
   };
 }
 
-InferenceModel from_checkpoint(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
-  auto loaded = engine::load_checkpoint(file, host, device);
+}  // namespace
+
+InferenceModel inference_model_of(const engine::LoadedModel& loaded, const fs::path& file, Engine engine) {
   loaded.model->eval();
   InferenceModel m;
   m.stride = loaded.model->input_stride();
@@ -54,8 +57,11 @@ InferenceModel from_checkpoint(const fs::path& file, host::PluginHost& host, c10
     auto model = loaded.model;
     m.logits = [model](const at::Tensor& images) { return model->forward(images).logits; };
   }
+  m.description += engine_suffix(engine);
   return m;
 }
+
+namespace {
 
 /// Runs a fixed-shape module on any batch of images no larger than its shape.
 at::Tensor run_fixed(Module& module, const std::vector<std::int64_t>& shape, const at::Tensor& images) {
@@ -79,6 +85,7 @@ InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
   m.stride = module.attr("crackkd_size_multiple").toInt();
   m.threshold = module.attr("crackkd_threshold").toDouble();
   m.description = module.attr("crackkd_model").toStringRef() + " exported in " + file.string();
+  m.description += engine_suffix(engine);
   auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? frozen(module) : module);
   if (shape[2] < 0) {
     m.logits = [runnable](const at::Tensor& images) { return runnable->forward({images}).toTensor(); };
@@ -113,10 +120,8 @@ bool is_exported_model(const fs::path& file) {
 
 InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
   if (!fs::exists(file)) throw Error("model file " + file.string() + " does not exist");
-  InferenceModel m = is_exported_model(file) ? from_export(file, torch::jit::load(file.string(), device), engine)
-                                              : from_checkpoint(file, host, device, engine);
-  m.description += engine == Engine::Frozen ? ", frozen graph" : ", eager";
-  return m;
+  if (is_exported_model(file)) return from_export(file, torch::jit::load(file.string(), device), engine);
+  return inference_model_of(engine::load_checkpoint(file, host, device), file, engine);
 }
 
 }  // namespace crackkd::inference

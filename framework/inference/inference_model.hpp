@@ -10,6 +10,7 @@
 // An exported file of fixed shape takes inputs up to that shape: smaller ones are padded
 // by replicating their border and cropped back, a batch is split or filled to its batch.
 
+#include "engine/checkpoint.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <ATen/core/Tensor.h>
@@ -33,6 +34,9 @@ struct InferenceModel {
   double threshold = 0.5;      ///< from the checkpoint or the export
   std::string description;     ///< "model.pct (epoch 12) from runs/q/student/best.pt, frozen"
 };
+
+/// `loaded` (read from checkpoint `file`) for `engine`, without reading the file again.
+InferenceModel inference_model_of(const engine::LoadedModel& loaded, const std::filesystem::path& file, Engine engine);
 
 /// True when `file` was written by `crackkd export --format torchscript` (it holds
 /// crackkd.json), false for a checkpoint or anything else.

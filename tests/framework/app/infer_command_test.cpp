@@ -2,6 +2,7 @@
 
 #include "engine/checkpoint.hpp"
 #include "framework/app/cli_runner.hpp"
+#include "mask_images.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
 
@@ -88,15 +89,6 @@ double max_pixel_difference(const fs::path& a, const fs::path& b) {
   return largest;
 }
 
-/// The share of pixels where two masks differ, 1 when one is missing or of another size.
-double differing_share(const fs::path& a, const fs::path& b) {
-  const cv::Mat x = cv::imread(a.string(), cv::IMREAD_GRAYSCALE), y = cv::imread(b.string(), cv::IMREAD_GRAYSCALE);
-  if (x.empty() || y.empty() || x.size() != y.size()) return 1;
-  cv::Mat differ;
-  cv::compare(x, y, differ, cv::CMP_NE);
-  return static_cast<double>(cv::countNonZero(differ)) / static_cast<double>(x.total());
-}
-
 }  // namespace
 
 TEST(InferCommand, FrozenEngineAndExportedFileGiveTheCheckpointsMaps) {
@@ -127,7 +119,7 @@ TEST(InferCommand, FrozenEngineAndExportedFileGiveTheCheckpointsMaps) {
       const auto probability = "/" + name + "_probability.png";
       EXPECT_LE(max_pixel_difference(d + "eager" + probability, d + engine + probability), 1) << name << " " << engine;
       // A pixel within 1e-5 of the threshold may flip: none should here, a few may anywhere.
-      EXPECT_LE(differing_share(d + "eager/" + name + "_mask.png", d + engine + "/" + name + "_mask.png"), 0.001)
+      EXPECT_LE(crackkd::test::differing_share(d + "eager/" + name + "_mask.png", d + engine + "/" + name + "_mask.png"), 0.001)
           << name << " " << engine;
     }
 }

@@ -6,6 +6,7 @@
 #include "deploy_files.hpp"
 #include "engine/checkpoint.hpp"
 #include "framework/app/cli_runner.hpp"
+#include "mask_images.hpp"
 
 #include <crackkd/dataset.hpp>
 
@@ -27,15 +28,6 @@ at::Tensor write_wall(const fs::path& file, host::PluginHost& host, std::int64_t
   cv::cvtColor(cv::Mat(static_cast<int>(rows), static_cast<int>(cols), CV_8UC3, hwc.data_ptr()), bgr, cv::COLOR_RGB2BGR);
   cv::imwrite(file.string(), bgr);
   return rgb.to(torch::kFloat).div(255).unsqueeze(0);
-}
-
-/// Pixels where two masks differ, as a share of all pixels; 1 when one is missing or of another size.
-double differing_share(const fs::path& a, const fs::path& b) {
-  const cv::Mat x = cv::imread(a.string(), cv::IMREAD_GRAYSCALE), y = cv::imread(b.string(), cv::IMREAD_GRAYSCALE);
-  if (x.empty() || y.empty() || x.size() != y.size()) return 1;
-  cv::Mat diff;
-  cv::compare(x, y, diff, cv::CMP_NE);
-  return static_cast<double>(cv::countNonZero(diff)) / static_cast<double>(x.total());
 }
 
 TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
@@ -64,8 +56,8 @@ TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
   const cv::Mat mask = cv::imread(d + "infer/wall_mask.png", cv::IMREAD_GRAYSCALE);
   ASSERT_FALSE(mask.empty());
   EXPECT_NEAR(cv::countNonZero(mask) / static_cast<double>(mask.total()), 0.5, 0.05);  // not a trivial mask
-  EXPECT_LE(differing_share(d + "infer/wall_mask.png", d + "cpp.png"), 0.001);
-  EXPECT_LE(differing_share(d + "infer/wall_mask.png", d + "node.png"), 0.001);
+  EXPECT_LE(test::differing_share(d + "infer/wall_mask.png", d + "cpp.png"), 0.001);
+  EXPECT_LE(test::differing_share(d + "infer/wall_mask.png", d + "node.png"), 0.001);
 
   // A photo larger than the exported size, of sides no multiple of it: 2 x 2 tiles, padded.
   write_wall(dir.path / "large.png", *host, 100, 150);
@@ -73,7 +65,7 @@ TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
   ASSERT_EQ(test::run_shell(test::node_command() + " " + (test::source_dir() / "sdk/examples/deploy/segment_cracks.js").string() +
                             " " + d + "model.onnx " + d + "large.png " + d + "node_large.png").code, 0);
   EXPECT_EQ(cv::imread(d + "cpp_large.png", cv::IMREAD_GRAYSCALE).size(), cv::Size(150, 100));
-  EXPECT_LE(differing_share(d + "cpp_large.png", d + "node_large.png"), 0.001);
+  EXPECT_LE(test::differing_share(d + "cpp_large.png", d + "node_large.png"), 0.001);
 }
 
 }  // namespace
