@@ -4,6 +4,7 @@
 #   make demo          install, build, run pipelines/quickstart.toml
 #   make test          install, build, run every test through ctest
 #   make build         install, build the host, plugins, tests and the out-of-tree example
+#   make build TORCH_DIR=…   the same against another LibTorch (a CUDA one, say)
 #   make install PREFIX=/opt/crackkd
 
 BUILD   ?= build
@@ -11,6 +12,11 @@ PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc)
 STAGE   := $(abspath $(BUILD))/stage
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# TORCH_DIR=DIR builds against another LibTorch than Debian's (a libtorch folder, a pip
+# wheel's torch/ folder or its share/cmake): docs/user_guide.md, "Using a GPU".
+ifneq ($(TORCH_DIR),)
+CMAKE_FLAGS += -DTORCH_DIR=$(abspath $(TORCH_DIR))
+endif
 
 # Debian 12 packages: compilers and build tools, LibTorch (CPU), OpenCV, Boost (DLL is
 # header-only here, used on std::filesystem), TOML++, spdlog, CLI11, GoogleTest, an

@@ -50,7 +50,8 @@ int run_command(const Common& common, const RunArgs& args) {
     if (rendezvous->rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for the run
     spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] [rank " + std::to_string(rendezvous->rank) + "] %v");
     distributed::ProcessGroup::set_current(std::make_unique<distributed::ProcessGroup>(
-        *rendezvous, std::chrono::seconds(60), std::chrono::seconds(args.timeout_s)));
+        *rendezvous, std::chrono::seconds(60), std::chrono::seconds(args.timeout_s),
+        [](const std::string& line) { spdlog::info("{}", line); }));
   }
   auto l = load_and_validate(common, args);
   if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));

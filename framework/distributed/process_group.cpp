@@ -2,14 +2,16 @@
 
 #include <crackkd/error.hpp>
 
-#include <spdlog/spdlog.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/version.h>
 
-// Only where CMake found a LibTorch whose c10d has NCCL (framework/CMakeLists.txt), which
-// also defines USE_C10D_NCCL for this file: ProcessGroupNCCL.hpp is empty without it.
+// Each backend only where CMake found it in this LibTorch (sdk/cmake/CrackKDTorch.cmake),
+// which also defines USE_C10D_GLOO / USE_C10D_NCCL for this file: c10d's headers are
+// empty without them.
+#ifdef CRACKKD_WITH_GLOO
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #ifdef CRACKKD_WITH_NCCL
 #include <c10/cuda/CUDAFunctions.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
@@ -76,7 +78,9 @@ std::optional<Rendezvous> rendezvous_from_environment() {
 struct ProcessGroup::State {
   c10::intrusive_ptr<c10d::Store> store;
   std::chrono::seconds timeout{0};
+#ifdef CRACKKD_WITH_GLOO
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#endif
   bool cuda_through_gloo_logged = false;
 #ifdef CRACKKD_WITH_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;  ///< made by the first collective over CUDA tensors
@@ -91,8 +95,9 @@ std::string ProcessGroup::backend_for(const c10::Device& device) {
   return "gloo";
 }
 
-ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout)
-    : rendezvous_(r), state_(std::make_unique<State>()) {
+ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout,
+                           Log log)
+    : rendezvous_(r), state_(std::make_unique<State>()), log_(log ? std::move(log) : [](const std::string&) {}) {
   const std::string master = r.master_addr + ":" + std::to_string(r.master_port);
   c10d::TCPStoreOptions options;
   options.port = static_cast<std::uint16_t>(r.master_port);
@@ -112,8 +117,18 @@ ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_tim
     throw Error("rank " + std::to_string(r.rank) + " cannot reach the master at " + master + " within " +
                 std::to_string(connect_timeout.count()) + " s (" + message + ")");
   }
+  state_->timeout = timeout;
+#ifdef CRACKKD_WITH_GLOO
+  connect_gloo(master);
+#endif
+  state_->store->setTimeout(timeout);
+}
+
+#ifdef CRACKKD_WITH_GLOO
+void ProcessGroup::connect_gloo(const std::string& master) {
+  const auto& r = rendezvous_;
   auto gloo = c10d::ProcessGroupGloo::Options::create();
-  gloo->timeout = timeout;
+  gloo->timeout = state_->timeout;
   // The network interface Gloo's connections use: GLOO_SOCKET_IFNAME when set (as in
   // PyTorch), loopback for a run on one host, else the address this host's name resolves to.
   const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
@@ -133,9 +148,8 @@ ProcessGroup::ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_tim
     throw Error("rank " + std::to_string(r.rank) + " of " + std::to_string(r.world_size) +
                 ": the ranks did not all join the process group at " + master + " (" + first_line(e) + ")");
   }
-  state_->store->setTimeout(timeout);
-  state_->timeout = timeout;
 }
+#endif
 
 ProcessGroup::~ProcessGroup() = default;
 
@@ -176,18 +190,23 @@ void ProcessGroup::collective(at::Tensor& tensor, bool broadcast, const std::str
           throw Error(ranks + ": cannot create the NCCL process group on " + tensor.device().str() + " (" +
                       first_line(e) + ")");
         }
-        spdlog::info("data-parallel collectives on CUDA tensors use NCCL (rank {} on {})", rank(),
-                     tensor.device().str());
+        log_("data-parallel collectives on CUDA tensors use NCCL (rank " + std::to_string(rank()) + " on " +
+             tensor.device().str() + ")");
       }
       run(*state_->nccl);
 #endif
     } else {
+#ifdef CRACKKD_WITH_GLOO
       if (tensor.is_cuda() && !state_->cuda_through_gloo_logged) {
         state_->cuda_through_gloo_logged = true;
-        spdlog::info("this build's LibTorch has no c10d NCCL: CUDA tensors are all-reduced with Gloo through host "
-                     "memory (correct, slower)");
+        log_("this build's LibTorch has no c10d NCCL: CUDA tensors are all-reduced with Gloo through host memory "
+             "(correct, slower)");
       }
       run(*state_->gloo);
+#else
+      throw Error(ranks + ": " + operation + " of " + what + " on " + tensor.device().str() +
+                  " needs c10d's Gloo, which the LibTorch this build uses does not offer (no Gloo headers)");
+#endif
     }
   } catch (const c10::Error& e) {
     throw Error(ranks + ": " + operation + " of " + what + " failed, another rank stopped answering (" +

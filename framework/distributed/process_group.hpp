@@ -5,7 +5,8 @@
 // tensors where this build found a LibTorch with c10d's NCCL (CRACKKD_WITH_NCCL; CMake
 // checks at configure time). Debian's LibTorch is CPU-only and has Gloo alone; a CUDA
 // LibTorch without NCCL falls back to Gloo, which stages CUDA tensors through host memory
-// (correct, slower), and says so once in the log. The NCCL group is created on the first
+// (correct, slower), and says so once in the log. A LibTorch without Gloo headers (some
+// CUDA builds) gets NCCL alone: CPU collectives then fail with an error saying so. The NCCL group is created on the first
 // collective over CUDA tensors, so a CUDA build on a host without GPUs never needs one.
 // The variables are torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
 
@@ -40,7 +41,10 @@ class ProcessGroup {
   /// Connects (rank 0 listens) within `connect_timeout`; collectives then wait up to
   /// `timeout`. Throws crackkd::Error with one clear line for a port in use or an
   /// unreachable master.
-  ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout);
+  /// `log` receives one line when a backend is first chosen for CUDA tensors.
+  using Log = std::function<void(const std::string&)>;
+  ProcessGroup(const Rendezvous& r, std::chrono::seconds connect_timeout, std::chrono::seconds timeout,
+               Log log = nullptr);
   ~ProcessGroup();
 
   int rank() const { return rendezvous_.rank; }
@@ -68,8 +72,10 @@ class ProcessGroup {
  private:
   struct State;
   void collective(at::Tensor& tensor, bool broadcast, const std::string& what);
+  void connect_gloo(const std::string& master);
   Rendezvous rendezvous_;
   std::unique_ptr<State> state_;
+  Log log_;
   std::size_t agreements_ = 0;
 };
 

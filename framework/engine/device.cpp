@@ -3,7 +3,10 @@
 #include "distributed/process_group.hpp"
 #include "engine/stage.hpp"
 
+#include <spdlog/spdlog.h>
 #include <torch/cuda.h>
+
+#include <set>
 
 namespace crackkd::engine {
 
@@ -41,10 +44,22 @@ c10::Device device_for(const std::string& name, int cuda_devices, std::optional<
   throw Error("unknown device \"" + name + "\" (expected auto, cpu, cuda or cuda:N)");
 }
 
+std::string auto_device_reason(bool cuda_build, int cuda_devices, const c10::Device& picked) {
+  if (!cuda_build) return picked.str() + ": this LibTorch is built without CUDA";
+  if (cuda_devices == 0) return picked.str() + ": this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)";
+  return picked.str() + ": CUDA, " + std::to_string(cuda_devices) + (cuda_devices == 1 ? " GPU" : " GPUs") + " visible";
+}
+
 c10::Device resolve_device(const std::string& name) {
   const int cuda_devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
   const auto* group = distributed::ProcessGroup::current();
-  return device_for(name, cuda_devices, group ? std::optional<int>(group->local_rank()) : std::nullopt);
+  const auto device = device_for(name, cuda_devices, group ? std::optional<int>(group->local_rank()) : std::nullopt);
+  if (name == "auto") {  // once per outcome, not once per stage
+    static std::set<std::string> logged;
+    const auto reason = auto_device_reason(at::globalContext().hasCUDA(), cuda_devices, device);
+    if (logged.insert(reason).second) spdlog::info("device \"auto\" is {}", reason);
+  }
+  return device;
 }
 
 c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline) {

@@ -21,4 +21,10 @@ namespace crackkd::engine {
 /// → Error "device "cuda:3" requested but this host has 2 CUDA devices (cuda:0 … cuda:1)".
 c10::Device device_for(const std::string& name, int cuda_devices, std::optional<int> local_rank);
 
+/// Why `device = "auto"` picks what it picks, for the log. `cuda_build`: this LibTorch
+/// has CUDA. Examples: (false, 0) → "cpu: this LibTorch is built without CUDA";
+/// (true, 0) → "cpu: this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)";
+/// (true, 2) with cuda:0 → "cuda:0: CUDA, 2 GPUs visible".
+std::string auto_device_reason(bool cuda_build, int cuda_devices, const c10::Device& picked);
+
 }  // namespace crackkd::engine

@@ -8,34 +8,44 @@ namespace crackkd::engine {
 
 namespace {
 
-// LibTorch 2.4 names autocast per device; 1.13 has one switch, for CUDA.
-void set_cuda_autocast(bool on) {
+// LibTorch 2.4 names autocast per device type; 1.13 has one switch and one dtype for
+// CUDA and another pair for the CPU.
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  at::autocast::set_autocast_enabled(at::kCUDA, on);
+void set_autocast(c10::DeviceType device, bool on) { at::autocast::set_autocast_enabled(device, on); }
+bool autocast_enabled(c10::DeviceType device) { return at::autocast::is_autocast_enabled(device); }
+void set_dtype(c10::DeviceType device, at::ScalarType dtype) { at::autocast::set_autocast_dtype(device, dtype); }
+at::ScalarType autocast_dtype(c10::DeviceType device) { return at::autocast::get_autocast_dtype(device); }
 #else
-  at::autocast::set_enabled(on);
-#endif
+bool is_cpu(c10::DeviceType device) { return device == c10::DeviceType::CPU; }
+void set_autocast(c10::DeviceType device, bool on) {
+  is_cpu(device) ? at::autocast::set_cpu_enabled(on) : at::autocast::set_enabled(on);
 }
-
-bool cuda_autocast() {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  return at::autocast::is_autocast_enabled(at::kCUDA);
-#else
-  return at::autocast::is_enabled();
-#endif
+bool autocast_enabled(c10::DeviceType device) {
+  return is_cpu(device) ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
 }
+void set_dtype(c10::DeviceType device, at::ScalarType dtype) {
+  is_cpu(device) ? at::autocast::set_autocast_cpu_dtype(dtype) : at::autocast::set_autocast_gpu_dtype(dtype);
+}
+at::ScalarType autocast_dtype(c10::DeviceType device) {
+  return is_cpu(device) ? at::autocast::get_autocast_cpu_dtype() : at::autocast::get_autocast_gpu_dtype();
+}
+#endif
 
 }  // namespace
 
-AutocastGuard::AutocastGuard(bool enabled) : enabled_(enabled) {
+AutocastGuard::AutocastGuard(bool enabled, c10::DeviceType device, at::ScalarType dtype)
+    : enabled_(enabled), device_(device) {
   if (!enabled_) return;
-  previous_ = cuda_autocast();
-  set_cuda_autocast(true);
+  previous_ = autocast_enabled(device_);
+  previous_dtype_ = autocast_dtype(device_);
+  set_dtype(device_, dtype);
+  set_autocast(device_, true);
 }
 
 AutocastGuard::~AutocastGuard() {
   if (!enabled_) return;
-  set_cuda_autocast(previous_);
+  set_autocast(device_, previous_);
+  set_dtype(device_, previous_dtype_);
   at::autocast::clear_cache();
 }
 

@@ -13,16 +13,21 @@
 
 namespace crackkd::engine {
 
-/// Autocast on CUDA for the guard's lifetime when `enabled`.
+/// Autocast on `device` to `dtype` for the guard's lifetime when `enabled`. The training
+/// loop uses CUDA and float16; the device check (tests/gpu) also bfloat16, and the CPU
+/// (whose autocast takes bfloat16 only in LibTorch 1.13).
 class AutocastGuard {
  public:
-  explicit AutocastGuard(bool enabled);
+  explicit AutocastGuard(bool enabled, c10::DeviceType device = c10::DeviceType::CUDA,
+                         at::ScalarType dtype = at::kHalf);
   ~AutocastGuard();
   AutocastGuard(const AutocastGuard&) = delete;
   AutocastGuard& operator=(const AutocastGuard&) = delete;
 
  private:
   bool enabled_, previous_ = false;
+  c10::DeviceType device_;
+  at::ScalarType previous_dtype_ = at::kHalf;
 };
 
 class GradScaler {

@@ -116,6 +116,10 @@ TEST(Cli, QuickstartRunsEndToEndAndEndsWithAReport) {
   EXPECT_THAT(r.out, HasSubstr("results: " + run.string()));
   EXPECT_THAT(r.out, HasSubstr("report: " + (run / "report" / "report.md").string()));
   EXPECT_TRUE(fs::exists(run / "evaluate" / "scores.csv"));
+  // device = "auto" says once what it picked and why (this LibTorch: Debian's, CPU-only).
+  const std::string picked = "device \"auto\" is cpu: this LibTorch is built without CUDA";
+  EXPECT_THAT(r.out, HasSubstr(picked));
+  EXPECT_EQ(r.out.find(picked), r.out.rfind(picked)) << "logged once, not once per stage";
   const auto efficiency = crackkd::report::read_csv(run / "benchmark" / "efficiency.csv");
   EXPECT_EQ(efficiency.rows.size(), 3u);
   EXPECT_EQ(efficiency.rows[0][efficiency.column("engine")], "frozen");  // as crackkd infer runs models

@@ -61,3 +61,12 @@ TEST(Device, CpuTensorsUseGlooAndCudaTensorsNcclWhereBuiltWithIt) {
   EXPECT_EQ(crackkd::distributed::ProcessGroup::backend_for(cuda(0)), "gloo");  // this LibTorch has no c10d NCCL
 #endif
 }
+
+TEST(Device, AutoSaysWhyItPickedTheDevice) {
+  using crackkd::engine::auto_device_reason;
+  const c10::Device cpu(c10::kCPU);
+  EXPECT_EQ(auto_device_reason(false, 0, cpu), "cpu: this LibTorch is built without CUDA");
+  EXPECT_EQ(auto_device_reason(true, 0, cpu), "cpu: this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)");
+  EXPECT_EQ(auto_device_reason(true, 1, cuda(0)), "cuda:0: CUDA, 1 GPU visible");
+  EXPECT_EQ(auto_device_reason(true, 4, cuda(2)), "cuda:2: CUDA, 4 GPUs visible");
+}

@@ -9,13 +9,17 @@
 // as MMRazor's Cityscapes logit configuration.
 //
 //   distiller = { plugin = "cwd", tau = 1.0, kd_weight = 5.0, gt_weight = 1.0 }
+//
+// Header-only: built into the distillers plugin (distillers_plugin.cpp) and into the
+// LibTorch-only device check (tests/gpu), which has no Boost.DLL.
+#pragma once
 
 #include "soft_dice.hpp"
 
 #include <crackkd/distiller.hpp>
-#include <crackkd/plugin.hpp>
+#include <crackkd/options.hpp>
 
-namespace {
+namespace crackkd::distillers {
 
 struct CwdOptions {
   double tau = 1.0;
@@ -50,6 +54,4 @@ class Cwd : public crackkd::Distiller {
   Options options_;
 };
 
-}  // namespace
-
-CRACKKD_PLUGIN(distiller, cwd, Cwd, "Channel-wise KD: KL of spatial softmax distributions of the logits x tau^2, plus Dice")
+}  // namespace crackkd::distillers

@@ -18,13 +18,17 @@
 // not special-cased. Defaults beta = gamma = tau = 1, as published.
 //
 //   distiller = { plugin = "dist", beta = 1.0, gamma = 1.0, tau = 1.0, gt_weight = 1.0 }
+//
+// Header-only: built into the distillers plugin (distillers_plugin.cpp) and into the
+// LibTorch-only device check (tests/gpu), which has no Boost.DLL.
+#pragma once
 
 #include "soft_dice.hpp"
 
 #include <crackkd/distiller.hpp>
-#include <crackkd/plugin.hpp>
+#include <crackkd/options.hpp>
 
-namespace {
+namespace crackkd::distillers {
 
 struct DistOptions {
   double beta = 1.0;
@@ -40,7 +44,7 @@ struct DistOptions {
 };
 
 /// Pearson correlation of matching rows of a and b (R x K) -> R.
-at::Tensor pearson_rows(const at::Tensor& a, const at::Tensor& b) {
+inline at::Tensor pearson_rows(const at::Tensor& a, const at::Tensor& b) {
   const auto ac = a - a.mean(1, true), bc = b - b.mean(1, true);
   return (ac * bc).sum(1) / (ac.norm(2, 1) * bc.norm(2, 1) + 1e-8);
 }
@@ -68,6 +72,4 @@ class Dist : public crackkd::Distiller {
   Options options_;
 };
 
-}  // namespace
-
-CRACKKD_PLUGIN(distiller, dist, Dist, "DIST: Pearson inter/intra-class relations of probabilities, plus Dice (binary: see doc)")
+}  // namespace crackkd::distillers

@@ -17,24 +17,24 @@
 //   where thin cracks live. Variant "A" (one rule for all stages) is
 //   `mlp = "depthwise", mlp_ratio = [1,1,1,1], decoder_width = 96, deform_groups = 1,
 //   head = "3x3"`: 536,872 parameters, 2.66 G MACs.
+//
+// Header-only: registered by pooling_crack_plugin.cpp, and built without Boost.DLL by the
+// LibTorch-only device check (tests/gpu).
+#pragma once
 
 #include "blocks/pooling_crack_network.hpp"
 
 #include <crackkd/model.hpp>
-#include <crackkd/plugin.hpp>
+#include <crackkd/options.hpp>
 
 #include <cmath>
 
-namespace {
-
-using crackkd::ConfigError;
-using crackkd::OptionSchema;
-using crackkd::Params;
+namespace crackkd::models {
 
 enum class Variant { Teacher, Tiny };
 
 template <Variant V>
-struct NetworkOptions {
+struct PoolingCrackModelOptions {
   static constexpr bool kTiny = V == Variant::Tiny;
   std::vector<std::int64_t> channels = kTiny ? std::vector<std::int64_t>{48, 96, 192, 384}
                                              : std::vector<std::int64_t>{64, 128, 320, 512};
@@ -49,24 +49,25 @@ struct NetworkOptions {
   double drop_path = 0.0;
   double layer_scale_init = 1e-5;
 
-  static void declare(OptionSchema<NetworkOptions>& s) {
-    s.optional("channels", &NetworkOptions::channels, "encoder widths at strides 4, 8, 16, 32").size_is(4).in_range(1, 8192);
-    s.optional("depths", &NetworkOptions::depths, "pooling blocks per stage").size_is(4).in_range(0, 64);
-    s.optional("mlp_ratio", &NetworkOptions::mlp_ratio, "MLP hidden width / channels, per stage")
+  static void declare(OptionSchema<PoolingCrackModelOptions>& s) {
+    using O = PoolingCrackModelOptions;
+    s.optional("channels", &O::channels, "encoder widths at strides 4, 8, 16, 32").size_is(4).in_range(1, 8192);
+    s.optional("depths", &O::depths, "pooling blocks per stage").size_is(4).in_range(0, 64);
+    s.optional("mlp_ratio", &O::mlp_ratio, "MLP hidden width / channels, per stage")
         .size_is(4).in_range(0.001, 64.0);
-    s.optional("mlp", &NetworkOptions::mlp, "MLP 1x1 convs dense, or grouped by channel (depthwise)")
+    s.optional("mlp", &O::mlp, "MLP 1x1 convs dense, or grouped by channel (depthwise)")
         .one_of({"dense", "depthwise"});
-    s.optional("embedding", &NetworkOptions::embedding, "patch embedding: one dense conv, or depth-wise + 1x1")
+    s.optional("embedding", &O::embedding, "patch embedding: one dense conv, or depth-wise + 1x1")
         .one_of({"dense", "depthwise"});
-    s.optional("decoder_width", &NetworkOptions::decoder_width, "FaPN decoder width D").in_range(1, 4096);
-    s.optional("deform_groups", &NetworkOptions::deform_groups, "offset groups G of the deformable convolutions")
+    s.optional("decoder_width", &O::decoder_width, "FaPN decoder width D").in_range(1, 4096);
+    s.optional("deform_groups", &O::deform_groups, "offset groups G of the deformable convolutions")
         .in_range(1, 1024);
-    s.optional("fsm_attention", &NetworkOptions::fsm_attention, "FSM channel gate from all channels (full) or each its own")
+    s.optional("fsm_attention", &O::fsm_attention, "FSM channel gate from all channels (full) or each its own")
         .one_of({"full", "per_channel"});
-    s.optional("head", &NetworkOptions::head, "segmentation head: 1x1 conv, or 3x3 conv + ReLU + 1x1").one_of({"1x1", "3x3"});
-    s.optional("drop_path", &NetworkOptions::drop_path, "stochastic depth of the last block (rises linearly from 0)")
+    s.optional("head", &O::head, "segmentation head: 1x1 conv, or 3x3 conv + ReLU + 1x1").one_of({"1x1", "3x3"});
+    s.optional("drop_path", &O::drop_path, "stochastic depth of the last block (rises linearly from 0)")
         .in_range(0.0, 0.95);
-    s.optional("layer_scale_init", &NetworkOptions::layer_scale_init, "initial layer scale of pooling blocks")
+    s.optional("layer_scale_init", &O::layer_scale_init, "initial layer scale of pooling blocks")
         .in_range(0.0, 10.0);
   }
 
@@ -91,10 +92,10 @@ struct NetworkOptions {
 template <Variant V>
 class PoolingCrackModel : public crackkd::SegmentationModel {
  public:
-  using Options = NetworkOptions<V>;
+  using Options = PoolingCrackModelOptions<V>;
 
   explicit PoolingCrackModel(const Options& o) {
-    crackkd::models::PoolingCrackNetworkOptions net;
+    PoolingCrackNetworkOptions net;
     for (std::size_t i = 0; i < 4; ++i) {
       channels_[i] = net.encoder.channels[i] = net.decoder.in_channels[i] = o.channels[i];
       net.encoder.depths[i] = o.depths[i];
@@ -108,7 +109,7 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
     net.decoder.deform_groups = o.deform_groups;
     net.decoder.per_channel_attention = o.fsm_attention == "per_channel";
     net.decoder.head_3x3 = o.head == "3x3";
-    network_ = crackkd::models::PoolingCrackNetwork(net);
+    network_ = PoolingCrackNetwork(net);
     // The network's parts are registered here directly: parameter names read
     // "encoder.stage1…", the same as the benchmarks' plain network.
     register_module("encoder", network_->encoder);
@@ -124,15 +125,10 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
 
  private:
   std::array<std::int64_t, 4> channels_{};
-  crackkd::models::PoolingCrackNetwork network_{nullptr};
+  PoolingCrackNetwork network_{nullptr};
 };
 
 using PoolingCrack = PoolingCrackModel<Variant::Teacher>;
 using PoolingCrackTiny = PoolingCrackModel<Variant::Tiny>;
 
-}  // namespace
-
-CRACKKD_PLUGIN(model, poolingcrack, PoolingCrack,
-               "PoolingCrack teacher: PoolFormer encoder + FaPN decoder with deformable alignment, ~31.5 M parameters")
-CRACKKD_PLUGIN(model, pct, PoolingCrackTiny,
-               "PoolingCrack-Tiny student (PCT): blocks [2,2,2,2], depth-wise embedding, ~0.5 M parameters, ~2.7 G MACs at 448")
+}  // namespace crackkd::models

@@ -31,11 +31,15 @@
 //
 //   distiller = { plugin = "rfkd", feature_weights = [0.25, 0.25, 0.25, 0.25], logit_weight = 1.0,
 //                 gt_weight = 1.0, distance = "frobenius", on = "probabilities", reduction = "mean" }
+//
+// Header-only: built into the distillers plugin (distillers_plugin.cpp) and into the
+// LibTorch-only device check (tests/gpu), which has no Boost.DLL.
+#pragma once
 
 #include "soft_dice.hpp"
 
 #include <crackkd/distiller.hpp>
-#include <crackkd/plugin.hpp>
+#include <crackkd/options.hpp>
 
 #include <torch/nn/functional/upsampling.h>
 
@@ -44,7 +48,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
-namespace {
+namespace crackkd::distillers {
 
 struct RfkdOptions {
   std::vector<double> feature_weights = {0.25, 0.25, 0.25, 0.25};
@@ -122,7 +126,4 @@ class Rfkd : public crackkd::Distiller {
   torch::nn::ModuleList connectors_;
 };
 
-}  // namespace
-
-CRACKKD_PLUGIN(distiller, rfkd, Rfkd,
-               "Robust feature KD (the seed paper): 4 feature terms via 1x1 connectors + logit term + Dice on ground truth")
+}  // namespace crackkd::distillers

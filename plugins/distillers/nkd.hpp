@@ -8,13 +8,17 @@
 // the ground truth. T = 1 is the segmentation codes' default (4 is classification's).
 //
 //   distiller = { plugin = "nkd", temperature = 1.0, kd_weight = 1.0, gt_weight = 1.0 }
+//
+// Header-only: built into the distillers plugin (distillers_plugin.cpp) and into the
+// LibTorch-only device check (tests/gpu), which has no Boost.DLL.
+#pragma once
 
 #include "soft_dice.hpp"
 
 #include <crackkd/distiller.hpp>
-#include <crackkd/plugin.hpp>
+#include <crackkd/options.hpp>
 
-namespace {
+namespace crackkd::distillers {
 
 struct NkdOptions {
   double temperature = 1.0;
@@ -49,6 +53,4 @@ class Nkd : public crackkd::Distiller {
   Options options_;
 };
 
-}  // namespace
-
-CRACKKD_PLUGIN(distiller, nkd, Nkd, "Hinton KD: per-pixel binary KL of temperature-softened logits x T^2, plus Dice")
+}  // namespace crackkd::distillers
