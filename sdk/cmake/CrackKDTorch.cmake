@@ -124,9 +124,11 @@ macro(crackkd_probe_c10d_nccl)
   set(CRACKKD_WITH_NCCL OFF)
   if(CAFFE2_USE_CUDA OR TARGET torch_cuda)
     find_package(CUDAToolkit QUIET)
-    # nccl.h: NCCL_ROOT, the CUDA toolkit, or a pip wheel's nvidia-nccl package beside torch/.
+    # nccl.h: NCCL_ROOT, the CUDA toolkit, or a pip wheel's NVIDIA packages beside torch/
+    # (nvidia/nccl/include; CUDA 13 wheels may group them as nvidia/cu13/include).
+    file(GLOB _crackkd_wheel_includes "${TORCH_INSTALL_PREFIX}/../nvidia/*/include")
     find_path(NCCL_INCLUDE_DIR nccl.h
-              HINTS $ENV{NCCL_ROOT}/include ${TORCH_INSTALL_PREFIX}/../nvidia/nccl/include ${CUDAToolkit_INCLUDE_DIRS})
+              HINTS $ENV{NCCL_ROOT}/include ${_crackkd_wheel_includes} ${CUDAToolkit_INCLUDE_DIRS})
     if(NCCL_INCLUDE_DIR)
       # The constructor's symbol must link; the call itself never runs.
       crackkd_try_torch_source(CRACKKD_TORCH_HAS_C10D_NCCL [[
