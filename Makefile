@@ -24,11 +24,12 @@ endif
 # contrib thinning (crack length), PLplot with its cairo PNG driver (report figures), and
 # Python's torchvision (the reference the baseline encoders are tested against; the
 # benchmarks' Python peers use its python3-torch, and `crackkd export --format onnx` runs
-# its ONNX exporter), and Python's onnx (the export tests check files with its checker).
+# its ONNX exporter), Python's onnx (the export tests check files with its checker) and
+# PIL (the dataset tests write palette PNGs with it).
 PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost-dev \
             libtomlplusplus-dev libspdlog-dev libcli11-dev libgtest-dev libopenblas0-pthread \
             libopencv-contrib-dev libplplot-dev plplot-driver-cairo python3-torchvision libgloo-dev \
-            python3-onnx
+            python3-onnx python3-pil
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,25 +1,27 @@
 // dataset.folder: image/mask pairs from a folder, the layout of masonry224 and of most
 // crack datasets.
 //
-//   root/images/<name>.png|jpg|jpeg|bmp|tif   RGB photos of any size
-//   root/masks/<name>.png|…                   8-bit masks of the same size: 0/255 (crack >= 128)
-//                                             or 0/1 (crack = 1), told apart from the masks
+//   root/images/<name>.png|jpg|jpeg|bmp|tif|…          RGB photos of any size
+//   root/masks/<name><mask_suffix>.png|bmp|…             masks of the same size, any format
+//                                                         mask_convention.hpp reads
 //
 //   [datasets.train]
 //   plugin   = "folder"
 //   root     = "${CRACKKD_DATA:-../shared/data}/masonry224/train"
 //   cache    = true          # decode images once, up front (their errors surface before training)
 //   cache_mb = -1            # while the cache stays under half of the available memory
-//   mask_values = "auto"     # or "0/255", "0/1", "nonzero"
+//   mask_suffix = ""         # "_mask" pairs a.jpg with a_mask.png (file_pairing.hpp)
+//   mask_values = "auto"     # or "0/255", "0/1", "nonzero"; or mask_threshold = T,
+//                            # or mask_color = [r, g, b] (mask_convention.hpp)
 //
 // Masks saved as 0/1 (mmsegmentation's convention) look black and would read as all
 // background under a fixed threshold of 128, scoring empty predictions as perfect. "auto"
-// looks at up to 32 masks spread over the data set when it opens: if none holds a value
-// above 1 and some hold 1, crack = 1, and one line on stderr says so; masks of both kinds
-// in one data set are an error naming one of each.
+// tells 0/255, 0/1 and 0/k, 16-bit and colour masks apart from up to 32 masks spread over
+// the data set, and one line on stderr says what it found; masks of two kinds in one data
+// set are an error naming one of each, and a data set whose masks are all empty a warning.
 //
-// A missing mask, a mask whose size differs from its image, an unreadable file or an
-// empty folder is an error naming the file.
+// Unpaired files (listed together), a mask whose size differs from its image, an
+// unreadable file or an empty folder is an error naming the file.
 //
 // The cache keeps images as decoded 8-bit pixels, a quarter of the float samples' size,
 // and converts on each read: a 448x448 pair takes 0.8 MB, so MC448's 3,000 images fit in
@@ -27,6 +29,9 @@
 // rest are decoded (and checked) when read. One line on stderr says how many were cached:
 // plugins have no logger of the host's, and a silent fallback to decoding would be a
 // mystery slowdown.
+
+#include "file_pairing.hpp"
+#include "mask_convention.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/plugin.hpp>
@@ -51,13 +56,18 @@ struct FolderDatasetOptions {
   std::string root;
   std::string images = "images";
   std::string masks = "masks";
+  std::string mask_suffix;
   bool cache = true;
   std::int64_t cache_mb = -1;
   std::string mask_values = "auto";
+  std::int64_t mask_threshold = -1;
+  std::vector<std::int64_t> mask_color;
   static void declare(crackkd::OptionSchema<FolderDatasetOptions>& s) {
     s.required("root", &FolderDatasetOptions::root, "folder holding the image and mask folders");
     s.optional("images", &FolderDatasetOptions::images, "image folder, relative to root");
-    s.optional("masks", &FolderDatasetOptions::masks, "mask folder, relative to root; masks share the image's name");
+    s.optional("masks", &FolderDatasetOptions::masks, "mask folder, relative to root");
+    s.optional("mask_suffix", &FolderDatasetOptions::mask_suffix,
+               "a mask's name is its image's name + this (\"_mask\": a.jpg ↔ a_mask.png), any extensions");
     s.optional("cache", &FolderDatasetOptions::cache,
                "decode images when the dataset is opened and keep them in memory, up to cache_mb; false decodes "
                "each sample when it is read");
@@ -69,6 +79,22 @@ struct FolderDatasetOptions {
                "what marks crack in the masks: 0/255 (>= 128), 0/1 (= 1), nonzero (> 0), or auto (0/1 when no "
                "mask holds a value above 1, else 0/255)")
         .one_of({"auto", "0/255", "0/1", "nonzero"});
+    s.optional("mask_threshold", &FolderDatasetOptions::mask_threshold,
+               "crack = mask value >= this (instead of mask_values); -1 = unset")
+        .in_range(-1, 65535);
+    s.optional("mask_color", &FolderDatasetOptions::mask_color,
+               "colour masks: crack = pixels of this [r, g, b] (each within 8); [] = unset")
+        .in_range(0, 255);
+  }
+
+  void check(const crackkd::Params& p) const {
+    if (!mask_color.empty() && mask_color.size() != 3)
+      throw crackkd::ConfigError(p.where(), p.qualified("mask_color") + " takes [r, g, b], not " +
+                                                std::to_string(mask_color.size()) + " values");
+    const int set = (mask_values != "auto") + (mask_threshold >= 0) + !mask_color.empty();
+    if (set > 1)
+      throw crackkd::ConfigError(p.where(), p.qualified("mask_values") + ", mask_threshold and mask_color each " +
+                                                "say what crack is: set one of them");
   }
 };
 
@@ -105,12 +131,6 @@ std::string mib(std::uint64_t bytes) {
   return text;
 }
 
-bool is_image_file(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tif" || ext == ".tiff";
-}
-
 class FolderDataset : public crackkd::Dataset {
  public:
   using Options = FolderDatasetOptions;
@@ -122,19 +142,11 @@ class FolderDataset : public crackkd::Dataset {
     if (!fs::is_directory(image_dir)) throw crackkd::Error("dataset folder: no image folder " + image_dir.string());
     if (!fs::is_directory(mask_dir)) throw crackkd::Error("dataset folder: no mask folder " + mask_dir.string());
 
-    std::map<std::string, fs::path> masks_by_stem;
-    for (const auto& e : fs::directory_iterator(mask_dir))
-      if (e.is_regular_file() && is_image_file(e.path())) masks_by_stem[e.path().stem().string()] = e.path();
-    for (const auto& e : fs::directory_iterator(image_dir)) {
-      if (!e.is_regular_file() || !is_image_file(e.path())) continue;
-      auto mask = masks_by_stem.find(e.path().stem().string());
-      if (mask == masks_by_stem.end())
-        throw crackkd::Error("dataset folder: no mask for " + e.path().string() + " in " + mask_dir.string());
-      pairs_.push_back({e.path(), mask->second});
-    }
-    if (pairs_.empty()) throw crackkd::Error("dataset folder: no images in " + image_dir.string());
-    std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) { return a.image < b.image; });
-    crack_from_ = crack_threshold(options.mask_values, mask_dir);
+    pairs_ = crackkd::datasets::pair_files(image_dir, mask_dir, options.mask_suffix);
+    std::vector<fs::path> masks;
+    for (const auto& p : pairs_) masks.push_back(p.mask);
+    mask_options_ = {options.mask_values, options.mask_threshold, options.mask_color};
+    rule_ = crackkd::datasets::mask_rule(masks, mask_options_, mask_dir.string());
     if (options.cache) fill_cache(options, image_dir);
   }
 
@@ -166,10 +178,7 @@ class FolderDataset : public crackkd::Dataset {
   }
 
  private:
-  struct Pair {
-    fs::path image;
-    fs::path mask;
-  };
+  using Pair = crackkd::datasets::FilePair;
 
   /// One image as decoded: 8-bit RGB 3xHxW and its mask 1xHxW in {0, 1}.
   struct Decoded {
@@ -177,31 +186,6 @@ class FolderDataset : public crackkd::Dataset {
     at::Tensor mask;
     std::uint64_t bytes() const { return image.nbytes() + mask.nbytes(); }
   };
-
-  /// The lowest mask value that is crack, for `mask_values` ("auto": see the file's header).
-  std::uint8_t crack_threshold(const std::string& mask_values, const fs::path& mask_dir) const {
-    if (mask_values == "0/255") return 128;
-    if (mask_values != "auto") return 1;
-    const std::size_t probes = std::min<std::size_t>(32, pairs_.size());
-    const fs::path* binary = nullptr;  // a mask whose largest value is 1, and one above 1
-    const fs::path* full = nullptr;
-    for (std::size_t k = 0; k < probes; ++k) {
-      const fs::path& file = pairs_[k * pairs_.size() / probes].mask;
-      const cv::Mat mask = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
-      if (mask.empty()) throw crackkd::Error("dataset folder: cannot read mask " + file.string());
-      double largest = 0;
-      cv::minMaxLoc(mask, nullptr, &largest);
-      if (largest == 1) binary = &file;
-      else if (largest > 1) full = &file;
-    }
-    if (binary && full)
-      throw crackkd::Error("dataset folder: the masks of " + mask_dir.string() + " mix 0/1 (" + binary->string() +
-                           ") and 0/255 (" + full->string() + "); set mask_values");
-    if (!binary) return 128;
-    std::clog << "dataset folder: the masks of " << mask_dir.string() << " hold 0 and 1: crack = 1 (set mask_values "
-              << "to choose)" << std::endl;
-    return 1;
-  }
 
   void fill_cache(const Options& options, const fs::path& image_dir) {
     const std::uint64_t budget = options.cache_mb >= 0 ? static_cast<std::uint64_t>(options.cache_mb) << 20
@@ -232,8 +216,7 @@ class FolderDataset : public crackkd::Dataset {
     const Pair& p = pairs_[index];
     cv::Mat bgr = cv::imread(p.image.string(), cv::IMREAD_COLOR);
     if (bgr.empty()) throw crackkd::Error("dataset folder: cannot read image " + p.image.string());
-    cv::Mat mask = cv::imread(p.mask.string(), cv::IMREAD_GRAYSCALE);
-    if (mask.empty()) throw crackkd::Error("dataset folder: cannot read mask " + p.mask.string());
+    const cv::Mat mask = crackkd::datasets::crack_pixels(crackkd::datasets::read_mask_level(p.mask, mask_options_.color), rule_);
     if (mask.size() != bgr.size())
       throw crackkd::Error("dataset folder: mask 1x" + std::to_string(mask.rows) + "x" + std::to_string(mask.cols) +
                            " does not match image 3x" + std::to_string(bgr.rows) + "x" + std::to_string(bgr.cols) +
@@ -243,15 +226,16 @@ class FolderDataset : public crackkd::Dataset {
     const auto pixels = at::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, at::kByte);
     const auto gray = at::from_blob(mask.data, {1, mask.rows, mask.cols}, at::kByte);
     // Both copy out of the Mats, which die here.
-    return {pixels.permute({2, 0, 1}).contiguous(), gray.ge(crack_from_).to(at::kByte)};
+    return {pixels.permute({2, 0, 1}).contiguous(), gray.clone()};
   }
 
   std::vector<Pair> pairs_;
   std::vector<Decoded> cache_;  ///< images 0 … cache_.size()-1; filled once, then only read
-  std::uint8_t crack_from_ = 128;  ///< mask values from this up are crack
+  crackkd::datasets::MaskOptions mask_options_;
+  crackkd::datasets::MaskRule rule_;  ///< which mask levels are crack
 };
 
 }  // namespace
 
 CRACKKD_PLUGIN(dataset, folder, FolderDataset,
-               "Image/mask pairs from root/images and root/masks (same names, any size, 0/255 or 0/1 masks)")
+               "Image/mask pairs from root/images and root/masks (names paired with mask_suffix, any size; 0/255, 0/1, 0/k, 16-bit, palette or colour masks)")

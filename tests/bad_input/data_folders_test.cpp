@@ -81,7 +81,7 @@ TEST(BadData, ZeroOneMasksScoreLikeZero255Masks) {
   const auto file = ws.pipeline(folder_pipeline(ws.train, ws.val) + evaluate, "ones.toml");
   const auto outcome = ws.run(file);
   ASSERT_EQ(outcome.code, 0) << outcome.said();
-  EXPECT_THAT(outcome.err, HasSubstr("hold 0 and 1: crack = 1"));
+  EXPECT_THAT(outcome.err, HasSubstr("are 0/1: crack = 1"));
   const std::string scores_255 = read_file(ws.workdir() / "tiny" / "evaluate" / "scores.csv");
   const std::string scores_01 = read_file(ws.workdir() / "tiny" / "score" / "scores.csv");
   const auto mds = [](const std::string& csv) { return csv.substr(csv.rfind(",4,") + 3); };

@@ -1,0 +1,142 @@
+#include "mask_convention.hpp"
+
+#include <crackkd/error.hpp>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <iostream>
+
+namespace crackkd::datasets {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Colour files whose channels all agree are grey masks saved as RGB.
+bool channels_agree(const std::vector<cv::Mat>& channels) {
+  for (std::size_t c = 1; c < channels.size(); ++c)
+    if (cv::countNonZero(channels[c] != channels[0]) > 0) return false;
+  return true;
+}
+
+cv::Mat matching_colour(const cv::Mat& bgr, const std::vector<std::int64_t>& rgb) {
+  const auto lo = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] - 8); };
+  const auto hi = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] + 8); };
+  cv::Mat inside;
+  cv::inRange(bgr, cv::Scalar(lo(2), lo(1), lo(0)), cv::Scalar(hi(2), hi(1), hi(0)), inside);
+  return inside;  // 255 inside, 0 outside
+}
+
+/// What a mask's level says about its data set's convention.
+enum class Kind { Empty, Label, FullRange, Colour };
+
+struct Seen {
+  Kind kind = Kind::Empty;
+  double largest = 0;
+  int full_scale = 255;
+};
+
+Seen classify(const MaskLevel& m) {
+  double largest = 0;
+  cv::minMaxLoc(m.level, nullptr, &largest);
+  if (largest == 0) return {Kind::Empty, 0, m.full_scale};
+  if (m.colour) return {Kind::Colour, largest, m.full_scale};
+  return {2 * largest < m.full_scale ? Kind::Label : Kind::FullRange, largest, m.full_scale};
+}
+
+std::string kind_text(const Seen& s) {
+  const std::string depth = s.full_scale > 255 ? "16-bit " : "";
+  if (s.kind == Kind::Colour) return "colour";
+  if (s.kind == Kind::Label) return depth + "0/" + std::to_string(static_cast<long>(s.largest));
+  return depth + "0/" + std::to_string(s.full_scale);
+}
+
+MaskRule rule_for(const Seen& s) {
+  if (s.kind == Kind::Colour) return {MaskRule::Kind::Nonzero, 0, "are colour: crack = any non-black pixel"};
+  if (s.kind == Kind::Label) {
+    const std::string k = std::to_string(static_cast<long>(s.largest));
+    return {MaskRule::Kind::Nonzero, 0, "are " + kind_text(s) + ": crack = " + (k == "1" ? "1" : "any value above 0")};
+  }
+  return {MaskRule::Kind::HalfScale, 0,
+          "are " + kind_text(s) + ": crack = value >= " + std::to_string((s.full_scale + 1) / 2)};
+}
+
+MaskRule rule_from_options(const MaskOptions& o) {
+  if (!o.color.empty())
+    return {MaskRule::Kind::Threshold, 128,
+            "are read as set: crack = colour (" + std::to_string(o.color[0]) + ", " + std::to_string(o.color[1]) + ", " +
+                std::to_string(o.color[2]) + ") +-8 (mask_color)"};
+  if (o.threshold >= 0)
+    return {MaskRule::Kind::Threshold, static_cast<int>(o.threshold),
+            "are read as set: crack = value >= " + std::to_string(o.threshold) + " (mask_threshold)"};
+  if (o.values == "0/255")
+    return {MaskRule::Kind::HalfScale, 0, "are read as set: crack = value >= half the scale (mask_values)"};
+  return {MaskRule::Kind::Nonzero, 0, "are read as set: crack = any value above 0 (mask_values)"};
+}
+
+/// Every mask when all `probed` were empty: a data set without a crack pixel is a warning.
+void warn_if_all_empty(const std::vector<fs::path>& masks, const MaskOptions& options, const std::string& folder) {
+  for (const auto& file : masks)
+    if (classify(read_mask_level(file, options.color)).kind != Kind::Empty) return;
+  std::clog << "dataset folder: warning: all " << masks.size() << " masks of " << folder
+            << " are empty (no crack pixel); every empty prediction will score as perfect" << std::endl;
+}
+
+}  // namespace
+
+MaskLevel read_mask_level(const fs::path& file, const std::vector<std::int64_t>& color) {
+  const cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
+  if (raw.empty()) throw Error("dataset folder: cannot read mask " + file.string());
+  if (raw.depth() != CV_8U && raw.depth() != CV_16U)
+    throw Error("dataset folder: mask " + file.string() + " is neither 8- nor 16-bit");
+  MaskLevel m;
+  m.full_scale = raw.depth() == CV_16U ? 65535 : 255;
+  std::vector<cv::Mat> channels;
+  cv::split(raw, channels);
+  if (channels.size() == 2 || channels.size() == 4) channels.pop_back();  // alpha
+  if (!color.empty()) {
+    cv::Mat bgr;
+    if (channels.size() == 1) channels = {channels[0], channels[0], channels[0]};
+    cv::merge(channels, bgr);
+    if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257);
+    return {matching_colour(bgr, color), false, 255};
+  }
+  m.colour = !channels_agree(channels);
+  m.level = channels[0];
+  for (std::size_t c = 1; m.colour && c < channels.size(); ++c) m.level = cv::max(m.level, channels[c]);
+  return m;
+}
+
+MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& options, const std::string& folder) {
+  const bool automatic = options.values == "auto" && options.threshold < 0 && options.color.empty();
+  const std::size_t probes = std::min<std::size_t>(32, masks.size());
+  std::vector<std::pair<Seen, const fs::path*>> kinds;  // the first mask of each kind
+  for (std::size_t k = 0; k < probes; ++k) {
+    const fs::path& file = masks[k * masks.size() / probes];
+    const Seen seen = classify(read_mask_level(file, options.color));
+    if (seen.kind == Kind::Empty) continue;
+    const bool known = std::any_of(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first.kind == seen.kind; });
+    if (!known) kinds.emplace_back(seen, &file);
+  }
+  if (kinds.empty()) warn_if_all_empty(masks, options, folder);
+  if (automatic && kinds.size() > 1)
+    throw Error("dataset folder: the masks of " + folder + " mix " + kind_text(kinds[0].first) + " (" +
+                kinds[0].second->string() + ") and " + kind_text(kinds[1].first) + " (" + kinds[1].second->string() +
+                "); set mask_values or mask_threshold");
+  MaskRule rule = !automatic      ? rule_from_options(options)
+                  : kinds.empty() ? MaskRule{MaskRule::Kind::HalfScale, 0, "are empty (crack would be value >= half the scale)"}
+                                  : rule_for(kinds[0].first);
+  std::clog << "dataset folder: the masks of " << folder << " " << rule.description << std::endl;
+  return rule;
+}
+
+cv::Mat crack_pixels(const MaskLevel& mask, const MaskRule& rule) {
+  double from = 1;  // Nonzero
+  if (rule.kind == MaskRule::Kind::HalfScale) from = (mask.full_scale + 1) / 2;
+  if (rule.kind == MaskRule::Kind::Threshold) from = rule.threshold;
+  cv::Mat crack = mask.level >= from;  // 255 / 0
+  return crack / 255;
+}
+
+}  // namespace crackkd::datasets
