@@ -32,7 +32,8 @@ Batch collate(const std::vector<Sample>& samples) {
   for (const auto& s : samples) {
     if (s.image.sizes() != samples[0].image.sizes())
       throw Error("batch mixes image sizes: " + shape(samples[0].image) + " in " + samples[0].id + " and " +
-                  shape(s.image) + " in " + s.id + " (use batch_size = 1 or crop to one size)");
+                  shape(s.image) + " in " + s.id +
+                  " (give them one size in the stage's augment, e.g. resize or random_crop, or use batch_size = 1)");
     images.push_back(s.image);
     masks.push_back(s.mask);
     batch.ids.push_back(s.id);

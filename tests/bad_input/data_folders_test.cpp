@@ -154,3 +154,17 @@ TEST(BadData, LargePhotoIsScoredInTilesAsInferSegmentsIt) {
 }
 
 }  // namespace
+
+TEST(BadData, PhotosOfMixedSizesTrainOnceTheAugmentationGivesThemOneSize) {
+  Folders ws;
+  write_pair(ws.train, "wall_1", 48, 255);
+  write_pair(ws.train, "wall_5", 96, 255);
+  const auto unresized = ws.run(ws.file);
+  EXPECT_ENDED_WITH(unresized, 1, ws.path);
+  EXPECT_THAT(unresized.err, HasSubstr("batch mixes image sizes: 3x"));
+  EXPECT_THAT(unresized.err, HasSubstr("give them one size in the stage's augment, e.g. resize or random_crop"));
+  const std::string augment = "stages.train.augment=[{ plugin = \"random_scale\", scale = [0.8, 1.2] }, "
+                              "{ plugin = \"resize\", size = [64, 64] }, { plugin = \"random_rotate90\" }]";
+  const auto outcome = ws.run(ws.file, {"--set", augment});
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+}

@@ -5,6 +5,8 @@
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
 
+#include <set>
+
 using namespace crackkd;
 
 namespace {
@@ -92,4 +94,68 @@ TEST(RandomCrop, CropsImageAndMaskTogetherAndPadsSmallOnes) {
   EXPECT_TRUE(aligned(padded));
   EXPECT_THAT(test::error_of([&] { transform("random_crop", "size = [16, 24]\npad_if_needed = false")->apply(s, rng); }),
               ::testing::HasSubstr("random_crop: marked is 12x20, smaller than the crop 16x24"));
+}
+
+TEST(Resize, ToASizeOrALongerSideWithTheMaskStillZeroOne) {
+  Rng rng(1);
+  const auto s = marked_sample(12, 20);
+  const auto doubled = transform("resize", "size = [24, 40]")->apply(s, rng);
+  EXPECT_EQ(doubled.image.sizes(), (std::vector<std::int64_t>{3, 24, 40}));
+  EXPECT_EQ(doubled.mask.sizes(), (std::vector<std::int64_t>{1, 24, 40}));
+  EXPECT_EQ(doubled.mask.sum().item<float>(), 4 * s.mask.sum().item<float>());  // nearest: each pixel 2x2
+  EXPECT_TRUE(doubled.mask.eq(0).logical_or(doubled.mask.eq(1)).all().item<bool>());
+  const auto kept = transform("resize", "longer_side = 10")->apply(s, rng);
+  EXPECT_EQ(kept.image.sizes(), (std::vector<std::int64_t>{3, 6, 10}));  // 12x20 keeps 3:5
+  EXPECT_TRUE(kept.mask.eq(0).logical_or(kept.mask.eq(1)).all().item<bool>());
+  EXPECT_GE(kept.image.min().item<float>(), 0.0f);
+  EXPECT_LE(kept.image.max().item<float>(), 1.0f);
+}
+
+TEST(Resize, OneOfSizeAndLongerSide) {
+  EXPECT_THAT(test::error_of([] { transform("resize"); }), ::testing::HasSubstr("set exactly one of them"));
+  EXPECT_THAT(test::error_of([] { transform("resize", "size = [8, 8]\nlonger_side = 8"); }),
+              ::testing::HasSubstr("set exactly one of them"));
+  EXPECT_THAT(test::error_of([] { transform("resize", "size = [8]"); }),
+              ::testing::HasSubstr("size takes [height, width], not 1 values"));
+}
+
+TEST(RandomScale, ScalesWithinTheRangeAndOnlyWithProbabilityP) {
+  Rng rng(2);
+  const auto s = marked_sample(12, 20);
+  EXPECT_EQ(transform("random_scale", "scale = [2.0, 2.0]")->apply(s, rng).mask.sizes(),
+            (std::vector<std::int64_t>{1, 24, 40}));
+  EXPECT_TRUE(transform("random_scale", "p = 0.0")->apply(s, rng).image.equal(s.image));
+  std::set<std::int64_t> heights;
+  for (int i = 0; i < 50; ++i) heights.insert(transform("random_scale", "scale = [0.5, 1.5]")->apply(s, rng).image.size(1));
+  EXPECT_GE(*heights.begin(), 6);
+  EXPECT_LE(*heights.rbegin(), 18);
+  EXPECT_GT(heights.size(), 5u);
+  EXPECT_THAT(test::error_of([] { transform("random_scale", "scale = [2.0, 1.0]"); }),
+              ::testing::HasSubstr("scale must be [lowest, highest]"));
+}
+
+TEST(RandomRotate90, TurnsImageAndMaskTogetherByEveryQuarter) {
+  Rng rng(3);
+  const auto s = marked_sample(8, 10);
+  std::set<std::int64_t> turns;
+  for (int i = 0; i < 100; ++i) {
+    const auto r = transform("random_rotate90")->apply(s, rng);
+    EXPECT_TRUE(aligned(r));
+    for (std::int64_t k = 0; k < 4; ++k)
+      if (r.mask.equal(at::rot90(s.mask, k, {1, 2}))) turns.insert(k);
+  }
+  EXPECT_EQ(turns.size(), 4u);
+}
+
+TEST(PadToMultiple, PadsBottomAndRightWithNoCrack) {
+  Rng rng(4);
+  const auto s = marked_sample(12, 20);
+  const auto padded = transform("pad_to_multiple", "multiple = 8")->apply(s, rng);
+  EXPECT_EQ(padded.image.sizes(), (std::vector<std::int64_t>{3, 16, 24}));
+  EXPECT_TRUE(padded.mask.narrow(1, 0, 12).narrow(2, 0, 20).equal(s.mask));
+  EXPECT_EQ(padded.mask.sum().item<float>(), s.mask.sum().item<float>());
+  EXPECT_EQ(padded.image.narrow(1, 12, 4).abs().sum().item<float>(), 0.0f);
+  const auto mirrored = transform("pad_to_multiple", "multiple = 8\nimage_fill = \"reflect\"")->apply(s, rng);
+  EXPECT_TRUE(mirrored.image.select(1, 12).narrow(1, 0, 20).equal(s.image.select(1, 10)));  // row 12 mirrors row 10
+  EXPECT_TRUE(transform("pad_to_multiple", "multiple = 4")->apply(s, rng).image.equal(s.image));  // already fits
 }
