@@ -6,8 +6,9 @@
 // checks at configure time). Debian's LibTorch is CPU-only and has Gloo alone; a CUDA
 // LibTorch without NCCL falls back to Gloo, which stages CUDA tensors through host memory
 // (correct, slower), and says so once in the log. A LibTorch without Gloo headers (some
-// CUDA builds) gets NCCL alone: CPU collectives then fail with an error saying so. The NCCL group is created on the first
-// collective over CUDA tensors, so a CUDA build on a host without GPUs never needs one.
+// CUDA builds) gets NCCL alone: CPU collectives then fail with an error saying so. The
+// NCCL group is created on the first collective over CUDA tensors, so a CUDA build on a
+// host without GPUs never needs one.
 // The variables are torchrun's: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
 
 #include <ATen/core/Tensor.h>

@@ -46,7 +46,8 @@ c10::Device device_for(const std::string& name, int cuda_devices, std::optional<
 
 std::string auto_device_reason(bool cuda_build, int cuda_devices, const c10::Device& picked) {
   if (!cuda_build) return picked.str() + ": this LibTorch is built without CUDA";
-  if (cuda_devices == 0) return picked.str() + ": this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)";
+  if (cuda_devices == 0)
+    return picked.str() + ": this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)";
   return picked.str() + ": CUDA, " + std::to_string(cuda_devices) + (cuda_devices == 1 ? " GPU" : " GPUs") + " visible";
 }
 

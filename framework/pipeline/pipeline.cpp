@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.hpp"
 
+#include "pipeline/pipeline_includes.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <algorithm>
@@ -10,6 +11,7 @@ namespace crackkd::pipeline {
 namespace {
 
 const std::vector<std::string> kTopLevel = {"pipeline", "datasets", "models", "noises", "stages"};
+const std::vector<std::string> kTopLevelAndInclude = {"pipeline", "datasets", "models", "noises", "stages", "include"};
 
 const Params& table_at(const Params& root, const std::string& key) {
   const Value& v = root.at(key);
@@ -51,12 +53,12 @@ void PipelineOptions::check(const Params& params) const {
 }
 
 Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
-  Params root = parse_toml_file(file);
+  Params root = parse_with_includes(file);
   for (const auto& o : overrides) apply_override(root, o);
 
   for (const auto& [key, value] : root.entries())
     if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end())
-      throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, kTopLevel) +
+      throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, kTopLevelAndInclude) +
                                          "; a pipeline has [pipeline], [datasets.*], [models.*], [noises.*] and [stages.*]");
 
   Pipeline p;

@@ -32,7 +32,8 @@ class PadToMultiple : public crackkd::Transform {
     if (pad[1] == 0 && pad[3] == 0) return s;
     // Reflection needs padding smaller than the side; zeros take over where it is not.
     const bool reflect = options_.image_fill == "reflect" && pad[1] < s.image.size(2) && pad[3] < s.image.size(1);
-    s.image = reflect ? at::reflection_pad2d(s.image.unsqueeze(0), pad).squeeze(0) : at::constant_pad_nd(s.image, pad, 0.0);
+    s.image = reflect ? at::reflection_pad2d(s.image.unsqueeze(0), pad).squeeze(0)
+                      : at::constant_pad_nd(s.image, pad, 0.0);
     s.mask = at::constant_pad_nd(s.mask, pad, 0.0);
     return s;
   }

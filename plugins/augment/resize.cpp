@@ -19,7 +19,8 @@ struct ResizeOptions {
   static void declare(crackkd::OptionSchema<ResizeOptions>& s) {
     s.optional("size", &ResizeOptions::size, "[height, width] in pixels (the aspect ratio changes); [] = unset")
         .in_range(1, 65536);
-    s.optional("longer_side", &ResizeOptions::longer_side, "the longer side's length, keeping the aspect ratio; 0 = unset")
+    s.optional("longer_side", &ResizeOptions::longer_side,
+               "the longer side's length, keeping the aspect ratio; 0 = unset")
         .in_range(0, 65536);
   }
   void check(const crackkd::Params& p) const {
@@ -51,4 +52,5 @@ class Resize : public crackkd::Transform {
 }  // namespace
 
 CRACKKD_PLUGIN(transform, resize, Resize,
-               "Resize image (bilinear) and mask (nearest) to size, or the longer side to longer_side keeping the aspect")
+               "Resize image (bilinear) and mask (nearest) to size, or the longer side to longer_side keeping "
+               "the aspect")

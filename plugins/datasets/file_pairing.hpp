@@ -19,9 +19,10 @@ struct FilePair {
 bool is_image_file(const std::filesystem::path& file);
 
 /// The pairs of `image_dir` and `mask_dir`, sorted by image path. Throws crackkd::Error
-/// naming an image folder without images, or images without a mask ("no mask for …"), masks without an image ("no image for
-/// …"), and two files of one folder with the same name (a.png and a.jpg); when the masks'
-/// names look like the images' plus a suffix, the error suggests that mask_suffix.
+/// naming an image folder without images, or at once: images without a mask ("no mask
+/// for …"), masks without an image ("no image for …") and two files of one folder with
+/// the same name (a.png and a.jpg); when the masks' names look like the images' plus a
+/// suffix, the error suggests that mask_suffix.
 std::vector<FilePair> pair_files(const std::filesystem::path& image_dir, const std::filesystem::path& mask_dir,
                                  const std::string& mask_suffix);
 

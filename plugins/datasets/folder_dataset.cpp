@@ -216,7 +216,8 @@ class FolderDataset : public crackkd::Dataset {
     const Pair& p = pairs_[index];
     cv::Mat bgr = cv::imread(p.image.string(), cv::IMREAD_COLOR);
     if (bgr.empty()) throw crackkd::Error("dataset folder: cannot read image " + p.image.string());
-    const cv::Mat mask = crackkd::datasets::crack_pixels(crackkd::datasets::read_mask_level(p.mask, mask_options_.color), rule_);
+    const auto level = crackkd::datasets::read_mask_level(p.mask, mask_options_.color);
+    const cv::Mat mask = crackkd::datasets::crack_pixels(level, rule_);
     if (mask.size() != bgr.size())
       throw crackkd::Error("dataset folder: mask 1x" + std::to_string(mask.rows) + "x" + std::to_string(mask.cols) +
                            " does not match image 3x" + std::to_string(bgr.rows) + "x" + std::to_string(bgr.cols) +
@@ -238,4 +239,5 @@ class FolderDataset : public crackkd::Dataset {
 }  // namespace
 
 CRACKKD_PLUGIN(dataset, folder, FolderDataset,
-               "Image/mask pairs from root/images and root/masks (names paired with mask_suffix, any size; 0/255, 0/1, 0/k, 16-bit, palette or colour masks)")
+               "Image/mask pairs from root/images and root/masks (names paired with mask_suffix, any size; "
+               "0/255, 0/1, 0/k, 16-bit, palette or colour masks)")

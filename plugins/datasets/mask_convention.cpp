@@ -65,8 +65,8 @@ MaskRule rule_for(const Seen& s) {
 MaskRule rule_from_options(const MaskOptions& o) {
   if (!o.color.empty())
     return {MaskRule::Kind::Threshold, 128,
-            "are read as set: crack = colour (" + std::to_string(o.color[0]) + ", " + std::to_string(o.color[1]) + ", " +
-                std::to_string(o.color[2]) + ") +-8 (mask_color)"};
+            "are read as set: crack = colour (" + std::to_string(o.color[0]) + ", " + std::to_string(o.color[1]) +
+                ", " + std::to_string(o.color[2]) + ") +-8 (mask_color)"};
   if (o.threshold >= 0)
     return {MaskRule::Kind::Threshold, static_cast<int>(o.threshold),
             "are read as set: crack = value >= " + std::to_string(o.threshold) + " (mask_threshold)"};
@@ -116,7 +116,8 @@ MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& option
     const fs::path& file = masks[k * masks.size() / probes];
     const Seen seen = classify(read_mask_level(file, options.color));
     if (seen.kind == Kind::Empty) continue;
-    const bool known = std::any_of(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first.kind == seen.kind; });
+    const auto same_kind = [&](const auto& e) { return e.first.kind == seen.kind; };
+    const bool known = std::any_of(kinds.begin(), kinds.end(), same_kind);
     if (!known) kinds.emplace_back(seen, &file);
   }
   if (kinds.empty()) warn_if_all_empty(masks, options, folder);
@@ -124,9 +125,8 @@ MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& option
     throw Error("dataset folder: the masks of " + folder + " mix " + kind_text(kinds[0].first) + " (" +
                 kinds[0].second->string() + ") and " + kind_text(kinds[1].first) + " (" + kinds[1].second->string() +
                 "); set mask_values or mask_threshold");
-  MaskRule rule = !automatic      ? rule_from_options(options)
-                  : kinds.empty() ? MaskRule{MaskRule::Kind::HalfScale, 0, "are empty (crack would be value >= half the scale)"}
-                                  : rule_for(kinds[0].first);
+  const MaskRule if_empty{MaskRule::Kind::HalfScale, 0, "are empty (crack would be value >= half the scale)"};
+  const MaskRule rule = !automatic ? rule_from_options(options) : kinds.empty() ? if_empty : rule_for(kinds[0].first);
   std::clog << "dataset folder: the masks of " << folder << " " << rule.description << std::endl;
   return rule;
 }

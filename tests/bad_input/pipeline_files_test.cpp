@@ -69,6 +69,19 @@ TEST(BadPipelineFile, MissingFileIsNamed) {
   EXPECT_EQ(outcome.err, (ws.path / "nope.toml").string() + ": cannot open pipeline file\n");
 }
 
+TEST(BadPipelineFile, AnErrorInAnIncludedFileNamesThatFile) {
+  Workspace ws;
+  const auto base = ws.write("shared/base.toml", replaced(kTinyPipeline, "epochs = 2", "epochs = \"two\""));
+  const auto top = ws.pipeline("include = [\"shared/base.toml\"]\n");
+  const auto outcome = ws.validate(top);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr(base.string() + ":25:10: stages.train.epochs"));
+  // The including file's own value goes on top, and the pipeline is then valid.
+  const auto fixed = ws.pipeline("include = [\"shared/base.toml\"]\n\n[stages.train]\nepochs = 1\n", "fixed.toml");
+  const auto valid = ws.validate(fixed);
+  EXPECT_ENDED_WITH(valid, 0, ws.path);
+}
+
 TEST(BadPipelineFile, FolderIsNamedAsAFolder) {
   Workspace ws;
   for (const auto& outcome : {ws.validate(ws.path), ws.run(ws.path)}) {
