@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "pipeline/pipeline_includes.hpp"
+#include "pipeline/stage_extends.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <algorithm>
@@ -82,7 +83,7 @@ Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std:
       StageConfig s;
       s.name = name;
       s.where = value.where;
-      s.params = *value.table;
+      s.params = extended_stage(stages, name);
       const Value& kind = s.params.at("kind");
       detail::read(kind, "stages." + name + ".kind", s.kind);
       s.kind_where = kind.where;

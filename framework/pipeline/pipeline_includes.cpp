@@ -50,7 +50,10 @@ Params merged(const Params& base, const Params& top) {
   for (const auto& [key, value] : base.entries()) out.set(key, value);
   for (const auto& [key, value] : top.entries()) {
     const Value* below = out.find(key);
-    if (below && below->type == Value::Type::Table && value.type == Value::Type::Table)
+    // A component table naming its plugin is a new component: it replaces the one below
+    // whole, so the old plugin's options do not leak into it.
+    const bool new_component = value.type == Value::Type::Table && value.table->contains("plugin");
+    if (below && below->type == Value::Type::Table && value.type == Value::Type::Table && !new_component)
       out.set(key, Value::of_table(std::make_shared<const Params>(merged(*below->table, *value.table)), value.where));
     else
       out.set(key, value);

@@ -56,8 +56,9 @@ TEST(Cli, ShippedPipelinesValidate) {
   EXPECT_THAT(r.out, HasSubstr("runs/teacher_masonry/teacher/best.pt does not exist (relative to "));
   crackkd::test::TempDir cwd;
   cwd.write("runs/teacher_masonry/teacher/best.pt", "");
+  cwd.write("runs/kd_comparison/rfkd/checkpoint.pt", "");  // rfkd_variants scores kd_comparison's student
   const std::string in_cwd = "cd " + cwd.path.string() + " && ";
-  for (const char* name : {"rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml"}) {
+  for (const char* name : {"rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml", "rfkd_variants.toml"}) {
     r = crackkd::test::run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string(), in_cwd);
     EXPECT_EQ(r.code, 0) << name << ": " << r.out;
   }
