@@ -36,6 +36,14 @@ int run_command(const Common& common, const RunArgs& args);
 int validate_command(const Common& common, const RunArgs& args);
 int plugins_command(const Common& common, bool names_only, bool markdown);
 
+struct CheckArgs {
+  std::filesystem::path pipeline;
+  std::vector<std::string> overrides;
+  bool json = false;
+};
+/// `crackkd check`: every dataset of a pipeline read once; 1 when a problem was found.
+int check_command(const Common& common, const CheckArgs& args);
+
 struct InspectArgs {
   std::string model;  ///< a model plugin name or a checkpoint file (*.pt)
   std::vector<std::string> options;  ///< key=value model options

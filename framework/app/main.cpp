@@ -67,6 +67,12 @@ int main(int argc, char** argv) {
   auto* validate = cli.add_subcommand("validate", "check a pipeline completely without running it");
   pipeline_arguments(validate, validate_args.pipeline, validate_args.overrides);
 
+  CheckArgs check_args;
+  auto* check = cli.add_subcommand("check", "open every dataset of a pipeline and read each sample once: sizes, "
+                                            "crack share, empty masks, unreadable files, duplicates");
+  pipeline_arguments(check, check_args.pipeline, check_args.overrides);
+  check->add_flag("--json", check_args.json, "the findings as JSON");
+
   bool names_only = false, markdown = false;
   auto* plugins = cli.add_subcommand("plugins", "list components with their options, and the stage kinds");
   plugins->add_flag("--names", names_only, "one kind.name per line");
@@ -151,6 +157,7 @@ int main(int argc, char** argv) {
     }
     if (*run) return run_command(common, run_args);
     if (*validate) return validate_command(common, validate_args);
+    if (*check) return check_command(common, check_args);
     if (*plugins) return plugins_command(common, names_only, markdown);
     if (*inspect) return inspect_command(common, inspect_args);
     if (*preview) return preview_command(common, preview_args);

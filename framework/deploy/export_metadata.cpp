@@ -1,5 +1,7 @@
 #include "deploy/export_metadata.hpp"
 
+#include "io/json_text.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -7,24 +9,7 @@ namespace crackkd::deploy {
 
 namespace {
 
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+const auto quoted = io::json_quoted;
 
 /// [1, 3, 448, 448]; a dynamic shape has null for the batch, height and width.
 std::string shape_json(const InputShape& s, std::int64_t channels) {

@@ -168,3 +168,29 @@ TEST(BadData, PhotosOfMixedSizesTrainOnceTheAugmentationGivesThemOneSize) {
   const auto outcome = ws.run(ws.file, {"--set", augment});
   EXPECT_ENDED_WITH(outcome, 0, ws.path);
 }
+
+TEST(BadData, CheckListsEveryBadFileBeforeAnyTrainingAndExits1) {
+  Folders ws;
+  // Every wall a different shade: the folders' walls are otherwise the same image.
+  int shade = 0;
+  for (const auto& split : {ws.train, ws.val})
+    for (const auto& e : fs::directory_iterator(split / "images"))
+      cv::imwrite(e.path().string(), cv::Mat(64, 64, CV_8UC3, cv::Scalar(100 + 10 * shade++, 120, 140)));
+  std::ofstream(ws.train / "images" / "wall_2.png", std::ios::trunc) << "\x89PNG broken";
+  std::ofstream(ws.train / "images" / "wall_5.png", std::ios::trunc) << "\x89PNG broken";
+  const auto outcome = run_binary({"check", ws.file.string()});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.out, HasSubstr("| train | folder | 8 | 6 | 64x64 | 3 |"));
+  EXPECT_THAT(outcome.out, HasSubstr("train: 2 problems"));
+  EXPECT_THAT(outcome.out, HasSubstr("cannot read image " + (ws.train / "images" / "wall_5.png").string()));
+  EXPECT_THAT(outcome.err, HasSubstr("are 0/255: crack = value >= 128"));  // the convention, logged
+  EXPECT_FALSE(fs::exists(ws.workdir())) << "check trains nothing";
+  const auto json = run_binary({"check", ws.file.string(), "--json"});
+  EXPECT_EQ(json.code, 1) << json.said();
+  EXPECT_THAT(json.out, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"images\": 8, \"read\": 6,"));
+  fs::remove(ws.train / "images" / "wall_2.png");
+  fs::remove(ws.train / "masks" / "wall_2.png");
+  fs::remove(ws.train / "images" / "wall_5.png");
+  fs::remove(ws.train / "masks" / "wall_5.png");
+  EXPECT_ENDED_WITH(run_binary({"check", ws.file.string()}), 0, ws.path);
+}
