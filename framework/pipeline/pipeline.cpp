@@ -12,7 +12,12 @@ namespace crackkd::pipeline {
 namespace {
 
 const std::vector<std::string> kTopLevel = {"pipeline", "datasets", "models", "noises", "stages"};
-const std::vector<std::string> kTopLevelAndInclude = {"pipeline", "datasets", "models", "noises", "stages", "include"};
+/// For "did you mean": the tables, and `include`, which load_pipeline has taken out by then.
+std::vector<std::string> top_level_keys() {
+  auto keys = kTopLevel;
+  keys.push_back("include");
+  return keys;
+}
 
 const Params& table_at(const Params& root, const std::string& key) {
   const Value& v = root.at(key);
@@ -59,7 +64,7 @@ Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<std:
 
   for (const auto& [key, value] : root.entries())
     if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end())
-      throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, kTopLevelAndInclude) +
+      throw ConfigError(value.where, "unknown table '" + key + "'" + did_you_mean(key, top_level_keys()) +
                                          "; a pipeline has [pipeline], [datasets.*], [models.*], [noises.*] and [stages.*]");
 
   Pipeline p;

@@ -10,12 +10,11 @@
 
 namespace crackkd::device_check {
 
-/// How long the timed checks may take: a CUDA device gets enough runs for a stable
-/// median; the CPU (in `make test`) the fewest that still exercise every path.
+/// How many runs the timed checks take: a CUDA device enough for a stable median; the
+/// CPU (in `make test`) the fewest that still exercise every path.
 struct Effort {
   int warmups = 3;
-  int min_runs = 10;
-  double budget_s = 2.0;
+  int runs = 20;
 };
 
 /// PCT and PoolingCrack, forward and backward on `device` against the CPU.

@@ -27,7 +27,7 @@ void time_batch(models::PoolingCrackTiny& model, std::int64_t batch, const c10::
   const auto images = torch::rand({batch, 3, 448, 448}).to(device);
   const std::string suffix = ", batch " + std::to_string(batch);
   const auto eager_logits = model.forward(images).logits;
-  const auto eager = time_work([&] { model.forward(images); }, device, effort.warmups, effort.min_runs, effort.budget_s);
+  const auto eager = time_work([&] { model.forward(images); }, device, effort.warmups, effort.runs);
   report.add({kInference, "eager" + suffix, throughput(eager, batch), true, ""});
 
   const deploy::InputShape shape{batch, 448, 448, false};
@@ -37,8 +37,7 @@ void time_batch(models::PoolingCrackTiny& model, std::int64_t batch, const c10::
   auto frozen = torch::jit::optimize_for_inference(fixed_weights);
   const auto frozen_logits = frozen.forward({images}).toTensor();
   const double diff = relative_difference(frozen_logits, eager_logits);
-  const auto timing =
-      time_work([&] { frozen.forward({images}); }, device, effort.warmups, effort.min_runs, effort.budget_s);
+  const auto timing = time_work([&] { frozen.forward({images}); }, device, effort.warmups, effort.runs);
   report.add({kInference, "frozen TorchScript" + suffix,
               throughput(timing, batch) + "; " + fixed(eager.median_ms / timing.median_ms, 2) + "x eager",
               diff <= 1e-3, "logits against eager: " + scientific(diff) + " (limit 1e-3)"});

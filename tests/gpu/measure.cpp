@@ -1,10 +1,11 @@
 #include "measure.hpp"
 
+#include "bench_support.hpp"
+
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -16,14 +17,27 @@ double relative_difference(const at::Tensor& a, const at::Tensor& b) {
   return scale > 0 ? diff / scale : diff;
 }
 
-at::Tensor joined_gradients(const torch::nn::Module& module) {
+namespace {
+
+// Each parameter's `part` (its data or its gradient), flattened and joined, float64 on the CPU.
+template <class Part> at::Tensor joined(const torch::nn::Module& module, Part part) {
   std::vector<at::Tensor> parts;
   for (const auto& p : module.parameters()) {
-    const auto g = p.grad();
-    parts.push_back(g.defined() ? g.detach().to(torch::kCPU, torch::kDouble).flatten()
+    const at::Tensor t = part(p);
+    parts.push_back(t.defined() ? t.detach().to(torch::kCPU, torch::kDouble).flatten()
                                 : torch::zeros({p.numel()}, torch::kDouble));
   }
   return torch::cat(parts);
+}
+
+}  // namespace
+
+at::Tensor joined_gradients(const torch::nn::Module& module) {
+  return joined(module, [](const at::Tensor& p) { return p.grad(); });
+}
+
+at::Tensor joined_weights(const torch::nn::Module& module) {
+  return joined(module, [](const at::Tensor& p) { return p; });
 }
 
 void copy_weights(const torch::nn::Module& from, torch::nn::Module& to) {
@@ -56,22 +70,12 @@ void synchronize(const c10::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
 }
 
-Timing time_work(const std::function<void()>& work, const c10::Device& device, int warmups, int min_runs,
-                 double budget_s) {
-  using Clock = std::chrono::steady_clock;
-  for (int i = 0; i < warmups; ++i) work();
-  synchronize(device);
-  std::vector<double> ms;
-  const auto start = Clock::now();
-  while (static_cast<int>(ms.size()) < min_runs ||
-         (std::chrono::duration<double>(Clock::now() - start).count() < budget_s && ms.size() < 200)) {
-    const auto t0 = Clock::now();
-    work();
-    synchronize(device);
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
-  std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-  return {ms[ms.size() / 2], static_cast<int>(ms.size())};
+Timing time_work(const std::function<void()>& work, const c10::Device& device, int warmups, int runs) {
+  return {bench::median_ms(warmups, runs, [&] {
+            work();
+            synchronize(device);
+          }),
+          runs};
 }
 
 std::string scientific(double value) {

@@ -16,6 +16,8 @@ double relative_difference(const at::Tensor& a, const at::Tensor& b);
 /// Every parameter's gradient, flattened and joined in registration order, on the CPU in
 /// float64 (a parameter without a gradient contributes zeros).
 at::Tensor joined_gradients(const torch::nn::Module& module);
+/// The parameters themselves, joined the same way.
+at::Tensor joined_weights(const torch::nn::Module& module);
 
 /// Copies `from`'s parameters and buffers into `to` (same architecture, any device or
 /// dtype), so two copies of a model start equal.
@@ -51,10 +53,10 @@ struct Timing {
   int runs = 0;
 };
 
-/// Times `work` on `device`: `warmups` untimed runs (allocator, cuDNN's algorithm search),
-/// then at least `min_runs` and until `budget_s` seconds have passed, at most 200 runs.
-Timing time_work(const std::function<void()>& work, const c10::Device& device, int warmups, int min_runs,
-                 double budget_s);
+/// Times `work` on `device` with the benchmarks' median (tests/bench/bench_support.hpp),
+/// each run waiting for the device: `warmups` untimed runs (allocator, cuDNN's algorithm
+/// search), then the median of `runs`.
+Timing time_work(const std::function<void()>& work, const c10::Device& device, int warmups, int runs);
 
 /// `value` in scientific notation with 2 significant digits after the point: "3.14e-05".
 std::string scientific(double value);

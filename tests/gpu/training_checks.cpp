@@ -15,12 +15,6 @@ namespace {
 
 const std::string kTraining = "One RFKD step (PoolingCrack teacher, PCT student, AdamW)";
 
-at::Tensor joined_weights(const torch::nn::Module& module) {
-  std::vector<at::Tensor> parts;
-  for (const auto& p : module.parameters()) parts.push_back(p.detach().to(torch::kCPU, torch::kDouble).flatten());
-  return torch::cat(parts);
-}
-
 void compare_step_with_cpu(const c10::Device& device, Report& report) {
   const StrictFloat32 strict;
   auto cpu = make_rfkd_step(torch::kCPU, 3), dev = make_rfkd_step(device, 3);
@@ -55,8 +49,7 @@ TimedStep time_step(const c10::Device& device, Precision precision, const Effort
   const auto batch = random_batch(n, size, device, 5);
   TimedStep t;
   t.first = take_step(step, batch, precision);
-  t.timing = time_work([&] { take_step(step, batch, precision); }, device, effort.warmups, effort.min_runs,
-                       effort.budget_s);
+  t.timing = time_work([&] { take_step(step, batch, precision); }, device, effort.warmups, effort.runs);
   t.weights_finite = joined_weights(*step.student).isfinite().all().item<bool>();
   return t;
 }

@@ -4,6 +4,7 @@
 
 #include "engine/plan.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline_texts.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -14,25 +15,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const char* kBase = R"([pipeline]
-seed = 3
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 4
-size = 64
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
-[stages.train]
-kind = "train"
-model = "unet"
-data = "train"
-epochs = 5
-lr = 0.001
-)";
+const std::string kBase = "[pipeline]\nseed = 3\n\n" + test::kTrainStageText;
 
 const char* kMiddle = R"(include = ["shared/base.toml"]
 
@@ -77,7 +60,7 @@ TEST_F(PipelineIncludes, AChainOfThreeMergesInOrderWithTheIncludingFileOnTop) {
   EXPECT_EQ(value_at(p, "train", "lr").float_value, 0.01);     // top.toml over both
   EXPECT_EQ(value_at(p, "train", "model").string_value, "unet");  // base.toml, untouched
   EXPECT_THAT(value_at(p, "train", "epochs").where.file, HasSubstr("middle.toml"));
-  EXPECT_EQ(value_at(p, "train", "epochs").where.line, 4);
+  EXPECT_EQ(value_at(p, "train", "epochs").where.line, test::line_starting(kMiddle, "epochs"));
   EXPECT_THAT(value_at(p, "train", "model").where.file, HasSubstr("base.toml"));
   EXPECT_EQ(p.stages.count("evaluate"), 1u);
   EXPECT_NO_THROW(engine::validate_pipeline(p, *host_));
@@ -86,13 +69,14 @@ TEST_F(PipelineIncludes, AChainOfThreeMergesInOrderWithTheIncludingFileOnTop) {
 }
 
 TEST_F(PipelineIncludes, AnErrorInAnIncludedFileNamesThatFileAndLine) {
-  std::string base = kBase;
+  std::string base = kBase;  // epochs as text: a type error in the included file
   base.replace(base.find("epochs = 5"), 10, "epochs = \"five\"");
   dir_.write("shared/base.toml", base);
   dir_.write("middle.toml", R"(include = ["shared/base.toml"])");
   const auto top = dir_.write("top.toml", kTop);
   const auto message = config_error([&] { engine::validate_pipeline(pipeline::load_pipeline(top, {}), *host_); });
-  EXPECT_THAT(message, HasSubstr("base.toml:17:10: stages.train.epochs"));
+  EXPECT_THAT(message, HasSubstr("base.toml:" + std::to_string(test::line_starting(base, "epochs")) +
+                                 ":10: stages.train.epochs"));
   dir_.write("shared/base.toml", "[pipeline\nseed = 3\n");
   EXPECT_THAT(config_error([&] { pipeline::load_pipeline(top, {}); }), HasSubstr("base.toml:1:"));
 }

@@ -2,6 +2,7 @@
 
 #include "engine/plan.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline_texts.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -12,27 +13,10 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const std::string kHead = R"([datasets.train]
-plugin = "synthetic_cracks"
-count = 4
-size = 64
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
-[stages.first]
-kind = "train"
-model = "unet"
-data = "train"
-epochs = 3
-loss = { plugin = "dice" }
-)";
-
 class StageExtends : public ::testing::Test {
  protected:
   pipeline::Pipeline load(const std::string& stages) {
-    return pipeline::load_pipeline(dir_.write("p.toml", kHead + stages), {});
+    return pipeline::load_pipeline(dir_.write("p.toml", test::kTrainStageText + stages), {});
   }
   test::TempDir dir_;
   std::unique_ptr<host::PluginHost> host_ = test::make_host();
@@ -43,7 +27,7 @@ class StageExtends : public ::testing::Test {
 TEST_F(StageExtends, AStageStartsFromAnotherStagesKeysAndOverridesSome) {
   const auto p = load(R"(
 [stages.second]
-extends = "first"
+extends = "train"
 epochs = 1
 
 [stages.third]
@@ -51,20 +35,21 @@ extends = "second"
 loss = { plugin = "bce" }
 )");
   const auto& third = p.stages.at("third");
-  EXPECT_EQ(third.kind, "train");  // from first, through second
+  EXPECT_EQ(third.kind, "train");  // from stages.train, through second
   EXPECT_EQ(third.params.at("epochs").integer_value, 1);
   EXPECT_EQ(third.params.at("loss").table->at("plugin").string_value, "bce");
   EXPECT_EQ(third.params.at("model").string_value, "unet");
-  EXPECT_EQ(third.params.at("model").where.line, 12);  // where it is written: stages.first
+  EXPECT_EQ(third.params.at("model").where.line,
+            test::line_starting(test::kTrainStageText, "model"));  // where it is written: stages.train
   EXPECT_FALSE(third.params.contains("extends"));
-  EXPECT_EQ(p.stages.at("first").params.at("epochs").integer_value, 3);  // the extended stage is unchanged
+  EXPECT_EQ(p.stages.at("train").params.at("epochs").integer_value, 5);  // the extended stage is unchanged
   EXPECT_NO_THROW(engine::validate_pipeline(p, *host_));
 }
 
 TEST_F(StageExtends, AComponentNamingItsPluginIsNewAndOneWithoutAdjustsTheInheritedOne) {
   const auto p = load(R"(
 [stages.second]
-extends = "first"
+extends = "train"
 loss = { plugin = "bce", pos_weight = 3.0 }
 
 [stages.third]
@@ -82,10 +67,11 @@ loss = { pos_weight = 5.0 }
 }
 
 TEST_F(StageExtends, ExtendsThatCannotBeFollowedAreOneClearLine) {
-  EXPECT_THAT(config_error([&] { load("\n[stages.second]\nextends = \"frist\"\n"); }),
-              HasSubstr("p.toml:18:11: stages.second.extends: no stage 'frist' (did you mean 'first'?)"));
+  EXPECT_THAT(config_error([&] { load("\n[stages.second]\nextends = \"trian\"\n"); }),
+              HasSubstr("p.toml:" + std::to_string(test::line_starting(test::kTrainStageText, "loss") + 3) +
+                        ":11: stages.second.extends: no stage 'trian' (did you mean 'train'?)"));
   EXPECT_THAT(config_error([&] { load("\n[stages.a]\nextends = \"b\"\n\n[stages.b]\nextends = \"a\"\n"); }),
               HasSubstr("the stages extend each other: a → b → a"));
-  EXPECT_THAT(config_error([&] { load("\n[stages.second]\nextends = [\"first\"]\n"); }),
+  EXPECT_THAT(config_error([&] { load("\n[stages.second]\nextends = [\"train\"]\n"); }),
               HasSubstr("stages.second.extends names the stage to start from"));
 }

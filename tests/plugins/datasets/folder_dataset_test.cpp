@@ -1,4 +1,4 @@
-#include "test_support.hpp"
+#include "plugins/datasets/folder_fixture.hpp"
 
 #include <crackkd/dataset.hpp>
 
@@ -12,39 +12,27 @@ using ::testing::HasSubstr;
 
 namespace {
 
-class FolderDataset : public ::testing::Test {
+class FolderDataset : public test::FolderFixture {
  protected:
   void write_pair(const std::string& name, int rows, int cols, int mask_rows, int mask_cols) {
-    std::filesystem::create_directories(dir_.path / "images");
-    std::filesystem::create_directories(dir_.path / "masks");
     cv::Mat image(rows, cols, CV_8UC3, cv::Scalar(10, 20, 30));  // BGR
     cv::Mat mask = cv::Mat::zeros(mask_rows, mask_cols, CV_8UC1);
     mask.at<uchar>(0, 0) = 255;
     mask.at<uchar>(0, 1) = 127;  // below the 128 cut
     mask.at<uchar>(0, 2) = 128;
-    cv::imwrite((dir_.path / "images" / (name + ".png")).string(), image);
-    cv::imwrite((dir_.path / "masks" / (name + ".png")).string(), mask);
+    write(dir_.path, name + ".png", image, name + ".png", mask);
   }
   std::shared_ptr<Dataset> open(bool cache = true) {
     return open_with(std::string("cache = ") + (cache ? "true" : "false"));
   }
-  std::shared_ptr<Dataset> open_with(const std::string& options) {
-    return host_->create<Dataset>("dataset",
-                                  test::component("folder", "root = \"" + dir_.path.string() + "\"\n" + options));
-  }
+  std::shared_ptr<Dataset> open_with(const std::string& options) { return open_folder(dir_.path, options); }
   /// A pair of random pixels, so that two samples are equal only if decoded alike.
   void write_noise_pair(const std::string& name, int side) {
-    std::filesystem::create_directories(dir_.path / "images");
-    std::filesystem::create_directories(dir_.path / "masks");
     cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1);
     cv::randu(image, 0, 256);
     cv::randu(mask, 0, 256);
-    cv::imwrite((dir_.path / "images" / (name + ".png")).string(), image);
-    cv::imwrite((dir_.path / "masks" / (name + ".png")).string(), mask);
+    write(dir_.path, name + ".png", image, name + ".png", mask);
   }
-
-  test::TempDir dir_;
-  std::unique_ptr<host::PluginHost> host_ = test::make_host();
 };
 
 }  // namespace
