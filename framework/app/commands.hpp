@@ -18,6 +18,7 @@ struct RunArgs {
   std::vector<std::string> force;
   std::filesystem::path workdir = "runs";
   int timeout_s = 1800;  ///< data-parallel runs: how long a rank waits for the others
+  bool data_check = true;  ///< run: check the data before the first stage; validate: only with --data
 };
 
 /// Where the worker processes of a data-parallel run meet (see launch.cpp).

@@ -90,13 +90,8 @@ cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask) {
   return overlay;
 }
 
-}  // namespace
-
-int infer_command(const Common& common, const InferArgs& args) {
-  if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
-  auto host = scanned_host(common);
-  const auto device = engine::resolve_device(args.device);
-  const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
+/// The model's tiling, shrunk to an export's fixed size when it has one.
+inference::TileOptions tile_options(const InferArgs& args, const inference::InferenceModel& model) {
   inference::TileOptions tiles{args.tile, args.overlap, model.stride, args.batch};
   if (model.max_side > 0 && tiles.tile > model.max_side) {
     spdlog::info("infer: tiles of {} px, the exported size", model.max_side);
@@ -104,27 +99,78 @@ int infer_command(const Common& common, const InferArgs& args) {
     tiles.overlap = std::min(tiles.overlap, tiles.tile / 2 / model.stride * model.stride);
   }
   inference::check_tile_options(tiles);
+  return tiles;
+}
+
+std::vector<std::string> summary_header(bool mm) {
+  std::vector<std::string> header{"image",  "width",     "height",        "crack_area_px", "crack_fraction",
+                                  "cracks", "length_px", "mean_width_px", "max_width_px",  "seconds"};
+  if (mm) header.insert(header.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"});
+  return header;
+}
+
+/// One photo through the model: its three PNGs written, its summary.csv row added.
+struct Segmenter {
+  const InferArgs& args;
+  const inference::InferenceModel& model;
+  inference::TileOptions tiles;
+  c10::Device device;
+  double threshold;
+};
+
+void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& photo, const std::string& name,
+                   engine::CsvWriter& summary) {
+  const auto& [args, model, tiles, device, threshold] = with;
+  const auto started = std::chrono::steady_clock::now();
+  cv::Mat rgb;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  const auto image = torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kByte)
+                         .to(device)
+                         .permute({0, 3, 1, 2})
+                         .to(torch::kFloat)
+                         .div(255.0);
+  const auto probability = inference::predict_probabilities(model.logits, image, tiles).squeeze();
+  const auto bytes = probability.mul(255).round().clamp(0, 255).to(torch::kByte).to(torch::kCPU).contiguous();
+  const auto crack = probability.gt(threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
+  const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
+  const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
+  report::write_png(args.out / (name + "_probability.png"), probability_png);
+  report::write_png(args.out / (name + "_mask.png"), mask);
+  report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
+  const auto m = inference::measure_cracks(mask);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
+  const double s = args.mm_per_px;
+  if (s > 0)
+    summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
+                m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s, m.mean_width_px * s,
+                m.max_width_px * s);
+  else
+    summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
+                m.max_width_px, seconds);
+}
+
+}  // namespace
+
+int infer_command(const Common& common, const InferArgs& args) {
+  if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
+  auto host = scanned_host(common);
+  const auto device = engine::resolve_device(args.device);
+  const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
+  const auto tiles = tile_options(args, model);
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
   const auto photos = collect_photos(args.inputs);
   if (photos.empty()) throw Error("infer: no images to process");
   fs::create_directories(args.out);
   spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {}", model.description, photos.size(),
                device.str(), tiles.tile, tiles.overlap, threshold);
-
-  const bool mm = args.mm_per_px > 0;
-  std::initializer_list<std::string> header_px{"image", "width", "height", "crack_area_px", "crack_fraction",
-                                               "cracks", "length_px", "mean_width_px", "max_width_px", "seconds"};
-  std::initializer_list<std::string> header_mm{"image", "width", "height", "crack_area_px", "crack_fraction",
-                                               "cracks", "length_px", "mean_width_px", "max_width_px", "seconds",
-                                               "crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"};
-  engine::CsvWriter summary(args.out / "summary.csv", mm ? header_mm : header_px);
+  engine::CsvWriter summary(args.out / "summary.csv", summary_header(args.mm_per_px > 0));
   torch::InferenceMode inference;
   std::vector<std::string> skipped;
   std::set<std::string> used;
   engine::Progress progress("infer", photos.size());
   for (const auto& photo : photos) {
     engine::throw_if_interrupted("infer (summary.csv not written; the images done so far are in " + args.out.string() + ")");
-    const auto started = std::chrono::steady_clock::now();
     const cv::Mat bgr = read_photo(photo);
     if (bgr.empty()) {
       spdlog::error("infer: skipping {}: not a readable image", photo.string());
@@ -132,33 +178,7 @@ int infer_command(const Common& common, const InferArgs& args) {
       progress.advance();
       continue;
     }
-    cv::Mat rgb;
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    const auto image = torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kByte)
-                           .to(device)
-                           .permute({0, 3, 1, 2})
-                           .to(torch::kFloat)
-                           .div(255.0);
-    const auto probability = inference::predict_probabilities(model.logits, image, tiles).squeeze();
-    const auto bytes = probability.mul(255).round().clamp(0, 255).to(torch::kByte).to(torch::kCPU).contiguous();
-    const auto crack = probability.gt(threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
-    const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
-    const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
-    const auto name = output_name(photo, used);
-    report::write_png(args.out / (name + "_probability.png"), probability_png);
-    report::write_png(args.out / (name + "_mask.png"), mask);
-    report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
-    const auto m = inference::measure_cracks(mask);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
-    const double s = args.mm_per_px;
-    if (mm)
-      summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
-                  m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s,
-                  m.mean_width_px * s, m.max_width_px * s);
-    else
-      summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
-                  m.max_width_px, seconds);
+    segment_photo({args, model, tiles, device, threshold}, bgr, photo, output_name(photo, used), summary);
     progress.advance(photo.filename().string());
   }
   progress.finish();

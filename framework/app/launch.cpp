@@ -42,45 +42,57 @@ std::pair<std::string, int> parse_master(const std::string& master) {
   return {master.substr(0, colon), static_cast<int>(port)};
 }
 
-int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& worker_args) {
-  const auto [address, port] = parse_master(launch.master);
-  const int world = launch.nnodes * launch.nproc;
-  if (launch.node_rank >= launch.nnodes)
-    throw ConfigError({"--node-rank", 0, 0}, "--node-rank " + std::to_string(launch.node_rank) + " must be below --nnodes " +
-                                                  std::to_string(launch.nnodes));
+namespace {
+
+std::string this_executable() {
   std::vector<char> self(4096);
   const auto length = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
   if (length <= 0) throw Error("cannot find this executable (/proc/self/exe)");
-  const std::string exe(self.data(), static_cast<std::size_t>(length));
+  return std::string(self.data(), static_cast<std::size_t>(length));
+}
 
-  std::map<pid_t, int> ranks;  // running workers
-  for (int local = 0; local < launch.nproc; ++local) {
-    const int rank = launch.node_rank * launch.nproc + local;
-    const pid_t pid = ::fork();
-    if (pid < 0) throw Error("cannot start worker " + std::to_string(rank) + ": " + std::strerror(errno));
-    if (pid == 0) {
-      // Workers get SIGINT/SIGTERM from the launcher only, once (a terminal's Ctrl-C goes to
-      // the launcher's process group), and SIGTERM when the launcher dies.
-      ::setpgid(0, 0);
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      ::setenv("RANK", std::to_string(rank).c_str(), 1);
-      ::setenv("WORLD_SIZE", std::to_string(world).c_str(), 1);
-      ::setenv("LOCAL_RANK", std::to_string(local).c_str(), 1);
-      ::setenv("MASTER_ADDR", address.c_str(), 1);
-      ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
-      ::setenv("GLOG_minloglevel", "3", 0);  // c10d's own warnings repeat what our errors say
-      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-      for (const auto& a : worker_args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(exe.c_str(), argv.data());
-      std::fprintf(stderr, "error: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
-      std::_Exit(127);
-    }
-    ranks[pid] = rank;
-  }
-  spdlog::info("started {} worker processes (ranks {} … {} of {}), rendezvous at {}:{}", launch.nproc,
-               launch.node_rank * launch.nproc, launch.node_rank * launch.nproc + launch.nproc - 1, world, address, port);
+struct Worker {
+  int rank, local, world;
+  std::string address;
+  int port;
+};
 
+/// Forks and execs one worker with its rank in the environment; returns its pid.
+pid_t start_worker(const std::string& exe, const Worker& w, const std::vector<std::string>& worker_args) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw Error("cannot start worker " + std::to_string(w.rank) + ": " + std::strerror(errno));
+  if (pid > 0) return pid;
+  // Workers get SIGINT/SIGTERM from the launcher only, once (a terminal's Ctrl-C goes to
+  // the launcher's process group), and SIGTERM when the launcher dies.
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  ::setenv("RANK", std::to_string(w.rank).c_str(), 1);
+  ::setenv("WORLD_SIZE", std::to_string(w.world).c_str(), 1);
+  ::setenv("LOCAL_RANK", std::to_string(w.local).c_str(), 1);
+  ::setenv("MASTER_ADDR", w.address.c_str(), 1);
+  ::setenv("MASTER_PORT", std::to_string(w.port).c_str(), 1);
+  ::setenv("GLOG_minloglevel", "3", 0);  // c10d's own warnings repeat what our errors say
+  std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+  for (const auto& a : worker_args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(exe.c_str(), argv.data());
+  std::fprintf(stderr, "error: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
+  std::_Exit(127);
+}
+
+/// Stops every running worker: SIGTERM now, SIGKILL for whatever still runs in 10 s.
+void stop_workers(const std::map<pid_t, int>& ranks) {
+  for (const auto& [other, r] : ranks) ::kill(other, SIGTERM);
+  std::thread([pids = ranks] {
+    std::this_thread::sleep_for(std::chrono::seconds(10));
+    for (const auto& [other, r] : pids) ::kill(other, SIGKILL);
+  }).detach();
+}
+
+/// Waits for the workers; forwards a SIGINT/SIGTERM the launcher gets, and stops the
+/// others when one fails. Returns the first failure ("" when none) and whether a signal
+/// was forwarded.
+std::pair<std::string, bool> supervise(std::map<pid_t, int> ranks) {
   std::string failure;
   bool forwarded = false;
   while (!ranks.empty()) {
@@ -96,27 +108,39 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid < 0) break;
     const auto found = ranks.find(pid);
     if (found == ranks.end()) continue;
     const int rank = found->second;
     ranks.erase(found);
     const bool stopped = forwarded && WIFEXITED(status) && WEXITSTATUS(status) > 128;  // as asked
-    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || stopped) continue;
-    if (failure.empty()) {
-      failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + describe(status);
-      if (ranks.empty()) break;
-      spdlog::error("{}; stopping the other {} rank{}", failure, ranks.size(), ranks.size() > 1 ? "s" : "");
-      for (const auto& [other, r] : ranks) ::kill(other, SIGTERM);
-      std::thread([pids = ranks] {  // whatever has not stopped in 10 s is killed
-        std::this_thread::sleep_for(std::chrono::seconds(10));
-        for (const auto& [other, r] : pids) ::kill(other, SIGKILL);
-      }).detach();
-    }
+    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || stopped || !failure.empty()) continue;
+    failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + describe(status);
+    if (ranks.empty()) break;
+    spdlog::error("{}; stopping the other {} rank{}", failure, ranks.size(), ranks.size() > 1 ? "s" : "");
+    stop_workers(ranks);
   }
+  return {failure, forwarded};
+}
+
+}  // namespace
+
+int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& worker_args) {
+  const auto [address, port] = parse_master(launch.master);
+  const int world = launch.nnodes * launch.nproc;
+  if (launch.node_rank >= launch.nnodes)
+    throw ConfigError({"--node-rank", 0, 0}, "--node-rank " + std::to_string(launch.node_rank) + " must be below --nnodes " +
+                                                  std::to_string(launch.nnodes));
+  const std::string exe = this_executable();
+  std::map<pid_t, int> ranks;  // running workers
+  for (int local = 0; local < launch.nproc; ++local) {
+    const int rank = launch.node_rank * launch.nproc + local;
+    ranks[start_worker(exe, {rank, local, world, address, port}, worker_args)] = rank;
+  }
+  spdlog::info("started {} worker processes (ranks {} … {} of {}), rendezvous at {}:{}", launch.nproc,
+               launch.node_rank * launch.nproc, launch.node_rank * launch.nproc + launch.nproc - 1, world, address, port);
+  const auto [failure, forwarded] = supervise(ranks);
   if (failure.empty() && !forwarded) return 0;
   if (failure.empty()) {
     std::fprintf(stderr, "stopped by %s; run the same command again to resume\n",

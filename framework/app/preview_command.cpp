@@ -10,6 +10,7 @@
 #include "report/image_grid.hpp"
 
 #include <crackkd/dataset.hpp>
+#include <crackkd/noise.hpp>
 #include <crackkd/transform.hpp>
 
 #include <ATen/ATen.h>
@@ -42,10 +43,11 @@ int preview_command(const Common& common, const PreviewArgs& args) {
   label_tile(rows[0][0], clean.id.substr(clean.id.find_last_of('/') + 1));
   label_tile(rows[0][1], "mask");
   for (const auto& [name, config] : pipeline.noises) {
+    const auto noise = host->create<Noise>("noise", config);
     std::vector<cv::Mat> row;
     for (double level : args.levels) {
       Rng rng = engine::evaluation_noise_stream(pipeline.options.seed, name, level, args.index);
-      cv::Mat tile = to_bgr(engine::noise_at(*host, config, level)->apply(clean, rng).image);
+      cv::Mat tile = to_bgr(noise->apply(clean, level, rng).image);
       char text[64];
       std::snprintf(text, sizeof text, "%s %.0f%%", name.c_str(), level * 100);
       label_tile(tile, text);

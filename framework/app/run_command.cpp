@@ -1,7 +1,9 @@
-// `crackkd run` and `crackkd validate`: load, validate completely, then (run) execute.
+// `crackkd run` and `crackkd validate`: load, validate completely, then check the data
+// (run: unless it passed before unchanged; validate: with --data) and (run) execute.
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
+#include "data/pipeline_data_check.hpp"
 #include "distributed/process_group.hpp"
 #include "engine/plan.hpp"
 #include "engine/runner.hpp"
@@ -41,29 +43,50 @@ int validate_command(const Common& common, const RunArgs& args) {
   auto l = load_and_validate(common, args);
   std::string order;
   for (const auto& s : l.plan.order) order += (order.empty() ? "" : " -> ") + s;
-  std::cout << args.pipeline.string() << ": valid; stages " << order << std::endl;
-  return 0;
+  if (!args.data_check) {
+    std::cout << args.pipeline.string() << ": valid; stages " << order << std::endl;
+    return 0;
+  }
+  const auto checks = data::check_pipeline_data(l.pipeline, *l.host);
+  std::cout << data::check_table(checks) << "\n";
+  const bool problems = data::stops_a_run(checks);  // duplicated images are listed, not fatal
+  std::cout << args.pipeline.string() << ": " << (problems ? "the pipeline is valid but its data is not" : "valid")
+            << "; stages " << order << std::endl;
+  return problems ? 1 : 0;
+}
+
+/// The group of a worker started by a launcher (RANK, WORLD_SIZE, … set), else null. It
+/// lives until the process exits, as c10d's stores expect.
+distributed::ProcessGroup* join_ranks(const RunArgs& args) {
+  static std::unique_ptr<distributed::ProcessGroup> group;
+  const auto rendezvous = distributed::rendezvous_from_environment();
+  if (!rendezvous) return nullptr;
+  if (rendezvous->rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for the run
+  spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] [rank " + std::to_string(rendezvous->rank) + "] %v");
+  group = std::make_unique<distributed::ProcessGroup>(*rendezvous, std::chrono::seconds(60),
+                                                      std::chrono::seconds(args.timeout_s),
+                                                      [](const std::string& line) { spdlog::info("{}", line); });
+  return group.get();
 }
 
 int run_command(const Common& common, const RunArgs& args) {
-  if (const auto rendezvous = distributed::rendezvous_from_environment()) {
-    if (rendezvous->rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 speaks for the run
-    spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] [rank " + std::to_string(rendezvous->rank) + "] %v");
-    distributed::ProcessGroup::set_current(std::make_unique<distributed::ProcessGroup>(
-        *rendezvous, std::chrono::seconds(60), std::chrono::seconds(args.timeout_s),
-        [](const std::string& line) { spdlog::info("{}", line); }));
-  }
+  auto* group = join_ranks(args);
   auto l = load_and_validate(common, args);
   if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
+  // Rank 0 checks for the run: the other ranks read the same files.
+  if (args.data_check && (!group || group->is_main()))
+    data::check_data_before_run(l.pipeline, *l.host, args.workdir / l.pipeline.options.name / "data.checked");
   engine::RunOptions options;
   options.workdir = args.workdir;
+  options.group = group;
   options.force.insert(args.force.begin(), args.force.end());
   const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
-  if (auto* group = distributed::ProcessGroup::current(); group && !group->is_main()) return 0;
+  if (group && !group->is_main()) return 0;
   std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
             << summary.skipped.size() << ")" << std::endl;
-  for (const auto& [name, stage] : l.pipeline.stages)
-    if (stage.kind == "report") std::cout << "report: " << (summary.run_dir / name / "report.md").string() << std::endl;
+  for (const auto& [name, stage_plan] : l.plan.stages)
+    if (stage_plan.writes_file(engine::results::kReport))
+      std::cout << "report: " << (summary.run_dir / name / engine::results::kReport).string() << std::endl;
   return 0;
 }
 

@@ -53,7 +53,7 @@ std::string channels_text(const DatasetCheck& c) {
 
 DatasetCheck check_dataset(const std::string& name, const std::string& plugin, const Dataset& dataset,
                            std::map<std::string, std::string>& seen) {
-  DatasetCheck c{name, plugin, dataset.size()};
+  DatasetCheck c{name, plugin, dataset.mask_convention(), dataset.size()};
   double crack = 0, pixels = 0;
   for (std::size_t i = 0; i < c.samples; ++i) {
     Sample s;
@@ -68,7 +68,10 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
       continue;
     }
     const auto [first, inserted] = seen.emplace(image_hash(s.image), name + ": " + s.id);
-    if (!inserted) c.problems.push_back(name + ": " + s.id + " is the same image as " + first->second);
+    if (!inserted) {
+      c.problems.push_back(name + ": " + s.id + " is the same image as " + first->second);
+      ++c.duplicates;
+    }
     record_sizes(c, s);
     ++c.read;
     const double in_mask = s.mask.sum().item<double>();
@@ -81,12 +84,12 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
 
 std::string check_table(const std::vector<DatasetCheck>& checks) {
   std::ostringstream out;
-  out << "| dataset | plugin | images | read | size | channels | crack share | empty masks | problems |\n"
-      << "|---|---|---|---|---|---|---|---|---|\n";
+  out << "| dataset | plugin | images | read | size | channels | masks | crack share | empty masks | problems |\n"
+      << "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : checks)
     out << "| " << c.name << " | " << c.plugin << " | " << c.samples << " | " << c.read << " | " << sizes_text(c)
-        << " | " << channels_text(c) << " | " << percent(c.crack_share) << " | " << c.empty_masks << " | "
-        << c.problems.size() << " |\n";
+        << " | " << channels_text(c) << " | " << (c.masks.empty() ? "-" : c.masks) << " | " << percent(c.crack_share)
+        << " | " << c.empty_masks << " | " << c.problems.size() << " |\n";
   for (const auto& c : checks) {
     if (c.problems.empty()) continue;
     out << "\n" << c.name << ": " << c.problems.size() << (c.problems.size() == 1 ? " problem" : " problems") << "\n";
@@ -102,7 +105,8 @@ std::string check_json(const std::vector<DatasetCheck>& checks) {
   for (std::size_t k = 0; k < checks.size(); ++k) {
     const auto& c = checks[k];
     out << (k ? ",\n " : "\n ") << "{\"dataset\": " << io::json_quoted(c.name)
-        << ", \"plugin\": " << io::json_quoted(c.plugin) << ", \"images\": " << c.samples << ", \"read\": " << c.read
+        << ", \"plugin\": " << io::json_quoted(c.plugin) << ", \"masks\": " << io::json_quoted(c.masks)
+        << ", \"images\": " << c.samples << ", \"read\": " << c.read
         << ", \"height\": [" << c.min_height << ", " << c.max_height << "], \"width\": [" << c.min_width << ", "
         << c.max_width << "], \"channels\": [" << (c.channels.empty() ? "" : channels_text(c))
         << "], \"crack_share\": " << c.crack_share

@@ -17,6 +17,7 @@ namespace crackkd::data {
 struct DatasetCheck {
   std::string name;    ///< "train", as the pipeline names it
   std::string plugin;  ///< "folder"
+  std::string masks;   ///< how the dataset reads its masks ("0/1: crack = 1"), or ""
   std::size_t samples = 0;  ///< the dataset's size
   std::size_t read = 0;     ///< samples read without an error
   std::int64_t min_height = 0, max_height = 0, min_width = 0, max_width = 0;
@@ -24,6 +25,7 @@ struct DatasetCheck {
   double crack_share = 0;              ///< crack pixels / all mask pixels read
   std::size_t empty_masks = 0;
   std::vector<std::string> problems;   ///< one line each
+  std::size_t duplicates = 0;          ///< of the problems, images seen before (the rest stop a run)
 };
 
 /// Reads every sample of `dataset`. `seen` maps an image's content hash to the sample

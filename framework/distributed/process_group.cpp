@@ -38,11 +38,6 @@ std::string first_line(const c10::Error& e) {
   return what.substr(0, what.find('\n'));
 }
 
-std::unique_ptr<ProcessGroup>& current_group() {
-  static std::unique_ptr<ProcessGroup> group;
-  return group;
-}
-
 #ifdef CRACKKD_WITH_NCCL
 // NCCL's wait() only orders CUDA streams: a collective that a dead rank never joins would
 // hang the step. Blocking waits make it fail after the group's timeout with an error,
@@ -230,8 +225,5 @@ std::string ProcessGroup::agree(const std::string& key, const std::function<std:
                 key + " failed (" + first_line(e) + ")");
   }
 }
-
-ProcessGroup* ProcessGroup::current() { return current_group().get(); }
-void ProcessGroup::set_current(std::unique_ptr<ProcessGroup> group) { current_group() = std::move(group); }
 
 }  // namespace crackkd::distributed

@@ -62,10 +62,6 @@ class ProcessGroup {
   /// Rank 0 computes a value, every rank returns it (through the store).
   std::string agree(const std::string& key, const std::function<std::string()>& on_main);
 
-  /// The group of this process, or null in a single-process run.
-  static ProcessGroup* current();
-  static void set_current(std::unique_ptr<ProcessGroup> group);
-
   /// The backend that collectives over tensors on `device` use in this build: "nccl" for
   /// CUDA when built with NCCL, else "gloo". Example: backend_for(c10::kCPU) == "gloo".
   static std::string backend_for(const c10::Device& device);

@@ -86,7 +86,10 @@ class BenchmarkStage : public StageKind {
     if (o.models.empty() && o.checkpoints.empty())
       throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
     StagePlan plan;
-    for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
+    plan.options = o;
+    plan.writes = {results::kEfficiency};
+    for (std::size_t i = 0; i < o.models.size(); ++i)
+      read_result_of(stage, "models", o.models[i], results::kCheckpoint, pipeline, plan, i);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) {
       require_input_file(stage, "checkpoints", o.checkpoints[i], i);
@@ -97,20 +100,19 @@ class BenchmarkStage : public StageKind {
                                                                     " is an exported model; give its checkpoint");
     }
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
-    plan.depends_on = o.models;
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
   }
 
   void run(StageContext& ctx) const override {
-    const auto o = parse_options<BenchmarkOptions>(ctx.stage.params);
-    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto& o = ctx.options<BenchmarkOptions>();
+    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
     // With [pipeline] seeds the first seed's model stands for all: the seeds change weights, not cost.
     const auto first = replicates(ctx.pipeline.options).front().folder;
     for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m) / first));
     for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
-    CsvWriter efficiency(ctx.out_dir / "efficiency.csv", {"model", "plugin", "params", "MACs", "latency_ms",
+    CsvWriter efficiency(ctx.out_dir / results::kEfficiency, {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads", "engine"});
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& [label, file] = targets[i];

@@ -1,5 +1,6 @@
 #include "engine/checkpoint.hpp"
 
+#include "engine/stage_contract.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <torch/serialize.h>
@@ -29,8 +30,8 @@ void require_model_of_stage(const LoadedModel& loaded, const fs::path& file, con
 }
 
 fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
-  if (prefer_best && fs::exists(stage_dir / "best.pt")) return stage_dir / "best.pt";
-  return stage_dir / "checkpoint.pt";
+  if (prefer_best && fs::exists(stage_dir / results::kBest)) return stage_dir / results::kBest;
+  return stage_dir / results::kCheckpoint;
 }
 
 void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,

@@ -9,7 +9,7 @@
 #include "io/durable_file.hpp"
 
 #include <filesystem>
-#include <initializer_list>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -17,7 +17,7 @@ namespace crackkd::engine {
 
 class CsvWriter {
  public:
-  CsvWriter(std::filesystem::path file, std::initializer_list<std::string> header) : file_(std::move(file)) {
+  CsvWriter(std::filesystem::path file, const std::vector<std::string>& header) : file_(std::move(file)) {
     row_of(header);
   }
 
@@ -32,7 +32,7 @@ class CsvWriter {
   void commit() const { io::write_atomically(file_, text_); }
 
  private:
-  void row_of(std::initializer_list<std::string> fields) {
+  void row_of(const std::vector<std::string>& fields) {
     std::string line;
     for (const auto& f : fields) line += (line.empty() ? "" : ",") + field(f);
     text_ += line + '\n';

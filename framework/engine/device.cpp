@@ -51,10 +51,9 @@ std::string auto_device_reason(bool cuda_build, int cuda_devices, const c10::Dev
   return picked.str() + ": CUDA, " + std::to_string(cuda_devices) + (cuda_devices == 1 ? " GPU" : " GPUs") + " visible";
 }
 
-c10::Device resolve_device(const std::string& name) {
+c10::Device resolve_device(const std::string& name, std::optional<int> local_rank) {
   const int cuda_devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-  const auto* group = distributed::ProcessGroup::current();
-  const auto device = device_for(name, cuda_devices, group ? std::optional<int>(group->local_rank()) : std::nullopt);
+  const auto device = device_for(name, cuda_devices, local_rank);
   if (name == "auto") {  // once per outcome, not once per stage
     static std::set<std::string> logged;
     const auto reason = auto_device_reason(at::globalContext().hasCUDA(), cuda_devices, device);
@@ -63,8 +62,9 @@ c10::Device resolve_device(const std::string& name) {
   return device;
 }
 
-c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline) {
-  return resolve_device(stage_device == "pipeline" ? pipeline.options.device : stage_device);
+c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline,
+                           std::optional<int> local_rank) {
+  return resolve_device(stage_device == "pipeline" ? pipeline.options.device : stage_device, local_rank);
 }
 
 }  // namespace crackkd::engine

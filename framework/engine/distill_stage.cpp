@@ -8,6 +8,7 @@
 //   data        = "train"
 //   validate_on = "val"
 //   distiller   = { plugin = "rfkd" }
+//   loss        = "dice"              # the ground-truth term(s) the distiller adds, scaled by its gt_weight
 //   noise_mix   = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"] }
 //   augment     = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
 //
@@ -21,8 +22,9 @@
 #include "engine/checkpoint.hpp"
 #include "engine/stage.hpp"
 #include "engine/teacher_forward.hpp"
-#include "engine/training_loop.hpp"
 #include "engine/training_options.hpp"
+#include "engine/weighted_loss.hpp"
+#include "training/fit.hpp"
 
 #include <crackkd/distiller.hpp>
 
@@ -66,10 +68,12 @@ class DistillStage : public StageKind {
     require_reference(stage, "student", o.student, pipeline.models, "model");
     host.validate("distiller", o.distiller);
     StagePlan plan;
+    plan.options = o;
     plan.components = {{"model", pipeline.models.at(o.student)}, {"distiller", o.distiller}};
+    plan_weighted_loss(o.loss, host, plan);
     if (!o.teacher.empty()) {
-      require_checkpoint_stage(stage, "teacher", o.teacher, pipeline);
-      plan.depends_on.push_back(o.teacher);
+      // best.pt when the teacher wrote one (it validated), else checkpoint.pt, always written
+      read_result_of(stage, "teacher", o.teacher, results::kCheckpoint, pipeline, plan);
     } else {
       require_input_file(stage, "teacher_checkpoint", o.teacher_checkpoint);
       plan.input_files.push_back(o.teacher_checkpoint);
@@ -79,8 +83,8 @@ class DistillStage : public StageKind {
   }
 
   void run(StageContext& ctx) const override {
-    const auto o = parse_options<DistillOptions>(ctx.stage.params);
-    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto& o = ctx.options<DistillOptions>();
+    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
                                                 : stage_checkpoint(ctx.checkpoint_dir(o.teacher));
     auto teacher = load_checkpoint(teacher_file, ctx.host, device);
@@ -89,29 +93,26 @@ class DistillStage : public StageKind {
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
 
     const auto& student_config = ctx.pipeline.models.at(o.student);
-    torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
-    auto student = ctx.host.create<SegmentationModel>("model", student_config);
-    student->to(device);
+    auto student = initial_model(ctx, student_config, device);
     auto distiller = ctx.host.create<Distiller>("distiller", o.distiller);
+    distiller->set_ground_truth_loss(WeightedLoss(ctx.host, o.loss));
     distiller->prepare(*teacher.model, *student);
     distiller->to(device);
     distiller->train();
     auto parameters = student->parameters();
     for (const auto& p : distiller->parameters()) parameters.push_back(p);
-    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    const auto optimizer = make_optimizer(parameters, o);
 
-    TrainingData training(ctx, o.data, o.augment, o.noise_mix);
-    std::shared_ptr<Dataset> validation;
-    if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
+    TrainingData train_data(ctx, o.data, o.augment, o.noise_mix);
+    const auto validation = validation_data(ctx, o);
     spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
                  ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
-                 o.distiller.plugin, o.data, training.images(), o.epochs, o.batch_size, device.str());
-    fit(ctx, *student, student_config, training, validation.get(), optimizer, device, o.fit(),
-        [&](const Batch& batch) {
-          const ModelOutput teacher_out = teacher_forward(*teacher.model, batch.images);
-          return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
-        },
-        distiller.get());
+                 o.distiller.plugin, o.data, train_data.images(), o.epochs, o.batch_size, device.str());
+    training::fit(ctx, {*student, student_config, *optimizer, distiller.get()}, {train_data, validation.get()}, device,
+                  o, [&](const Batch& batch) {
+                    const ModelOutput teacher_out = teacher_forward(*teacher.model, batch.images);
+                    return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
+                  });
   }
 };
 

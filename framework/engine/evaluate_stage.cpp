@@ -30,11 +30,13 @@
 #include "engine/interrupt.hpp"
 #include "engine/example_figures.hpp"
 #include "data/batching.hpp"
+#include "data/size_batcher.hpp"
 #include "engine/progress.hpp"
 #include "engine/stage.hpp"
 #include "engine/training_data.hpp"
 
 #include <crackkd/dataset.hpp>
+#include <crackkd/noise.hpp>
 
 #include <torch/torch.h>
 
@@ -93,8 +95,15 @@ class EvaluateStage : public StageKind {
       throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
     require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
     StagePlan plan;
+    plan.options = o;
     plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
-    for (std::size_t i = 0; i < o.models.size(); ++i) require_checkpoint_stage(stage, "models", o.models[i], pipeline, i);
+    plan.writes = {results::kScores, results::kPerImage};
+    if (!o.noises.empty()) plan.writes.push_back(results::kRobustness);
+    if (o.examples > 0) plan.writes.push_back(results::kExamplesClean);
+    // checkpoint = "best" reads best.pt, which only a validated training stage writes
+    const std::string model_file = o.checkpoint == "best" ? results::kBest : results::kCheckpoint;
+    for (std::size_t i = 0; i < o.models.size(); ++i)
+      read_result_of(stage, "models", o.models[i], model_file, pipeline, plan, i);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
@@ -102,14 +111,13 @@ class EvaluateStage : public StageKind {
       require_reference(stage, "noises", o.noises[i], pipeline.noises, "noise", i);
       plan.components.emplace_back("noise", pipeline.noises.at(o.noises[i]));
     }
-    plan.depends_on = o.models;
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
   }
 
   void run(StageContext& ctx) const override {
-    const auto o = parse_options<EvaluateOptions>(ctx.stage.params);
-    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto& o = ctx.options<EvaluateOptions>();
+    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<Target> targets;
     for (const auto& m : o.models)
@@ -121,8 +129,8 @@ class EvaluateStage : public StageKind {
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.
     for (auto& t : targets) t.loaded = load_target(ctx, t, device);
-    CsvWriter scores(ctx.out_dir / "scores.csv", {"model", "seed", "checkpoint", "images", "mDS", "mIoU"});
-    CsvWriter per_image(ctx.out_dir / "per_image.csv", {"model", "seed", "image", "dice", "iou"});
+    CsvWriter scores(ctx.out_dir / results::kScores, {"model", "seed", "checkpoint", "images", "mDS", "mIoU"});
+    CsvWriter per_image(ctx.out_dir / results::kPerImage, {"model", "seed", "image", "dice", "iou"});
     for (auto& t : targets) {
       const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
       const auto means = evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
@@ -168,13 +176,13 @@ class EvaluateStage : public StageKind {
     const auto indices = example_indices(dataset.size(), static_cast<std::size_t>(o.examples));
     std::vector<Sample> clean;
     for (auto i : indices) clean.push_back(dataset.get(i));
-    write_example_grid(ctx.out_dir / "examples_clean.png", clean, shown, device, o.threshold);
+    write_example_grid(ctx.out_dir / results::kExamplesClean, clean, shown, device, o.threshold);
     for (const auto& noise_name : o.noises) {
-      auto noise = noise_at(ctx.host, ctx.pipeline.noises.at(noise_name), o.example_level);
+      auto noise = ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(noise_name));
       std::vector<Sample> noisy;
       for (std::size_t k = 0; k < indices.size(); ++k) {
         Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, o.example_level, indices[k]);
-        noisy.push_back(noise->apply(clean[k], rng));
+        noisy.push_back(noise->apply(clean[k], o.example_level, rng));
       }
       write_example_grid(ctx.out_dir / ("examples_" + noise_name + ".png"), noisy, shown, device, o.threshold);
     }
@@ -184,34 +192,27 @@ class EvaluateStage : public StageKind {
   /// is made once and shown to all models.
   static CsvWriter score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
                                std::vector<Target>& models, c10::Device device) {
-    CsvWriter robustness(ctx.out_dir / "robustness.csv", {"model", "seed", "noise", "level", "mDS", "mIoU", "images"});
+    CsvWriter robustness(ctx.out_dir / results::kRobustness, {"model", "seed", "noise", "level", "mDS", "mIoU", "images"});
     torch::NoGradGuard no_grad;
     for (auto& t : models) t.loaded.model->eval();
     Progress progress("robustness " + ctx.stage.name, o.noises.size() * o.levels.size());
     for (const auto& noise_name : o.noises) {
-      const auto& noise_config = ctx.pipeline.noises.at(noise_name);
+      const auto noise = ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(noise_name));
       for (const double level : o.levels) {
-        auto noise = noise_at(ctx.host, noise_config, level);
         std::vector<metrics::ScoreMeans> means(models.size());
-        std::vector<Sample> pending;  // consecutive corrupted images of one size: one batch
-        const auto flush = [&] {
-          if (pending.empty()) return;
-          const Batch batch = data::collate(pending);
+        data::SizeBatcher batches(8, [&](const Batch& batch) {  // each corrupted image made once, for all models
           const auto images = batch.images.to(device), masks = batch.masks.to(device);
           for (std::size_t m = 0; m < models.size(); ++m)
             for (const auto& score :
                  metrics::score_images(data::predict_logits(*models[m].loaded.model, images), masks, o.threshold))
               means[m].add(score);
-          pending.clear();
-        };
+        });
         for (std::size_t i = 0; i < dataset.size(); ++i) {
           throw_if_interrupted("robustness " + ctx.stage.name);
           Rng rng = evaluation_noise_stream(ctx.pipeline.options.seed, noise_name, level, i);
-          Sample s = noise->apply(dataset.get(i), rng);
-          if (!pending.empty() && (pending.size() >= 8 || s.image.sizes() != pending[0].image.sizes())) flush();
-          pending.push_back(std::move(s));
+          batches.add(noise->apply(dataset.get(i), level, rng));
         }
-        flush();
+        batches.flush();
         for (std::size_t m = 0; m < models.size(); ++m)
           robustness.row(models[m].label, models[m].seed, noise_name, level, means[m].mean_dice(), means[m].mean_iou(),
                          means[m].images);

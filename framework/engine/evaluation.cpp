@@ -1,6 +1,7 @@
 #include "engine/evaluation.hpp"
 
 #include "data/batching.hpp"
+#include "data/size_batcher.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
 #include "inference/tiled_prediction.hpp"
@@ -42,10 +43,7 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
   metrics::ScoreMeans means;
   std::unique_ptr<Progress> progress;
   if (!label.empty()) progress = std::make_unique<Progress>(label, dataset.size());
-  std::vector<Sample> pending;  // consecutive images of one size, scored in one forward pass
-  const auto flush = [&] {
-    if (pending.empty()) return;
-    const Batch batch = data::collate(pending);
+  data::SizeBatcher batches(batch_size, [&](const Batch& batch) {  // one forward pass each
     const auto logits = data::predict_logits(model, batch.images.to(device));
     const auto scores = metrics::score_images(logits, batch.masks.to(device), threshold);
     for (std::size_t k = 0; k < scores.size(); ++k) {
@@ -53,21 +51,19 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
       if (sink) sink(batch.ids[k], scores[k]);
       if (progress) progress->advance();
     }
-    pending.clear();
-  };
+  });
   for (std::size_t i = 0; i < dataset.size(); ++i) {
     if (progress) throw_if_interrupted(label);  // a stage's evaluation; validation finishes its epoch
     Sample s = dataset.get(i);
     if (s.image.size(-2) * s.image.size(-1) > kLargestUntiledPixels) {
-      flush();
+      batches.flush();
       score_large_image(model, s, device, threshold, means, sink);
       if (progress) progress->advance();
       continue;
     }
-    if (!pending.empty() && (pending.size() >= batch_size || s.image.sizes() != pending[0].image.sizes())) flush();
-    pending.push_back(std::move(s));
+    batches.add(std::move(s));
   }
-  flush();
+  batches.flush();
   model.train(was_training);
   return means;
 }

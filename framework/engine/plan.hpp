@@ -1,6 +1,7 @@
 #pragma once
 // Whole-pipeline validation, before anything runs: every stage kind known, every option
-// valid, every reference defined, every component known with valid options, no cycle.
+// valid, every reference defined, every component known with valid options, every result
+// a stage reads declared by the stage it reads from (stage_contract.hpp), no cycle.
 
 #include "engine/stage.hpp"
 

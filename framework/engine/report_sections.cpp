@@ -1,4 +1,5 @@
 #include "engine/report_sections.hpp"
+#include "engine/stage_contract.hpp"
 
 #include "report/csv_table.hpp"
 #include "report/line_plot.hpp"
@@ -86,52 +87,61 @@ void Report::figure(const std::string& file, const std::string& caption) {
   md << "\n![Figure " << ++figures_ << "](" << file << ")\n\n**Figure " << figures_ << ".** " << caption << "\n";
 }
 
-void report_evaluation(Report& r, const std::string& stage, const fs::path& dir, double level) {
-  const auto scores = report::read_csv_if_present(dir / "scores.csv");
-  if (!scores) return;
-  const auto robustness = report::read_csv_if_present(dir / "robustness.csv");
-  std::vector<std::string> noises;  // in file order
-  // noise → model → level → mDS of each seed
-  std::map<std::string, std::map<std::string, std::map<double, std::vector<double>>>> curves;
-  if (robustness)
-    for (std::size_t i = 0; i < robustness->rows.size(); ++i) {
-      const auto& noise = robustness->rows[i][robustness->column("noise")];
-      if (std::find(noises.begin(), noises.end(), noise) == noises.end()) noises.push_back(noise);
-      curves[noise][robustness->rows[i][robustness->column("model")]][robustness->number(i, "level")].push_back(
-          robustness->number(i, "mDS"));
-    }
-  const auto groups = by_model(*scores);
-  const bool seeded = std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second.size() > 1; });
-  r.md << "\n## Accuracy (stage " << stage << ")\n";
+namespace {
+
+/// robustness.csv: noise → model → level → the mDS of each seed, and the noises in file order.
+struct Curves {
+  std::vector<std::string> noises;
+  std::map<std::string, std::map<std::string, std::map<double, std::vector<double>>>> points;
+};
+
+Curves read_curves(const fs::path& dir) {
+  Curves c;
+  const auto robustness = report::read_csv_if_present(dir / results::kRobustness);
+  if (!robustness) return c;
+  for (std::size_t i = 0; i < robustness->rows.size(); ++i) {
+    const auto& noise = robustness->rows[i][robustness->column("noise")];
+    if (std::find(c.noises.begin(), c.noises.end(), noise) == c.noises.end()) c.noises.push_back(noise);
+    c.points[noise][robustness->rows[i][robustness->column("model")]][robustness->number(i, "level")].push_back(
+        robustness->number(i, "mDS"));
+  }
+  return c;
+}
+
+/// The accuracy table: mDS, mIoU and, per noise, mDS at the scored level closest to `level`.
+void accuracy_table(Report& r, const std::string& stage, const report::CsvTable& scores, Curves& curves, double level,
+                    bool seeded) {
   std::vector<std::string> header{"model", "mDS", "mIoU", "images"};
   if (seeded) header.insert(header.begin() + 1, "seeds");
-  for (const auto& n : noises) header.push_back("mDS " + n);
+  for (const auto& n : curves.noises) header.push_back("mDS " + n);
   std::vector<std::vector<std::string>> rows;
   double shown_level = level;
-  for (const auto& [model, indices] : groups) {
+  for (const auto& [model, indices] : by_model(scores)) {
     std::vector<double> dice, iou;
-    for (auto i : indices) dice.push_back(scores->number(i, "mDS")), iou.push_back(scores->number(i, "mIoU"));
-    std::vector<std::string> row{model, over_seeds(dice), over_seeds(iou), scores->rows[indices[0]][scores->column("images")]};
+    for (auto i : indices) dice.push_back(scores.number(i, "mDS")), iou.push_back(scores.number(i, "mIoU"));
+    std::vector<std::string> row{model, over_seeds(dice), over_seeds(iou), scores.rows[indices[0]][scores.column("images")]};
     if (seeded) row.insert(row.begin() + 1, std::to_string(indices.size()));
-    for (const auto& n : noises) {  // the scored level closest to `level`
+    for (const auto& n : curves.noises) {
       const std::vector<double>* closest = nullptr;
       double distance = INFINITY;
-      for (const auto& [l, values] : curves[n][model])
+      for (const auto& [l, values] : curves.points[n][model])
         if (std::abs(l - level) < distance) distance = std::abs(l - level), closest = &values, shown_level = l;
       row.push_back(closest ? over_seeds(*closest) : "–");
     }
     rows.push_back(row);
   }
   std::string caption = "Mean Dice (mDS) and mean IoU of each model on clean images (" + stage + "/scores.csv)";
-  if (!noises.empty())
+  if (!curves.noises.empty())
     caption += ", and its mDS when the images carry each noise at " + percent(shown_level) + " intensity (" + stage +
                "/robustness.csv)";
   if (seeded) caption += "; a model trained with several seeds shows mean ± standard deviation over them";
   r.table(caption + ".", header, rows);
+}
 
-  for (const auto& n : noises) {
+void robustness_plots(Report& r, const std::string& stage, Curves& curves, bool seeded) {
+  for (const auto& n : curves.noises) {
     report::LinePlot p{"mDS under " + n + " noise (" + stage + ")", "noise intensity", "mDS", {}, 0, 1};
-    for (const auto& [model, points] : curves[n]) {
+    for (const auto& [model, points] : curves.points[n]) {
       report::PlotSeries s{model, {}, {}};
       for (const auto& [l, values] : points) s.x.push_back(l), s.y.push_back(mean_of(values));
       p.series.push_back(std::move(s));
@@ -141,17 +151,34 @@ void report_evaluation(Report& r, const std::string& stage, const fs::path& dir,
                std::string(seeded ? ", the mean over its seeds" : "") +
                ") as the intensity grows from clean images; every model sees the very same corrupted images.");
   }
+}
+
+void example_figures(Report& r, const std::string& stage, const fs::path& dir, const Curves& curves, bool seeded) {
   const std::string which = seeded ? " (a model of several seeds: its first seed's)" : "";
-  copy_figure(r, dir / "examples_clean.png", "examples_" + stage + "_clean.png",
+  copy_figure(r, dir / results::kExamplesClean, "examples_" + stage + "_clean.png",
               "Predictions on clean images (" + stage + ")" + which + "." + kLegend);
-  for (const auto& n : noises)
+  for (const auto& n : curves.noises)
     copy_figure(r, dir / ("examples_" + n + ".png"), "examples_" + stage + "_" + n + ".png",
                 "Predictions on the same images under " + n +
                     " noise (the evaluate stage's example_level, 40 % by default)" + which + "." + kLegend);
 }
 
+}  // namespace
+
+void report_evaluation(Report& r, const std::string& stage, const fs::path& dir, double level) {
+  const auto scores = report::read_csv_if_present(dir / results::kScores);
+  if (!scores) return;
+  Curves curves = read_curves(dir);
+  const auto groups = by_model(*scores);
+  const bool seeded = std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second.size() > 1; });
+  r.md << "\n## Accuracy (stage " << stage << ")\n";
+  accuracy_table(r, stage, *scores, curves, level, seeded);
+  robustness_plots(r, stage, curves, seeded);
+  example_figures(r, stage, dir, curves, seeded);
+}
+
 void report_efficiency(Report& r, const std::string& stage, const fs::path& dir) {
-  const auto e = report::read_csv_if_present(dir / "efficiency.csv");
+  const auto e = report::read_csv_if_present(dir / results::kEfficiency);
   if (!e || e->rows.empty()) return;
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < e->rows.size(); ++i)
@@ -172,7 +199,7 @@ void report_training(Report& r, const std::vector<TrainingRun>& runs) {
   report::LinePlot validation{"validation mDS per epoch", "epoch", "mDS", {}, 0, 1};
   std::vector<std::pair<std::string, report::LinePlot>> losses;
   for (const auto& run : runs) {
-    const auto m = report::read_csv_if_present(run.dir / "metrics.csv");
+    const auto m = report::read_csv_if_present(run.dir / results::kMetrics);
     if (!m || m->rows.empty()) continue;
     const std::size_t first_term = m->column("step") + 1, last_term = m->column("train_loss");
     report::LinePlot loss{"loss terms per epoch (" + run.label + ")", "epoch", "loss (mean over the epoch)", {}, 0, 0};

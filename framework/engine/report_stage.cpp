@@ -75,19 +75,44 @@ class ReportStage : public StageKind {
                  host::PluginHost&) const override {
     const auto o = parse_options<ReportOptions>(stage.params);
     StagePlan plan;
+    plan.options = o;
+    plan.writes = {results::kReport};
     for (std::size_t i = 0; i < o.stages.size(); ++i) {
       require_reference(stage, "stages", o.stages[i], pipeline.stages, "stage", i);
       if (o.stages[i] == stage.name)
         throw ConfigError(stage.params.at("stages").array[i].where,
                           "stages." + stage.name + ".stages: a report cannot report on itself");
     }
-    plan.depends_on = o.stages.empty() ? reported(stage, pipeline) : o.stages;
+    plan.depends_on = o.stages;
+    if (o.stages.empty())  // every other stage; link() keeps those with results to show
+      for (const auto& [name, config] : pipeline.stages)
+        if (name != stage.name) plan.depends_on.push_back(name);
     return plan;
   }
 
+  /// Reads, of each stage reported on, the results a report shows; a stage named in
+  /// `stages` without any is an error, one taken by `stages = []` is left out.
+  void link(const pipeline::StageConfig& stage, StagePlan& own,
+            const std::map<std::string, StagePlan>& plans) const override {
+    const bool chosen = !std::any_cast<const ReportOptions&>(own.options).stages.empty();
+    std::vector<std::string> shown;
+    for (std::size_t i = 0; i < own.depends_on.size(); ++i) {
+      const auto& name = own.depends_on[i];
+      const std::size_t before = own.reads.size();
+      for (const char* file : {results::kScores, results::kEfficiency, results::kMetrics})
+        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name});
+      if (own.reads.size() > before) shown.push_back(name);
+      else if (chosen)
+        throw ConfigError(stage.params.at("stages").array[i].where,
+                          "stages." + stage.name + ".stages: stage '" + name +
+                              "' writes no results a report shows (scores.csv, efficiency.csv, metrics.csv)");
+    }
+    own.depends_on = shown;
+  }
+
   void run(StageContext& ctx) const override {
-    const auto o = parse_options<ReportOptions>(ctx.stage.params);
-    const auto stages = o.stages.empty() ? reported(ctx.stage, ctx.pipeline) : o.stages;
+    const auto& o = ctx.options<ReportOptions>();
+    const auto& stages = ctx.plan->depends_on;
     Report r(ctx.out_dir);
     r.md << "# " << (o.title.empty() ? ctx.pipeline.options.name : o.title) << "\n\n";
     r.md << "Pipeline `" << ctx.pipeline.options.name << "` (" << ctx.pipeline.file.string() << "), "
@@ -96,31 +121,30 @@ class ReportStage : public StageKind {
     r.md << ". mDS is the mean over images of the Dice score, mIoU the mean intersection over union, both of "
             "predictions thresholded at the evaluate stage's threshold.\n";
     for (const auto& note : o.notes) r.md << "\n" << note << "\n";
-    std::vector<TrainingRun> training;
-    const auto kind = [&](const std::string& name) { return ctx.pipeline.stages.at(name).kind; };
-    for (const auto& name : stages)  // accuracy first, then cost, then how training went
-      if (kind(name) == "evaluate") report_evaluation(r, name, ctx.stage_dir(name), o.level);
-    for (const auto& name : stages)
-      if (kind(name) == "benchmark") report_efficiency(r, name, ctx.stage_dir(name));
-    const auto runs = replicates(ctx.pipeline.options);
-    for (const auto& name : stages)
-      if (kind(name) == "train" || kind(name) == "distill")
-        for (const auto& rep : runs)  // with seeds: a row per seed, the loss plot of the first
-          training.push_back({rep.folder.empty() ? name : name + " seed " + std::to_string(rep.seed),
-                              ctx.stage_dir(name) / rep.folder, rep.seed == runs.front().seed});
-    report_training(r, training);
-    const auto file = ctx.out_dir / "report.md";
+    write_sections(ctx, r, o);
+    const auto file = ctx.out_dir / results::kReport;
     io::write_atomically(file, r.md.str());
     spdlog::info("report {}: {}", ctx.stage.name, file.string());
   }
 
  private:
-  /// Every stage but reports, in the pipeline's order.
-  static std::vector<std::string> reported(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline) {
-    std::vector<std::string> names;
-    for (const auto& [name, config] : pipeline.stages)
-      if (name != stage.name && config.kind != "report") names.push_back(name);
-    return names;
+  /// Accuracy first, then cost, then how training went, each from the results read.
+  static void write_sections(StageContext& ctx, Report& r, const ReportOptions& o) {
+    const auto reads = [&](const char* file) {
+      std::vector<std::string> stages;
+      for (const auto& read : ctx.plan->reads)
+        if (read.file == file) stages.push_back(read.stage);
+      return stages;
+    };
+    for (const auto& name : reads(results::kScores)) report_evaluation(r, name, ctx.stage_dir(name), o.level);
+    for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, name, ctx.stage_dir(name));
+    std::vector<TrainingRun> training;
+    const auto runs = replicates(ctx.pipeline.options);
+    for (const auto& name : reads(results::kMetrics))
+      for (const auto& rep : runs)  // with seeds: a row per seed, the loss plot of the first
+        training.push_back({rep.folder.empty() ? name : name + " seed " + std::to_string(rep.seed),
+                            ctx.stage_dir(name) / rep.folder, rep.seed == runs.front().seed});
+    report_training(r, training);
   }
 };
 

@@ -2,84 +2,23 @@
 
 #include "distributed/process_group.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/run_progress.hpp"
 #include "io/content_hash.hpp"
 #include "io/run_lock.hpp"
 
-#include "pipeline/toml_params.hpp"
-
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
-#include <random>
-#include <sstream>
+#include <functional>
+#include <set>
 
 namespace crackkd::engine {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Which run of a stage a stage.done file records: its first two lines (fingerprint, run
-/// id), what a later stage depends on; the third (the build) is not.
-std::string stage_run(const fs::path& done) {
-  std::istringstream in(read_file(done));
-  std::string print, run_id;
-  in >> print >> run_id;
-  return print + " " + run_id;
-}
-
-const std::string& host_binary_hash() {
-  static const std::string hash = io::content_hash(read_file(boost::dll::program_location()));
-  return hash;
-}
-
-// What a stage computes: the seed, the device, its options, its components' plugin names,
-// declared versions, options and inputs, and the runs of the stages it reads. The code
-// that computes it is kept apart (build_print): a rebuilt or reinstalled host must not
-// throw away hours of finished training, so a new build alone never reruns a stage; it is
-// reported instead. A plugin's declared version (`crackkd_add_plugin(... VERSION x.y.z)`,
-// CrackKD's own for the first-party ones) is how its author says that its results change,
-// so a bumped version does rerun the stages that use it.
-std::string fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage, const StagePlan& plan,
-                        host::PluginHost& host, const fs::path& run_dir) {
-  std::ostringstream text;
-  text << "seed " << pipeline.options.seed << "\ndevice " << pipeline.options.device << "\nkind " << stage.kind << "\n"
-       << pipeline::to_toml(stage.params);
-  for (const auto& [kind, config] : plan.components) {
-    const ComponentEntry& entry = host.entry(kind, config.plugin);
-    text << kind << "." << config.plugin << " " << (entry.version ? entry.version : "") << " {"
-         << pipeline::to_toml(config.params) << "} " << entry.input_fingerprint(config.params) << "\n";
-  }
-  for (const auto& dep : plan.depends_on) text << "after " << dep << " " << stage_run(run_dir / dep / kStageDoneFile) << "\n";
-  // Files from outside the pipeline count by their bytes: a checkpoint replaced at the
-  // same path reruns the stages that read it.
-  for (const auto& file : plan.input_files) text << "reads " << file.string() << " " << io::file_hash(file) << "\n";
-  return io::content_hash(text.str());
-}
-
-/// The code a stage runs: the host binary and its components' plugin libraries.
-std::string build_print(const StagePlan& plan, host::PluginHost& host) {
-  std::ostringstream text;
-  text << "host " << host_binary_hash() << "\n";
-  for (const auto& [kind, config] : plan.components)
-    text << kind << "." << config.plugin << " " << host.library_of(kind, config.plugin).content_hash << "\n";
-  return io::content_hash(text.str());
-}
-
-std::string new_run_id() {
-  std::random_device device;
-  return std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "-" + std::to_string(device());
-}
 
 /// Adds `file` as a log sink for the lifetime of this object.
 class LogFile {
@@ -96,123 +35,168 @@ class LogFile {
   spdlog::sink_ptr sink_;
 };
 
-/// The stage print of a train/distill stage with [pipeline] seeds also holds the seed list,
-/// so a changed list reruns the stage; each replicate's print holds its own seed only, so
-/// replicates already finished are kept (replicate.done).
-std::string with_seeds(const std::string& print, const pipeline::PipelineOptions& options) {
-  if (options.seeds.empty()) return print;
-  std::string list;
-  for (const auto seed : options.seeds) list += " " + std::to_string(seed);
-  return io::content_hash(print + "\nseeds" + list);
+/// `decide` on this process, or rank 0's answer on every rank of a data-parallel run.
+bool agreed(distributed::ProcessGroup* group, const std::string& topic, const std::function<bool()>& decide) {
+  if (!group) return decide();
+  return group->agree(topic, [&] { return std::string(decide() ? "yes" : "no"); }) == "yes";
 }
 
-/// Runs a stage: once, or a train/distill stage once per replicate (stage.hpp). On the
-/// other ranks of a data-parallel run `base.out_dir` is not written.
-void run_stage(const StageKind& kind, StageContext& base, bool trains, distributed::ProcessGroup* group) {
-  const bool main = !group || group->is_main();
-  if (!trains || base.pipeline.options.seeds.empty()) return kind.run(base);
-  const auto all = replicates(base.pipeline.options);
+/// A run of a validated pipeline. In a data-parallel run rank 0 decides which stages run
+/// and alone writes; the other ranks join its data-parallel stages and skip the rest.
+class PipelineRun {
+ public:
+  PipelineRun(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
+              const RunOptions& options)
+      : pipeline_(pipeline), plan_(plan), host_(host), options_(options),
+        run_dir_(options.workdir / pipeline.options.name), group_(options.group),
+        main_(!group_ || group_->is_main()), progress_(forecast()) {}
+
+  RunSummary run();
+
+ private:
+  struct Decision {
+    bool runs = true;
+    std::string fingerprint, print, previous_build;
+  };
+  RunProgress forecast() const;
+  Decision decide(const std::string& name) const;
+  void run_stage(const std::string& name, const Decision& decision);
+  void run_replicates(const StageKind& kind, StageContext& base);
+
+  const pipeline::Pipeline& pipeline_;
+  const PipelinePlan& plan_;
+  host::PluginHost& host_;
+  const RunOptions& options_;
+  fs::path run_dir_;
+  distributed::ProcessGroup* group_;
+  bool main_;
+  RunProgress progress_;
+};
+
+/// The stages as the run's progress counts them, each marked as expected to run or to be
+/// skipped: a stage runs when forced, never finished, changed, or after a stage that runs.
+RunProgress PipelineRun::forecast() const {
+  std::vector<RunProgress::Stage> stages;
+  std::set<std::string> running;
+  for (const auto& name : plan_.order) {
+    const auto& stage_plan = plan_.stages.at(name);
+    bool runs = decide(name).runs;
+    for (const auto& dep : stage_plan.depends_on) runs = runs || running.count(dep);
+    if (runs) running.insert(name);
+    const bool per_seed = stage_plan.can(Capability::RunsPerSeed);
+    const std::size_t replicates = per_seed ? std::max<std::size_t>(1, pipeline_.options.seeds.size()) : 1;
+    stages.push_back({name, pipeline_.stages.at(name).kind, static_cast<double>(stage_plan.epochs), replicates, runs});
+  }
+  return RunProgress(std::move(stages));
+}
+
+PipelineRun::Decision PipelineRun::decide(const std::string& name) const {
+  const auto& stage_plan = plan_.stages.at(name);
+  const fs::path done = run_dir_ / name / kStageDoneFile;
+  Decision d;
+  d.fingerprint = stage_fingerprint(pipeline_, pipeline_.stages.at(name), stage_plan, host_, run_dir_);
+  d.print = stage_print(d.fingerprint, stage_plan, pipeline_.options);
+  if (options_.force.count(name) || !fs::exists(done)) return d;
+  const StageDone previous = read_stage_done(done);
+  d.previous_build = previous.build;
+  d.runs = previous.print != d.print;
+  return d;
+}
+
+/// Runs a stage: once, or a stage that runs per seed once per replicate (stage.hpp). On
+/// the other ranks of a data-parallel run `base.out_dir` is not written.
+void PipelineRun::run_replicates(const StageKind& kind, StageContext& base) {
+  if (!base.plan->can(Capability::RunsPerSeed) || pipeline_.options.seeds.empty()) return kind.run(base);
+  const auto all = replicates(pipeline_.options);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& r = all[i];
     pipeline::Pipeline seeded = base.pipeline;
     seeded.options.seed = r.seed;
-    StageContext ctx{seeded, base.stage, base.host, base.run_dir, base.out_dir / r.folder,
-                     io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)), base.build, r.folder};
+    StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
+                     io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)),
+                     base.build, r.folder,   base.run_progress, base.plan, base.group};
     const fs::path done = ctx.out_dir / "replicate.done";
-    const auto decide = [&]() -> std::string {
-      std::istringstream previous(fs::exists(done) ? read_file(done) : "");
-      std::string previous_print;
-      previous >> previous_print;
-      return previous_print == ctx.fingerprint ? "keep" : "run";
-    };
-    if ((group ? group->agree("replicate " + base.stage.name + " " + r.folder, decide) : decide()) == "keep") {
-      if (main) spdlog::info("stage {}: seed {} was finished before, kept", base.stage.name, r.seed);
+    if (agreed(group_, "replicate " + base.stage.name + " " + r.folder,
+               [&] { return read_stage_done(done).print == ctx.fingerprint; })) {
+      if (main_) spdlog::info("stage {}: seed {} was finished before, kept", base.stage.name, r.seed);
       continue;
     }
-    if (main) {
+    if (main_) {
       fs::create_directories(ctx.out_dir);
       fs::remove(done);
       spdlog::info("stage {}: seed {} ({} of {})", base.stage.name, r.seed, i + 1, all.size());
     }
+    if (ctx.run_progress) ctx.run_progress->start_replicate(i);
     kind.run(ctx);
-    if (main) std::ofstream(done) << ctx.fingerprint << "\n";
+    if (main_) std::ofstream(done) << ctx.fingerprint << "\n";
   }
+}
+
+void PipelineRun::run_stage(const std::string& name, const Decision& decision) {
+  const auto& stage = pipeline_.stages.at(name);
+  const auto& stage_plan = plan_.stages.at(name);
+  const fs::path out_dir = run_dir_ / name;
+  const bool joined = stage_plan.can(Capability::DataParallel);
+  const std::string build = build_print(stage_plan, host_);
+  // The ranks of a data-parallel stage run under rank 0's fingerprint.
+  const std::string fingerprint =
+      group_ && joined ? group_->agree("fingerprint " + name, [&] { return decision.fingerprint; }) : decision.fingerprint;
+  StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_};
+  if (!main_) return joined ? run_replicates(*find_stage_kind(stage.kind), context) : void();
+  context.run_progress = &progress_;
+  fs::create_directories(out_dir);
+  fs::remove(out_dir / kStageDoneFile);
+  spdlog::info("stage {} ({}) starts [{}]", name, stage.kind, progress_.status());
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    run_replicates(*find_stage_kind(stage.kind), context);
+  } catch (const std::exception& e) {
+    spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
+    throw;
+  }
+  std::ofstream(out_dir / kStageDoneFile) << decision.print << "\n" << new_run_id() << "\n" << build << "\n";
+  spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());
+}
+
+RunSummary PipelineRun::run() {
+  std::unique_ptr<io::RunLock> lock;
+  std::unique_ptr<LogFile> log;
+  if (main_) {
+    lock = std::make_unique<io::RunLock>(run_dir_);
+    log = std::make_unique<LogFile>(run_dir_ / "log.txt");
+    spdlog::info("pipeline {} ({}): {} stages into {}{}", pipeline_.options.name, pipeline_.file.string(),
+                 plan_.order.size(), run_dir_.string(),
+                 group_ ? " on " + std::to_string(group_->world_size()) + " ranks" : "");
+  }
+  RunSummary summary{run_dir_, {}, {}};
+  for (std::size_t index = 0; index < plan_.order.size(); ++index) {
+    const auto& name = plan_.order[index];
+    progress_.start_stage(index);
+    // Ctrl-C during a stage without steps to stop at (a benchmark) stops before the next
+    // one. Ranks of a data-parallel run agree on stopping inside training steps only: here
+    // one rank could stop while another already waits for it.
+    if (!group_)
+      throw_if_interrupted("pipeline " + pipeline_.options.name + " before stage " + name +
+                           " (run the same command again to go on)");
+    Decision decision;
+    const bool runs = agreed(group_, "stage " + name, [&] { return (decision = decide(name)).runs; });
+    if (!runs && main_)
+      spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it){}", name, pipeline_.stages.at(name).kind,
+                   name, decision.previous_build == build_print(plan_.stages.at(name), host_)
+                             ? "" : "; it was made by another build of crackkd or of its plugins");
+    if (runs) run_stage(name, decision);
+    progress_.end_stage();
+    (runs ? summary.ran : summary.skipped).push_back(name);
+  }
+  return summary;
 }
 
 }  // namespace
 
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options) {
-  RunSummary summary;
-  summary.run_dir = options.workdir / pipeline.options.name;
-  // Data-parallel runs: rank 0 decides which stages run and alone writes; the other ranks
-  // join its training stages and skip the rest.
-  auto* group = distributed::ProcessGroup::current();
-  const bool main = !group || group->is_main();
-  std::unique_ptr<io::RunLock> lock;
-  std::unique_ptr<LogFile> log;
-  if (main) {
-    lock = std::make_unique<io::RunLock>(summary.run_dir);
-    log = std::make_unique<LogFile>(summary.run_dir / "log.txt");
-    spdlog::info("pipeline {} ({}): {} stages into {}{}", pipeline.options.name, pipeline.file.string(), plan.order.size(),
-                 summary.run_dir.string(), group ? " on " + std::to_string(group->world_size()) + " ranks" : "");
-  }
-  for (const auto& name : plan.order) {
-    // Ctrl-C during a stage without steps to stop at (a benchmark) stops before the next
-    // one. Ranks of a data-parallel run agree on stopping inside training steps only: here
-    // one rank could stop while another already waits for it.
-    if (!group)
-      throw_if_interrupted("pipeline " + pipeline.options.name + " before stage " + name +
-                           " (run the same command again to go on)");
-    const auto& stage = pipeline.stages.at(name);
-    const fs::path out_dir = summary.run_dir / name;
-    const fs::path done = out_dir / kStageDoneFile;
-    std::string core, print, previous_build;
-    const std::string build = build_print(plan.stages.at(name), host);
-    const bool trains = stage.kind == "train" || stage.kind == "distill";
-    const auto decide = [&]() -> std::string {
-      core = fingerprint(pipeline, stage, plan.stages.at(name), host, summary.run_dir);
-      print = trains ? with_seeds(core, pipeline.options) : core;
-      if (options.force.count(name) || !fs::exists(done)) return "run";
-      std::istringstream previous(read_file(done));
-      std::string previous_print, run_id;
-      previous >> previous_print >> run_id >> previous_build;
-      return previous_print == print ? "skip" : "run";
-    };
-    const std::string decision = group ? group->agree("stage " + name, decide) : decide();
-    if (decision == "skip") {
-      if (main)
-        spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it){}", name, stage.kind, name,
-                     previous_build == build ? "" : "; it was made by another build of crackkd or of its plugins");
-      summary.skipped.push_back(name);
-      continue;
-    }
-    if (!main) {
-      if (trains) {
-        StageContext context{pipeline, stage, host, summary.run_dir, out_dir,
-                             group->agree("fingerprint " + name, [] { return std::string(); }), build};
-        run_stage(*find_stage_kind(stage.kind), context, trains, group);
-      }
-      continue;
-    }
-    if (group && trains) group->agree("fingerprint " + name, [&] { return core; });
-    fs::create_directories(out_dir);
-    fs::remove(done);
-    spdlog::info("stage {} ({}) starts", name, stage.kind);
-    const auto started = std::chrono::steady_clock::now();
-    StageContext context{pipeline, stage, host, summary.run_dir, out_dir, core, build};
-    try {
-      run_stage(*find_stage_kind(stage.kind), context, trains, group);
-    } catch (const std::exception& e) {
-      spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
-      throw;
-    }
-    std::ofstream(done) << print << "\n" << new_run_id() << "\n" << build << "\n";
-    spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());
-    summary.ran.push_back(name);
-  }
-  return summary;
+  return PipelineRun(pipeline, plan, host, options).run();
 }
 
 }  // namespace crackkd::engine

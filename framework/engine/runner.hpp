@@ -9,6 +9,7 @@
 // after a change to code whose version was not bumped.
 
 #include "engine/plan.hpp"
+#include "engine/stage_print.hpp"
 
 #include <filesystem>
 #include <set>
@@ -17,6 +18,7 @@ namespace crackkd::engine {
 
 struct RunOptions {
   std::filesystem::path workdir = "runs";
+  distributed::ProcessGroup* group = nullptr;  ///< the ranks of a data-parallel run, or null
   std::set<std::string> force;  ///< stage names to rerun regardless of their fingerprint
 };
 
@@ -28,8 +30,5 @@ struct RunSummary {
 
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options);
-
-/// The file a finished stage leaves in its folder: its fingerprint, a run id, its build.
-inline constexpr const char* kStageDoneFile = "stage.done";
 
 }  // namespace crackkd::engine

@@ -3,23 +3,49 @@
 // Each kind declares its options, checks its references before anything runs (`plan`),
 // and does its work (`run`) into its own folder.
 
+#include "engine/stage_contract.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <c10/core/Device.h>
 
+#include <algorithm>
+#include <any>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <utility>
 
 namespace crackkd::engine {
 
-/// What a stage needs, found by validation: the stages it reads from, and the components
-/// it will create (their configs and libraries go into the stage's fingerprint).
+class RunProgress;
+}  // namespace crackkd::engine
+
+namespace crackkd::distributed {
+class ProcessGroup;
+}  // namespace crackkd::distributed
+
+namespace crackkd::engine {
+
+/// A stage as validation resolves it: its parsed options, the stages it reads from, the
+/// components it will create (their configs and libraries go into its fingerprint), and
+/// its contract (stage_contract.hpp). The runner and `run` use this, never the TOML.
 struct StagePlan {
+  std::any options;  ///< the kind's options struct, parsed once (StageContext::options)
   std::vector<std::string> depends_on;
   std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
   std::vector<std::filesystem::path> input_files;  ///< read from outside the pipeline: their bytes join the fingerprint
+  std::set<Capability> capabilities;
+  std::vector<std::string> writes;  ///< its result files (results::k…)
+  std::vector<ResultRead> reads;    ///< other stages' result files it reads
+  std::int64_t epochs = 0;  ///< a training stage's epochs per replicate, for the run's progress; 0 for the others
+
+  bool can(Capability c) const { return capabilities.count(c) != 0; }
+  bool writes_file(const std::string& file) const {
+    return std::find(writes.begin(), writes.end(), file) != writes.end();
+  }
 };
 
 /// One run of a train/distill stage. With `[pipeline] seeds`, each such stage runs once
@@ -42,6 +68,14 @@ struct StageContext {
   std::string fingerprint;        ///< of this stage's configuration and inputs (see runner.hpp)
   std::string build;              ///< of the host binary and plugin libraries it runs
   std::string replicate;          ///< the replicate's folder ("seed-8"), or ""
+  RunProgress* run_progress = nullptr;  ///< the whole run's progress, on the main rank of `crackkd run`
+  const StagePlan* plan = nullptr;        ///< what validation resolved for this stage
+  /// The ranks of a data-parallel run, or null in a single process.
+  distributed::ProcessGroup* group = nullptr;
+  /// This process's index on its host in a data-parallel run (its GPU), else nullopt.
+  std::optional<int> local_rank() const;
+  /// The stage's options as its kind parsed them in `plan`.
+  template <class O> const O& options() const { return std::any_cast<const O&>(plan->options); }
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
   /// Where stage `name` (train/distill) left this replicate's checkpoints.
   std::filesystem::path checkpoint_dir(const std::string& name) const { return run_dir / name / replicate; }
@@ -56,6 +90,10 @@ class StageKind {
   /// Parses the options and checks every reference and component; throws ConfigError.
   virtual StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                          host::PluginHost& host) const = 0;
+  /// Once every stage is planned: completes this stage's plan from the plans of others
+  /// (a report reads what the stages it reports on write). Throws ConfigError.
+  virtual void link(const pipeline::StageConfig& /*stage*/, StagePlan& /*own*/,
+                    const std::map<std::string, StagePlan>& /*plans*/) const {}
   virtual void run(StageContext& context) const = 0;
 };
 
@@ -88,19 +126,12 @@ void require_reference(const pipeline::StageConfig& stage, const std::string& ke
   throw ConfigError(where, "stages." + stage.name + "." + key + ": undefined " + what + " '" + name + "'" + hint);
 }
 
-/// Checks that stage option `key` (element `index` of an array) names a stage that writes
-/// a model checkpoint (`train` or `distill`); throws ConfigError at the key's location.
-inline void require_checkpoint_stage(const pipeline::StageConfig& stage, const std::string& key,
-                                     const std::string& name, const pipeline::Pipeline& pipeline,
-                                     std::size_t index = SIZE_MAX) {
-  require_reference(stage, key, name, pipeline.stages, "stage", index);
-  const auto& kind = pipeline.stages.at(name).kind;
-  if (kind == "train" || kind == "distill") return;
-  const Value& v = stage.params.at(key);
-  throw ConfigError(index < v.array.size() ? v.array[index].where : v.where,
-                    "stages." + stage.name + "." + key + ": stage '" + name + "' is a " + kind +
-                        " stage and writes no checkpoint");
-}
+/// Checks that stage option `key` (element `index` of an array) names a stage, and adds to
+/// `plan` that this stage reads its result `file` (checked once every stage is planned)
+/// and runs after it.
+void read_result_of(const pipeline::StageConfig& stage, const std::string& key, const std::string& name,
+                    const std::string& file, const pipeline::Pipeline& pipeline, StagePlan& plan,
+                    std::size_t index = SIZE_MAX);
 
 /// Checks that stage option `key` (element `index` of an array) names an existing file,
 /// which the stage reads from outside the pipeline; throws ConfigError at the key's location.
@@ -108,9 +139,10 @@ void require_input_file(const pipeline::StageConfig& stage, const std::string& k
                         std::size_t index = SIZE_MAX);
 
 /// Resolves "pipeline" / "auto" / "cpu" / "cuda" to a device; "cuda" without one is an error.
-c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline);
+c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipeline& pipeline,
+                           std::optional<int> local_rank = std::nullopt);
 /// Resolves "auto" (CUDA when present) / "cpu" / "cuda" / "cuda:N"; in a data-parallel
-/// run "auto" and "cuda" give each rank the GPU of its LOCAL_RANK (see engine/device.hpp).
-c10::Device resolve_device(const std::string& name);
+/// run "auto" and "cuda" give each rank the GPU of its `local_rank` (see engine/device.hpp).
+c10::Device resolve_device(const std::string& name, std::optional<int> local_rank = std::nullopt);
 
 }  // namespace crackkd::engine

@@ -2,6 +2,8 @@
 
 #include "engine/stage.hpp"
 
+#include "distributed/process_group.hpp"
+
 namespace crackkd::engine {
 
 const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
@@ -33,6 +35,20 @@ void require_input_file(const pipeline::StageConfig& stage, const std::string& k
   std::string what = std::filesystem::exists(file, ec) ? "is not a file" : "does not exist";
   if (std::filesystem::path(file).is_relative()) what += " (relative to " + std::filesystem::current_path(ec).string() + ")";
   throw ConfigError(where, "stages." + stage.name + "." + key + ": " + file + " " + what);
+}
+
+void read_result_of(const pipeline::StageConfig& stage, const std::string& key, const std::string& name,
+                    const std::string& file, const pipeline::Pipeline& pipeline, StagePlan& plan, std::size_t index) {
+  require_reference(stage, key, name, pipeline.stages, "stage", index);
+  const Value& v = stage.params.at(key);
+  plan.reads.push_back({name, file, index < v.array.size() ? v.array[index].where : v.where,
+                        "stages." + stage.name + "." + key});
+  if (std::find(plan.depends_on.begin(), plan.depends_on.end(), name) == plan.depends_on.end())
+    plan.depends_on.push_back(name);
+}
+
+std::optional<int> StageContext::local_rank() const {
+  return group ? std::optional<int>(group->local_rank()) : std::nullopt;
 }
 
 const StageKind* find_stage_kind(const std::string& name) {

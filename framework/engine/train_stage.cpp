@@ -5,7 +5,7 @@
 //   model       = "unet"              # a [models.*] name
 //   data        = "train"             # a [datasets.*] name
 //   validate_on = "val"               # a dataset scored after every epoch ("" = none)
-//   loss        = { plugin = "dice" }
+//   loss        = { plugin = "dice" }   # or [{ plugin = "dice", weight = 1 }, { plugin = "bce", weight = 0.5 }]
 //   epochs      = 10
 //   batch_size  = 2
 //   lr          = 1e-3                # AdamW, the seed paper's recipe
@@ -18,11 +18,11 @@
 
 #include "data/batching.hpp"
 #include "engine/stage.hpp"
-#include "engine/training_loop.hpp"
 #include "engine/training_options.hpp"
+#include "engine/weighted_loss.hpp"
+#include "training/fit.hpp"
 
 #include <crackkd/dataset.hpp>
-#include <crackkd/loss.hpp>
 #include <crackkd/rng.hpp>
 
 #include <spdlog/spdlog.h>
@@ -35,11 +35,9 @@ namespace {
 
 struct TrainOptions : TrainingOptions {
   std::string model;
-  ComponentConfig loss{"dice", Params("loss", {}), {}};
 
   static void declare(OptionSchema<TrainOptions>& s) {
     s.required("model", &TrainOptions::model, "the [models.*] entry to train");
-    s.optional("loss", &TrainOptions::loss, "the loss").kind("loss");
     declare_training_options(s);
   }
 };
@@ -54,30 +52,27 @@ class TrainStage : public StageKind {
                  host::PluginHost& host) const override {
     const auto o = parse_options<TrainOptions>(stage.params);
     require_reference(stage, "model", o.model, pipeline.models, "model");
-    host.validate("loss", o.loss);
     StagePlan plan;
-    plan.components = {{"model", pipeline.models.at(o.model)}, {"loss", o.loss}};
+    plan.options = o;
+    plan.components = {{"model", pipeline.models.at(o.model)}};
+    plan_weighted_loss(o.loss, host, plan);
     plan_training_options(o, stage, pipeline, host, plan);
     return plan;
   }
 
   void run(StageContext& ctx) const override {
-    const auto o = parse_options<TrainOptions>(ctx.stage.params);
-    const auto device = resolve_device(o.device, ctx.pipeline);
+    const auto& o = ctx.options<TrainOptions>();
+    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto& model_config = ctx.pipeline.models.at(o.model);
-    torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
-    auto model = ctx.host.create<SegmentationModel>("model", model_config);
-    model->to(device);
-    TrainingData training(ctx, o.data, o.augment, o.noise_mix);
-    std::shared_ptr<Dataset> validation;
-    if (!o.validate_on.empty()) validation = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
-    auto loss = ctx.host.create<Loss>("loss", o.loss);
-    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    auto model = initial_model(ctx, model_config, device);
+    TrainingData train_data(ctx, o.data, o.augment, o.noise_mix);
+    const auto validation = validation_data(ctx, o);
+    const WeightedLoss loss(ctx.host, o.loss);
+    const auto optimizer = make_optimizer(model->parameters(), o);
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
-                 o.data, training.images(), o.epochs, o.batch_size, device.str());
-    fit(ctx, *model, model_config, training, validation.get(), optimizer, device, o.fit(), [&](const Batch& batch) {
-      return LossTerms{{o.loss.plugin, loss->compute(data::forward_padded(*model, batch.images).logits, batch.masks)}};
-    });
+                 o.data, train_data.images(), o.epochs, o.batch_size, device.str());
+    training::fit(ctx, {*model, model_config, *optimizer}, {train_data, validation.get()}, device, o,
+                  [&](const Batch& batch) { return loss(data::forward_padded(*model, batch.images).logits, batch.masks); });
   }
 };
 

@@ -1,14 +1,12 @@
 #include "engine/training_data.hpp"
 
+#include "io/content_hash.hpp"
+
 #include <cmath>
 
 namespace crackkd::engine {
 
-std::uint64_t name_key(const std::string& name) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ull;
-  return h;
-}
+std::uint64_t name_key(const std::string& name) { return io::content_key(name); }
 
 std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
   return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {name_key(stage)}).next() >> 1;
@@ -17,12 +15,6 @@ std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
 Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index) {
   return Rng::derive(static_cast<std::uint64_t>(pipeline_seed),
                      {name_key(noise_name), static_cast<std::uint64_t>(std::llround(level * 1e6)), index});
-}
-
-std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity) {
-  ComponentConfig at_level = noise;
-  at_level.params.set("intensity", Value::of_float(intensity, noise.where));
-  return host.create<Transform>("noise", at_level);
 }
 
 void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
@@ -49,8 +41,7 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
 
 TrainingData::TrainingData(StageContext& ctx, const std::string& dataset, const std::vector<ComponentConfig>& augment,
                            const Params& noise_mix)
-    : host_(ctx.host),
-      dataset_(ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(dataset))),
+    : dataset_(ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(dataset))),
       seed_(static_cast<std::uint64_t>(ctx.pipeline.options.seed)),
       stage_key_(name_key(ctx.stage.name)) {
   for (const auto& t : augment) augment_.push_back(ctx.host.create<Transform>("transform", t));
@@ -63,10 +54,7 @@ TrainingData::TrainingData(StageContext& ctx, const std::string& dataset, const 
     mix.intensity_low = o.intensity[0];
     mix.intensity_high = o.intensity[1];
     mix_ = mix;
-    for (const auto& name : o.noises) {
-      noises_.push_back(ctx.pipeline.noises.at(name));
-      noise_at(host_, noises_.back(), 0.0);  // loads the library now, not from a worker thread
-    }
+    for (const auto& name : o.noises) noises_.push_back(ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
   }
 }
 
@@ -78,7 +66,8 @@ Sample TrainingData::make(const data::PlannedSample& planned, std::int64_t epoch
   Rng rng = Rng::derive(seed_, {stage_key_, static_cast<std::uint64_t>(epoch), position});
   Sample s = dataset_->get(planned.index);
   for (const auto& t : augment_) s = t->apply(std::move(s), rng);
-  if (planned.noise >= 0) s = noise_at(host_, noises_[static_cast<std::size_t>(planned.noise)], planned.intensity)->apply(std::move(s), rng);
+  if (planned.noise >= 0)
+    s = noises_[static_cast<std::size_t>(planned.noise)]->apply(std::move(s), planned.intensity, rng);
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "engine/stage.hpp"
 
 #include <crackkd/dataset.hpp>
+#include <crackkd/noise.hpp>
 #include <crackkd/transform.hpp>
 
 #include <optional>
@@ -56,10 +57,9 @@ class TrainingData {
   Sample make(const data::PlannedSample& planned, std::int64_t epoch, std::size_t position) const;
 
  private:
-  host::PluginHost& host_;
   std::shared_ptr<Dataset> dataset_;
   std::vector<std::shared_ptr<Transform>> augment_;
-  std::vector<ComponentConfig> noises_;
+  std::vector<std::shared_ptr<Noise>> noises_;
   std::optional<data::NoiseMix> mix_;
   std::uint64_t seed_;
   std::uint64_t stage_key_;
@@ -75,8 +75,5 @@ std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage);
 /// evaluation (and in `crackkd preview`): independent of the model, so every model is
 /// scored on the very same corrupted image.
 Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index);
-
-/// A noise component at a given intensity (its config with `intensity` replaced).
-std::shared_ptr<Transform> noise_at(host::PluginHost& host, const ComponentConfig& noise, double intensity);
 
 }  // namespace crackkd::engine

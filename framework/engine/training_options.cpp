@@ -1,6 +1,25 @@
 #include "engine/training_options.hpp"
 
+#include "engine/training_data.hpp"
+
 namespace crackkd::engine {
+
+std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const ComponentConfig& config, c10::Device device) {
+  torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
+  auto model = ctx.host.create<SegmentationModel>("model", config);
+  model->to(device);
+  return model;
+}
+
+std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o) {
+  if (o.validate_on.empty()) return nullptr;
+  return ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
+}
+
+std::unique_ptr<torch::optim::AdamW> make_optimizer(std::vector<at::Tensor> parameters, const TrainingOptions& o) {
+  return std::make_unique<torch::optim::AdamW>(std::move(parameters),
+                                               torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+}
 
 void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
                            const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan) {
@@ -13,6 +32,10 @@ void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig
     throw ConfigError(stage.params.at("warmup_epochs").where,
                       "stages." + stage.name + ".warmup_epochs: " + std::to_string(o.warmup_epochs) +
                           " warm-up epochs exceed the stage's " + std::to_string(o.epochs) + " epochs");
+  plan.epochs = o.epochs;
+  plan.capabilities = {Capability::WritesCheckpoint, Capability::RunsPerSeed, Capability::DataParallel};
+  plan.writes = {results::kCheckpoint, results::kMetrics, results::kSteps};
+  if (!o.validate_on.empty()) plan.writes.push_back(results::kBest);
   plan.components.emplace_back("dataset", pipeline.datasets.at(o.data));
   if (!o.validate_on.empty()) {
     require_reference(stage, "validate_on", o.validate_on, pipeline.datasets, "dataset");

@@ -2,14 +2,19 @@
 // The options every training stage (`train`, `distill`) shares, declared once: a stage's
 // options struct derives from TrainingOptions and calls declare_training_options.
 
-#include "engine/training_loop.hpp"
+#include "engine/stage.hpp"
 
+#include <crackkd/dataset.hpp>
+#include <crackkd/model.hpp>
 #include <crackkd/options.hpp>
+
+#include <torch/optim/adamw.h>
 
 namespace crackkd::engine {
 
 struct TrainingOptions {
   std::string data;
+  WeightedComponents loss{{ComponentConfig{"dice", Params("loss", {}), {}}, 1.0}};
   std::string validate_on;
   std::int64_t epochs = 10;
   std::int64_t batch_size = 2;
@@ -26,12 +31,11 @@ struct TrainingOptions {
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
 
-  FitOptions fit() const {
-    return {epochs, batch_size, workers, prefetch, threshold, lr_schedule, lr, warmup_epochs, amp};
-  }
-
   template <class O> static void declare_training_options(OptionSchema<O>& s) {
     s.required("data", &TrainingOptions::data, "the [datasets.*] entry to train on");
+    s.optional("loss", &TrainingOptions::loss,
+               "the ground-truth loss: one loss, or a weighted sum [{ plugin, weight }, ...], each term logged")
+        .kind("loss");
     s.optional("validate_on", &TrainingOptions::validate_on,
                "a [datasets.*] entry scored (mDS, mIoU) after every epoch; \"\" = no validation");
     s.optional("epochs", &TrainingOptions::epochs, "passes over the data").in_range(1, 1e6);
@@ -59,6 +63,15 @@ struct TrainingOptions {
     s.optional("prefetch", &TrainingOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
   }
 };
+
+/// The model a training stage starts from, created on `device` right after torch's
+/// generator is seeded for the stage, so its initial weights depend on the pipeline seed
+/// and the stage alone.
+std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const ComponentConfig& config, c10::Device device);
+/// The dataset scored after every epoch (`validate_on`), or null.
+std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o);
+/// AdamW over `parameters` with the stage's learning rate and weight decay.
+std::unique_ptr<torch::optim::AdamW> make_optimizer(std::vector<at::Tensor> parameters, const TrainingOptions& o);
 
 /// Checks the shared options' references (data, validate_on, after, noise_mix's noises)
 /// and components (augment), and adds them to `plan`.

@@ -27,7 +27,9 @@ std::string hex(std::uint64_t h) {
 
 }  // namespace
 
-std::string content_hash(std::string_view text) { return hex(update(kOffset, text.data(), text.size())); }
+std::uint64_t content_key(std::string_view text) { return update(kOffset, text.data(), text.size()); }
+
+std::string content_hash(std::string_view text) { return hex(content_key(text)); }
 
 std::string file_hash(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -62,17 +62,25 @@ bool is_temporary_name(const std::string& filename) {
   return filename.find_first_not_of("0123456789", at + 4) == std::string::npos;
 }
 
+/// Opens `path` with `flags` and writes `bytes` whole; returns the open descriptor, closed
+/// on failure. Errors name `file` (the file the caller means, `path` may be its temporary).
+static int open_and_write(const fs::path& path, int flags, const std::string& bytes, const fs::path& file,
+                          const char* verb) {
+  const int fd = ::open(path.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail(file, verb, errno);
+  try {
+    write_all(fd, bytes, file);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  return fd;
+}
+
 void write_atomically(const fs::path& file, const std::string& bytes) {
   const fs::path temporary = temporary_for(file);
   try {
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(file, "cannot write", errno);
-    try {
-      write_all(fd, bytes, file);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
+    const int fd = open_and_write(temporary, O_TRUNC, bytes, file, "cannot write");
     if (::close(fd) != 0) fail(file, "cannot write", errno);
     publish(temporary, file);
   } catch (const Error&) {
@@ -100,14 +108,7 @@ void write_atomically(const fs::path& file, const std::function<void(const fs::p
 }
 
 void append_durably(const fs::path& file, const std::string& text) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) fail(file, "cannot append to", errno);
-  try {
-    write_all(fd, text, file);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
+  const int fd = open_and_write(file, O_APPEND, text, file, "cannot append to");
   const int synced = ::fsync(fd);
   const int error = errno;
   ::close(fd);

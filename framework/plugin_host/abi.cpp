@@ -25,7 +25,11 @@ std::optional<AbiDescriptor> parse_abi_symbol(const std::string& symbol, std::st
 
 std::string abi_mismatch(const AbiDescriptor& plugin, const std::string& plugin_compiler) {
   const AbiDescriptor host = host_abi();
-  const bool ok = plugin.sdk_major == host.sdk_major && plugin.sdk_minor <= host.sdk_minor &&
+  // SDK 0.2 changed the Distiller class (the stage's ground-truth loss), so a 0.1 plugin
+  // would corrupt memory: a 0.x minor must match.
+  const bool sdk_ok = plugin.sdk_major == host.sdk_major &&
+                      (host.sdk_major == 0 ? plugin.sdk_minor == host.sdk_minor : plugin.sdk_minor <= host.sdk_minor);
+  const bool ok = sdk_ok &&
                   plugin.torch_major == host.torch_major && plugin.torch_minor == host.torch_minor &&
                   plugin_compiler == host.compiler && plugin.cxx11_abi == host.cxx11_abi;
   if (ok) return "";

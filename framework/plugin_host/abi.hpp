@@ -20,8 +20,9 @@ std::string describe(const AbiDescriptor& abi, const std::string& compiler);
 std::optional<AbiDescriptor> parse_abi_symbol(const std::string& symbol, std::string& compiler);
 
 /// Empty when a plugin built as `plugin` may be loaded by this host; otherwise one line
-/// naming what the plugin has and what the host expects. Rules: same SDK major and a
-/// plugin SDK minor not newer than the host's (interfaces only grow), the same LibTorch
+/// naming what the plugin has and what the host expects. Rules: same SDK major and, from
+/// SDK 1.0, a plugin SDK minor not newer than the host's (interfaces only grow; before 1.0
+/// the minor must match, as a 0.x minor release may change them), the same LibTorch
 /// major.minor, the same compiler family and the same `_GLIBCXX_USE_CXX11_ABI`.
 std::string abi_mismatch(const AbiDescriptor& plugin, const std::string& plugin_compiler);
 

@@ -44,31 +44,16 @@ void range_of(const std::vector<PlotSeries>& series, bool y, double& lo, double&
   if (hi - lo < 1e-12) lo -= 0.5, hi += 0.5;
 }
 
-}  // namespace
-
-void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
+void check_series(const LinePlot& plot) {
   for (const auto& s : plot.series)
     if (s.x.empty() || s.x.size() != s.y.size())
       throw Error("plot '" + plot.title + "': series '" + s.name + "' has " + std::to_string(s.x.size()) + " x and " +
                   std::to_string(s.y.size()) + " y values");
   if (plot.series.empty()) throw Error("plot '" + plot.title + "' has no series");
-  {  // PLplot exits the process on a file it cannot open: check first.
-    std::ofstream probe(png);
-    if (!probe) throw Error("cannot write " + png.string());
-  }
-  std::lock_guard<std::mutex> lock(plplot_mutex);
-  if (!has_cairo_png()) throw Error("PLplot has no pngcairo device: install Debian's plplot-driver-cairo");
+}
 
-  double x0, x1, y0 = plot.y_min, y1 = plot.y_max;
-  range_of(plot.series, false, x0, x1);
-  const double x_pad = 0.02 * (x1 - x0);  // markers at the ends stay whole
-  x0 -= x_pad, x1 += x_pad;
-  if (y0 == y1) {
-    range_of(plot.series, true, y0, y1);
-    const double pad = 0.05 * (y1 - y0);
-    y0 -= pad, y1 += pad;
-  }
-
+/// A new PNG page with the axes, grid and labels of `plot` over [x0, x1] x [y0, y1].
+void begin_page(const std::filesystem::path& png, const LinePlot& plot, double x0, double x1, double y0, double y1) {
   PLINT stream = 0;
   plmkstrm(&stream);
   plsdev("pngcairo");
@@ -85,7 +70,10 @@ void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
   plschr(0, 0.9);
   plbox("bcnst", 0, 0, "bcnstv", 0, 0);
   pllab(plot.x_label.c_str(), plot.y_label.c_str(), plot.title.c_str());
+}
 
+/// Each series as a line (with circles when it has few points), and the legend beside.
+void draw_series(const LinePlot& plot) {
   const std::size_t n = plot.series.size();
   std::vector<PLINT> options(n, PL_LEGEND_LINE), colours(n), styles(n, 1);
   std::vector<PLFLT> widths(n, 2.0);
@@ -106,6 +94,30 @@ void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
            PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.06, 0, 1, 1, 0, 0,
            static_cast<PLINT>(n), options.data(), 1.0, 0.9, 2.0, 0.0, text_colours.data(), names.data(), nullptr,
            nullptr, nullptr, nullptr, colours.data(), styles.data(), widths.data(), nullptr, nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
+void write_line_plot(const std::filesystem::path& png, const LinePlot& plot) {
+  check_series(plot);
+  {  // PLplot exits the process on a file it cannot open: check first.
+    std::ofstream probe(png);
+    if (!probe) throw Error("cannot write " + png.string());
+  }
+  std::lock_guard<std::mutex> lock(plplot_mutex);
+  if (!has_cairo_png()) throw Error("PLplot has no pngcairo device: install Debian's plplot-driver-cairo");
+
+  double x0, x1, y0 = plot.y_min, y1 = plot.y_max;
+  range_of(plot.series, false, x0, x1);
+  const double x_pad = 0.02 * (x1 - x0);  // markers at the ends stay whole
+  x0 -= x_pad, x1 += x_pad;
+  if (y0 == y1) {
+    range_of(plot.series, true, y0, y1);
+    const double pad = 0.05 * (y1 - y0);
+    y0 -= pad, y1 += pad;
+  }
+  begin_page(png, plot, x0, x1, y0, y1);
+  draw_series(plot);
   plend1();
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The seed paper's soft Dice loss, shared by loss.dice and the distillers' ground-truth term:
+// The seed paper's soft Dice loss (loss.dice; the device check's ground-truth term):
 // p = sigmoid(logit); per image dice = (2 sum(p g) + eps) / (sum(p) + sum(g) + eps);
 // loss = 1 - mean over the batch.
 

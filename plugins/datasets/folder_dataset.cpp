@@ -170,6 +170,11 @@ class FolderDataset : public crackkd::Dataset {
 
   std::size_t size() const override { return pairs_.size(); }
 
+  std::string mask_convention() const override {
+    const std::string& text = rule_.description;  // "are 0/1: crack = 1", after "the masks of X"
+    return text.rfind("are ", 0) == 0 ? text.substr(4) : text;
+  }
+
   crackkd::Sample get(std::size_t index) const override {
     if (index >= pairs_.size())
       throw crackkd::Error("dataset folder: index " + std::to_string(index) + " past " + std::to_string(pairs_.size()));

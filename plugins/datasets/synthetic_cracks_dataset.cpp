@@ -96,6 +96,7 @@ class SyntheticCracksDataset : public crackkd::Dataset {
   explicit SyntheticCracksDataset(const Options& options) : options_(options) {}
 
   std::size_t size() const override { return static_cast<std::size_t>(options_.count); }
+  std::string mask_convention() const override { return "drawn with the image: crack = 1"; }
 
   crackkd::Sample get(std::size_t index) const override {
     if (index >= size())

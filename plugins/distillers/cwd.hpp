@@ -5,16 +5,14 @@
 //   loss = tau^2 * sum_{n,c} sum_hw phi_t (log phi_t - log phi_s) / (N * C)
 //
 // With CrackKD's one-channel logits, C = 1: it matches *where* the crack mass is, not how
-// confident each pixel is. Plus Dice on the ground truth. Defaults: tau = 1 and weight 5,
-// as MMRazor's Cityscapes logit configuration.
+// confident each pixel is. Plus the stage's ground-truth loss (Dice by default). Defaults:
+// tau = 1 and weight 5, as MMRazor's Cityscapes logit configuration.
 //
 //   distiller = { plugin = "cwd", tau = 1.0, kd_weight = 5.0, gt_weight = 1.0 }
 //
 // Header-only: built into the distillers plugin (distillers_plugin.cpp) and into the
 // LibTorch-only device check (tests/gpu), which has no Boost.DLL.
 #pragma once
-
-#include "soft_dice.hpp"
 
 #include <crackkd/distiller.hpp>
 #include <crackkd/options.hpp>
@@ -28,7 +26,7 @@ struct CwdOptions {
   static void declare(crackkd::OptionSchema<CwdOptions>& s) {
     s.optional("tau", &CwdOptions::tau, "spatial softmax temperature").in_range(1e-3, 1e3);
     s.optional("kd_weight", &CwdOptions::kd_weight, "weight of the channel-wise KL term").in_range(0.0, 1e6);
-    s.optional("gt_weight", &CwdOptions::gt_weight, "weight of Dice on the ground truth").in_range(0.0, 1e6);
+    s.optional("gt_weight", &CwdOptions::gt_weight, "weight of the stage's ground-truth loss (Dice by default)").in_range(0.0, 1e6);
   }
 };
 
@@ -46,8 +44,9 @@ class Cwd : public crackkd::Distiller {
     const auto t = (teacher.logits.detach() / tau).flatten(2);
     const auto log_ps = s.log_softmax(2), log_pt = t.log_softmax(2);
     const auto kl = (log_pt.exp() * (log_pt - log_ps)).sum() * (tau * tau) / static_cast<double>(n * c);
-    return {{"cwd", options_.kd_weight * kl},
-            {"dice", options_.gt_weight * crackkd::plugins::soft_dice_loss(student.logits, batch.masks)}};
+    crackkd::LossTerms terms{{"cwd", options_.kd_weight * kl}};
+    for (auto& term : ground_truth_terms(student.logits, batch.masks, options_.gt_weight)) terms.push_back(std::move(term));
+    return terms;
   }
 
  private:

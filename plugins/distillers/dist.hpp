@@ -4,7 +4,8 @@
 //
 //   inter = tau^2 (1 - mean over pixels of rho(row_s, row_t))
 //   intra = tau^2 (1 - mean over classes of rho(column_s, column_t))   (all pixels of the batch)
-//   loss  = beta * inter + gamma * intra, plus Dice on the ground truth
+//   loss  = beta * inter + gamma * intra, plus the stage's ground-truth loss
+//         (its `loss`, Dice by default)
 //
 // with the probabilities taken at temperature tau, softmax(z / tau); the tau^2 factor is
 // the published one (it keeps the gradient's scale as tau grows, as in Hinton's KD).
@@ -23,8 +24,6 @@
 // LibTorch-only device check (tests/gpu), which has no Boost.DLL.
 #pragma once
 
-#include "soft_dice.hpp"
-
 #include <crackkd/distiller.hpp>
 #include <crackkd/options.hpp>
 
@@ -39,7 +38,7 @@ struct DistOptions {
     s.optional("beta", &DistOptions::beta, "weight of the inter-class (per pixel) relation").in_range(0.0, 1e6);
     s.optional("gamma", &DistOptions::gamma, "weight of the intra-class (per class) relation").in_range(0.0, 1e6);
     s.optional("tau", &DistOptions::tau, "softmax temperature").in_range(1e-3, 1e3);
-    s.optional("gt_weight", &DistOptions::gt_weight, "weight of Dice on the ground truth").in_range(0.0, 1e6);
+    s.optional("gt_weight", &DistOptions::gt_weight, "weight of the stage's ground-truth loss (Dice by default)").in_range(0.0, 1e6);
   }
 };
 
@@ -63,9 +62,9 @@ class Dist : public crackkd::Distiller {
     const double scale = options_.tau * options_.tau;
     const auto inter = scale * (1 - pearson_rows(rows_s, rows_t).mean());
     const auto intra = scale * (1 - pearson_rows(rows_s.t(), rows_t.t()).mean());
-    return {{"inter", options_.beta * inter},
-            {"intra", options_.gamma * intra},
-            {"dice", options_.gt_weight * crackkd::plugins::soft_dice_loss(student.logits, batch.masks)}};
+    crackkd::LossTerms terms{{"inter", options_.beta * inter}, {"intra", options_.gamma * intra}};
+    for (auto& term : ground_truth_terms(student.logits, batch.masks, options_.gt_weight)) terms.push_back(std::move(term));
+    return terms;
   }
 
  private:

@@ -1,12 +1,12 @@
 // distiller.rfkd: robust feature knowledge distillation (Chen et al., the seed paper).
 //
-//   L = sum_i w_i * D(A_i(Fs_i), Ft_i) + w_logit * D(zs, zt) + w_gt * Dice(sigmoid(zs), y)
+//   L = sum_i w_i * D(A_i(Fs_i), Ft_i) + w_logit * D(zs, zt) + w_gt * GT(zs, y)
 //
 // Fs_i, Ft_i: the four stage features (strides 4, 8, 16, 32) of student and teacher;
 // A_i: a trainable 1x1 conv connector from student to teacher channels (identity when
 // they agree), resized bilinearly if the strides ever differ; zs, zt: the logits, or
-// their sigmoids with `on = "probabilities"`. D is the paper's "pair-wise distance",
-// averaged over the batch:
+// their sigmoids with `on = "probabilities"`; GT: the stage's `loss` (Dice by default).
+// D is the paper's "pair-wise distance", averaged over the batch:
 //   distance = "frobenius": the distance between whole images (C x H x W) -
 //       reduction = "sum":  ||a_n - b_n||_F, the paper's words;
 //       reduction = "mean": ||a_n - b_n||_F / sqrt(C H W), the root-mean-square difference;
@@ -36,8 +36,6 @@
 // LibTorch-only device check (tests/gpu), which has no Boost.DLL.
 #pragma once
 
-#include "soft_dice.hpp"
-
 #include <crackkd/distiller.hpp>
 #include <crackkd/options.hpp>
 
@@ -61,7 +59,7 @@ struct RfkdOptions {
     s.optional("feature_weights", &RfkdOptions::feature_weights, "weights of the four feature terms")
         .size_is(4).in_range(0.0, 1e6);
     s.optional("logit_weight", &RfkdOptions::logit_weight, "weight of the logit term").in_range(0.0, 1e6);
-    s.optional("gt_weight", &RfkdOptions::gt_weight, "weight of Dice on the ground truth").in_range(0.0, 1e6);
+    s.optional("gt_weight", &RfkdOptions::gt_weight, "weight of the stage's ground-truth loss (Dice by default)").in_range(0.0, 1e6);
     s.optional("distance", &RfkdOptions::distance, "frobenius: per-image norm; rows: per-row norm (nn.PairwiseDistance)")
         .one_of({"frobenius", "rows"});
     s.optional("on", &RfkdOptions::on, "compare raw logits or sigmoid probabilities").one_of({"logits", "probabilities"});
@@ -105,7 +103,7 @@ class Rfkd : public crackkd::Distiller {
     const auto zs = probabilities ? student.logits.sigmoid() : student.logits;
     const auto zt = probabilities ? teacher.logits.detach().sigmoid() : teacher.logits.detach();
     terms.emplace_back("logits", options_.logit_weight * distance(zs, zt));
-    terms.emplace_back("dice", options_.gt_weight * crackkd::plugins::soft_dice_loss(student.logits, batch.masks));
+    for (auto& term : ground_truth_terms(student.logits, batch.masks, options_.gt_weight)) terms.push_back(std::move(term));
     return terms;
   }
 

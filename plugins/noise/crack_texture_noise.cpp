@@ -11,12 +11,12 @@
 // as cracks are). All draws come from the sample's Rng.
 //
 //   [noises]
-//   texture = { plugin = "crack_texture", intensity = 0.2, strokes_at_full = 20 }
+//   texture = { plugin = "crack_texture", strokes_at_full = 20 }
 
 #include "image_tensor.hpp"
 
 #include <crackkd/plugin.hpp>
-#include <crackkd/transform.hpp>
+#include <crackkd/noise.hpp>
 
 #include <ATen/ATen.h>
 #include <opencv2/imgproc.hpp>
@@ -26,25 +26,23 @@
 namespace {
 
 struct CrackTextureOptions {
-  double intensity = 0.1;
   std::int64_t strokes_at_full = 20;
   static void declare(crackkd::OptionSchema<CrackTextureOptions>& s) {
-    s.optional("intensity", &CrackTextureOptions::intensity, "fraction of strokes_at_full drawn").in_range(0.0, 1.0);
     s.optional("strokes_at_full", &CrackTextureOptions::strokes_at_full,
                "strokes at intensity 1 on a 224x224 image (scaled by area)")
         .in_range(1, 10000);
   }
 };
 
-class CrackTextureNoise : public crackkd::Transform {
+class CrackTextureNoise : public crackkd::Noise {
  public:
   using Options = CrackTextureOptions;
   explicit CrackTextureNoise(const Options& o) : options_(o) {}
 
-  crackkd::Sample apply(crackkd::Sample s, crackkd::Rng& rng) const override {
+  crackkd::Sample apply(crackkd::Sample s, double intensity, crackkd::Rng& rng) const override {
     const int h = static_cast<int>(s.image.size(1)), w = static_cast<int>(s.image.size(2));
     const double area_scale = static_cast<double>(h) * w / (224.0 * 224.0);
-    const auto strokes = std::lround(options_.intensity * static_cast<double>(options_.strokes_at_full) * area_scale);
+    const auto strokes = std::lround(intensity * static_cast<double>(options_.strokes_at_full) * area_scale);
     if (strokes <= 0) return s;
     // Darkness per pixel: 1 where untouched, the stroke's factor where drawn (darkest wins).
     cv::Mat factor(h, w, CV_32FC1, cv::Scalar(1.0f));

@@ -7,12 +7,12 @@
 // widens a 1-pixel crack into a faint band: the failure mode of out-of-focus photos.
 //
 //   [noises]
-//   blur = { plugin = "gaussian_blur", intensity = 0.2 }
+//   blur = { plugin = "gaussian_blur" }
 
 #include "image_tensor.hpp"
 
 #include <crackkd/plugin.hpp>
-#include <crackkd/transform.hpp>
+#include <crackkd/noise.hpp>
 
 #include <ATen/ATen.h>
 #include <opencv2/imgproc.hpp>
@@ -22,22 +22,18 @@
 namespace {
 
 struct GaussianBlurOptions {
-  double intensity = 0.1;
-  static void declare(crackkd::OptionSchema<GaussianBlurOptions>& s) {
-    s.optional("intensity", &GaussianBlurOptions::intensity, "blur strength: kernel 2*round(10*intensity)+1")
-        .in_range(0.0, 1.0);
-  }
+  static void declare(crackkd::OptionSchema<GaussianBlurOptions>&) {}  // the intensity is all there is
 };
 
-class GaussianBlurNoise : public crackkd::Transform {
+class GaussianBlurNoise : public crackkd::Noise {
  public:
   using Options = GaussianBlurOptions;
-  explicit GaussianBlurNoise(const Options& o) : options_(o) {}
+  explicit GaussianBlurNoise(const Options&) {}
 
   static int kernel_size(double intensity) { return 2 * static_cast<int>(std::lround(10.0 * intensity)) + 1; }
 
-  crackkd::Sample apply(crackkd::Sample s, crackkd::Rng&) const override {
-    const int k = kernel_size(options_.intensity);
+  crackkd::Sample apply(crackkd::Sample s, double intensity, crackkd::Rng&) const override {
+    const int k = kernel_size(intensity);
     if (k <= 1) return s;
     const double sigma = 0.3 * ((k - 1) / 2.0 - 1.0) + 0.8;
     // Float32 planes: no rounding to 8 bits, so the blur changes nothing but the blur.
@@ -49,9 +45,6 @@ class GaussianBlurNoise : public crackkd::Transform {
     s.image = out.permute({2, 0, 1}).contiguous().to(s.image.device());
     return s;
   }
-
- private:
-  Options options_;
 };
 
 }  // namespace

@@ -3,14 +3,14 @@
 // is the expected fraction of pixels replaced: 0.3 replaces ~30 % of them.
 //
 //   [noises]
-//   salt   = { plugin = "salt", intensity = 0.1 }
+//   salt   = { plugin = "salt" }
 //   pepper = { plugin = "pepper" }
 //
 // The mask is unchanged. The draws come from the sample's Rng: the same seed corrupts the
 // same pixels on every run and for every model.
 
 #include <crackkd/plugin.hpp>
-#include <crackkd/transform.hpp>
+#include <crackkd/noise.hpp>
 
 #include <ATen/ATen.h>
 
@@ -19,10 +19,7 @@
 namespace {
 
 struct ImpulseNoiseOptions {
-  double intensity = 0.1;
-  static void declare(crackkd::OptionSchema<ImpulseNoiseOptions>& s) {
-    s.optional("intensity", &ImpulseNoiseOptions::intensity, "probability that a pixel is replaced").in_range(0.0, 1.0);
-  }
+  static void declare(crackkd::OptionSchema<ImpulseNoiseOptions>&) {}  // the intensity is all there is
 };
 
 /// Bernoulli(p) per pixel, HxW, from the sample's stream.
@@ -33,20 +30,17 @@ at::Tensor pixel_mask(std::int64_t h, std::int64_t w, double p, crackkd::Rng& rn
 }
 
 template <int kValue>
-class ImpulseNoise : public crackkd::Transform {
+class ImpulseNoise : public crackkd::Noise {
  public:
   using Options = ImpulseNoiseOptions;
-  explicit ImpulseNoise(const Options& o) : options_(o) {}
+  explicit ImpulseNoise(const Options&) {}
 
-  crackkd::Sample apply(crackkd::Sample s, crackkd::Rng& rng) const override {
-    if (options_.intensity <= 0.0) return s;
-    const auto hit = pixel_mask(s.image.size(1), s.image.size(2), options_.intensity, rng).to(s.image.device());
+  crackkd::Sample apply(crackkd::Sample s, double intensity, crackkd::Rng& rng) const override {
+    if (intensity <= 0.0) return s;
+    const auto hit = pixel_mask(s.image.size(1), s.image.size(2), intensity, rng).to(s.image.device());
     s.image = s.image.masked_fill(hit.unsqueeze(0), static_cast<double>(kValue));
     return s;
   }
-
- private:
-  Options options_;
 };
 
 using SaltNoise = ImpulseNoise<1>;

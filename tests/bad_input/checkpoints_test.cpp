@@ -46,6 +46,40 @@ TEST(BadCheckpoint, MissingTeacherCheckpointFailsValidationBeforeAnyStage) {
   EXPECT_THAT(outcome.err, HasSubstr("stages.kd.teacher_checkpoint: /nonexistent/teacher.pt does not exist"));
 }
 
+TEST(BadCheckpoint, AResultNoStageWritesFailsValidationBeforeAnyStage) {
+  // best.pt comes from validation: a train stage without validate_on writes none, and the
+  // evaluate once fell back to checkpoint.pt without a word.
+  Workspace ws;
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "examples = 0", "examples = 0\ncheckpoint = \"best\""));
+  for (const auto& outcome : {ws.validate(file), ws.run(file)}) {
+    EXPECT_ENDED_WITH(outcome, 2, ws.path);
+    EXPECT_THAT(outcome.err, HasSubstr(file.string() + ":30:11: "));
+    EXPECT_THAT(outcome.err, HasSubstr("stages.evaluate.models: stage 'train' (train) writes no best.pt; it writes "
+                                       "checkpoint.pt, metrics.csv, steps.csv (a training stage writes best.pt only "
+                                       "with validate_on)"));
+  }
+  EXPECT_FALSE(fs::exists(ws.workdir() / "tiny" / "train")) << "a stage ran before the error";
+  const auto validated = ws.pipeline(replaced(kTinyPipeline, "batch_size = 4", "batch_size = 4\nvalidate_on = \"val\""));
+  EXPECT_ENDED_WITH(ws.validate(validated), 0, ws.path);
+}
+
+TEST(BadCheckpoint, AStageWithoutTheCapabilityFailsValidation) {
+  // Only a stage that writes checkpoints can be scored, taught from or reported as training.
+  Workspace ws;
+  const auto file = ws.pipeline(std::string(kTinyPipeline) +
+                                "\n[stages.kd]\nkind = \"distill\"\nteacher = \"evaluate\"\nstudent = \"net\"\n"
+                                "data = \"train\"\n\n[stages.report]\nkind = \"report\"\n");
+  const auto outcome = ws.validate(file);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("stages.kd.teacher: stage 'evaluate' (evaluate) writes no checkpoint.pt; it writes "
+                                     "scores.csv, per_image.csv"));
+  const auto report = ws.pipeline(std::string(kTinyPipeline) + "\n[stages.a]\nkind = \"report\"\n\n"
+                                  "[stages.b]\nkind = \"report\"\nstages = [\"evaluate\", \"a\"]\n", "report.toml");
+  EXPECT_THAT(ws.validate(report).err,
+              HasSubstr("stages.b.stages: stage 'a' writes no results a report shows (scores.csv, efficiency.csv, "
+                        "metrics.csv)"));
+}
+
 TEST(BadCheckpoint, FolderGivenAsCheckpointFailsValidation) {
   Workspace ws;
   const auto file = ws.pipeline(std::string(kTinyPipeline) + "\n[stages.file]\nkind = \"benchmark\"\ncheckpoints = [\"" +

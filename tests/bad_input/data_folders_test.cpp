@@ -28,10 +28,42 @@ TEST(BadData, CorruptImageDuringEvaluateNamesItAndKeepsTheScores) {
   ASSERT_EQ(ws.run(ws.file).code, 0);
   const auto before = results_under(ws.workdir() / "tiny" / "evaluate");
   std::ofstream(ws.val / "images" / "wall_2.png", std::ios::trunc) << "\x89PNG broken";
-  const auto outcome = ws.run(ws.file);
+  const auto outcome = ws.run(ws.file, {"--no-data-check"});  // past the check: the stage meets the file
   EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("stage evaluate (evaluate) starts"));
   EXPECT_THAT(outcome.err, HasSubstr("cannot read image " + (ws.val / "images" / "wall_2.png").string()));
   EXPECT_EQ(results_under(ws.workdir() / "tiny" / "evaluate"), before);
+}
+
+TEST(BadData, RunChecksTheDataBeforeTheFirstStageAndOnlyWhenItChanged) {
+  Folders ws;
+  const auto first = ws.run(ws.file);
+  ASSERT_EQ(first.code, 0) << first.said();
+  EXPECT_THAT(first.err, HasSubstr("data train: 8 images, 64x64 to 64x64, crack "));
+  EXPECT_THAT(first.err, HasSubstr("masks 0/255: crack = value >= 128"));
+  EXPECT_THAT(ws.run(ws.file).err, HasSubstr("data: unchanged since it was last checked (2 datasets)"));
+  std::ofstream(ws.val / "images" / "wall_2.png", std::ios::trunc) << "\x89PNG broken";
+  const auto outcome = ws.run(ws.file, {"--force", "train"});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("the data check of " + ws.file.string() + " found 1 problem"));
+  EXPECT_THAT(outcome.err, HasSubstr("val: dataset folder: cannot read image " + (ws.val / "images" / "wall_2.png").string()));
+  EXPECT_THAT(outcome.err, HasSubstr("`crackkd check " + ws.file.string() + "` lists them all"));
+  EXPECT_THAT(outcome.err, ::testing::Not(HasSubstr("stage train (train) starts"))) << "no stage may start";
+}
+
+TEST(BadData, ValidateWithDataReadsEverySampleAndExits1OnAProblem) {
+  Folders ws;
+  const auto valid = run_binary({"validate", ws.file.string(), "--data"});
+  EXPECT_ENDED_WITH(valid, 0, ws.path);
+  EXPECT_THAT(valid.out, HasSubstr("| train | folder | 8 | 8 | 64x64 | 3 | 0/255: crack = value >= 128 |"));
+  EXPECT_THAT(valid.out, HasSubstr(ws.file.string() + ": valid; stages "));
+  fs::remove(ws.val / "masks" / "wall_1.png");
+  const auto broken = run_binary({"validate", ws.file.string(), "--data"});
+  EXPECT_ENDED_WITH(broken, 1, ws.path);
+  EXPECT_THAT(broken.out, HasSubstr("no mask for " + (ws.val / "images" / "wall_1.png").string()));
+  EXPECT_THAT(broken.out, HasSubstr(": the pipeline is valid but its data is not"));
+  EXPECT_ENDED_WITH(run_binary({"validate", ws.file.string()}), 0, ws.path);  // without --data, the data is not opened
+  EXPECT_FALSE(fs::exists(ws.workdir()));
 }
 
 TEST(BadData, MissingMaskNamesTheImage) {
@@ -180,14 +212,15 @@ TEST(BadData, CheckListsEveryBadFileBeforeAnyTrainingAndExits1) {
   std::ofstream(ws.train / "images" / "wall_5.png", std::ios::trunc) << "\x89PNG broken";
   const auto outcome = run_binary({"check", ws.file.string()});
   EXPECT_ENDED_WITH(outcome, 1, ws.path);
-  EXPECT_THAT(outcome.out, HasSubstr("| train | folder | 8 | 6 | 64x64 | 3 |"));
+  EXPECT_THAT(outcome.out, HasSubstr("| train | folder | 8 | 6 | 64x64 | 3 | 0/255: crack = value >= 128 |"));
   EXPECT_THAT(outcome.out, HasSubstr("train: 2 problems"));
   EXPECT_THAT(outcome.out, HasSubstr("cannot read image " + (ws.train / "images" / "wall_5.png").string()));
   EXPECT_THAT(outcome.err, HasSubstr("are 0/255: crack = value >= 128"));  // the convention, logged
   EXPECT_FALSE(fs::exists(ws.workdir())) << "check trains nothing";
   const auto json = run_binary({"check", ws.file.string(), "--json"});
   EXPECT_EQ(json.code, 1) << json.said();
-  EXPECT_THAT(json.out, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"images\": 8, \"read\": 6,"));
+  EXPECT_THAT(json.out, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"masks\": \"0/255: crack = value >= 128\", "
+                                  "\"images\": 8, \"read\": 6,"));
   fs::remove(ws.train / "images" / "wall_2.png");
   fs::remove(ws.train / "masks" / "wall_2.png");
   fs::remove(ws.train / "images" / "wall_5.png");

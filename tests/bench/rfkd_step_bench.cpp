@@ -11,6 +11,7 @@
 #include "plugin_host/plugin_host.hpp"
 
 #include <crackkd/distiller.hpp>
+#include <crackkd/loss.hpp>
 #include <crackkd/model.hpp>
 
 #include <torch/torch.h>
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
   auto teacher = host.create<crackkd::SegmentationModel>("model", config("poolingcrack", "model"));
   auto student = host.create<crackkd::SegmentationModel>("model", config("pct", "model"));
   auto distiller = host.create<crackkd::Distiller>("distiller", config("rfkd", "distiller"));
+  auto dice = host.create<crackkd::Loss>("loss", config("dice", "loss"));  // a distill stage's default `loss`
+  distiller->set_ground_truth_loss([dice](const at::Tensor& logits, const at::Tensor& masks) {
+    return crackkd::LossTerms{{"dice", dice->compute(logits, masks)}};
+  });
   distiller->prepare(*teacher, *student);
   teacher->eval();
   student->train();

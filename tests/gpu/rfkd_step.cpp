@@ -1,6 +1,7 @@
 #include "rfkd_step.hpp"
 
 #include "measure.hpp"
+#include "soft_dice.hpp"
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -28,6 +29,9 @@ RfkdStep make_rfkd_step(const c10::Device& device, std::uint64_t seed) {
   step.teacher = std::make_shared<models::PoolingCrack>(models::PoolingCrack::Options{});
   step.student = std::make_shared<models::PoolingCrackTiny>(models::PoolingCrackTiny::Options{});
   step.rfkd = std::make_shared<distillers::Rfkd>(distillers::Rfkd::Options{});
+  step.rfkd->set_ground_truth_loss([](const at::Tensor& logits, const at::Tensor& masks) {
+    return LossTerms{{"dice", plugins::soft_dice_loss(logits, masks)}};  // a distill stage's default `loss`
+  });
   shift_offsets_off_the_grid(*step.teacher);  // gradients well defined for the comparison (measure.hpp)
   shift_offsets_off_the_grid(*step.student);
   step.rfkd->prepare(*step.teacher, *step.student);

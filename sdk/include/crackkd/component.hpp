@@ -12,17 +12,18 @@ namespace crackkd {
 
 class Dataset;
 class Transform;
+class Noise;
 class SegmentationModel;
 class Loss;
 class Distiller;
 
 /// The interface behind each component kind, used by CRACKKD_PLUGIN and the host:
-/// `dataset`, `transform` (augmentations), `noise` (transforms with an intensity),
+/// `dataset`, `transform` (augmentations), `noise` (an intensity per call),
 /// `model`, `loss`, `distiller`.
 namespace kinds {
 using dataset = Dataset;
 using transform = Transform;
-using noise = Transform;
+using noise = Noise;
 using model = SegmentationModel;
 using loss = Loss;
 using distiller = Distiller;

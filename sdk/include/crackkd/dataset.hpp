@@ -5,6 +5,7 @@
 #include <crackkd/sample.hpp>
 
 #include <cstddef>
+#include <string>
 
 namespace crackkd {
 
@@ -16,6 +17,9 @@ class Dataset {
   /// Sample `index` in [0, size()), with tensors the caller owns (transforms may write
   /// into them); throws crackkd::Error naming the file on bad data.
   virtual Sample get(std::size_t index) const = 0;
+  /// How masks become crack pixels, as `crackkd check` shows it ("0/1: crack = 1"); ""
+  /// when there is nothing to say.
+  virtual std::string mask_convention() const { return ""; }
 };
 
 }  // namespace crackkd

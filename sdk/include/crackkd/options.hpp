@@ -34,6 +34,18 @@ struct ComponentConfig {
   SourceLocation where;
 };
 
+/// One term of a weighted sum of components (a stage's `loss`).
+struct WeightedComponent {
+  ComponentConfig component;
+  double weight = 1.0;
+};
+
+/// A weighted sum of components: `loss = "dice"`, `loss = { plugin = "dice" }`, or
+/// `loss = [{ plugin = "dice", weight = 1 }, { plugin = "bce", weight = 0.5, pos_weight = 10 }]`.
+/// `weight` (a number >= 0, default 1) belongs to the sum: it is taken out of the
+/// component's params before the plugin sees them. One term per plugin.
+using WeightedComponents = std::vector<WeightedComponent>;
+
 /// One declared option, as `crackkd plugins` prints it.
 struct OptionInfo {
   std::string key;
@@ -62,6 +74,7 @@ template <class T> std::string type_label() {
   else if constexpr (std::is_same_v<T, std::string>) return "string";
   else if constexpr (std::is_same_v<T, ComponentConfig>) return "component";
   else if constexpr (std::is_same_v<T, Params>) return "table";
+  else if constexpr (std::is_same_v<T, WeightedComponents>) return "component or array of weighted components";
   else if constexpr (is_vector<T>::value) return "array of " + type_label<typename is_vector<T>::element>();
   else static_assert(sizeof(T) == 0, "unsupported option type");
 }
@@ -72,6 +85,8 @@ inline std::optional<double> parse_number(const std::string& text) {
   if (in >> d && in.peek() == EOF) return d;
   return std::nullopt;
 }
+
+inline void read_weighted_components(const Value& v, const std::string& key, WeightedComponents& out);
 
 template <class T> void read(const Value& v, const std::string& key, T& out) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -110,6 +125,8 @@ template <class T> void read(const Value& v, const std::string& key, T& out) {
     } else {
       wrong_type(v, key, "a component (a plugin name or a table with 'plugin')");
     }
+  } else if constexpr (std::is_same_v<T, WeightedComponents>) {
+    read_weighted_components(v, key, out);
   } else if constexpr (is_vector<T>::value) {
     if (v.type != Value::Type::Array) wrong_type(v, key, "an array");
     out.clear();
@@ -133,11 +150,40 @@ template <class T> std::string format(const T& v) {
   } else if constexpr (std::is_same_v<T, std::string>) return "\"" + v + "\"";
   else if constexpr (std::is_same_v<T, ComponentConfig>) return v.plugin.empty() ? "" : "\"" + v.plugin + "\"";
   else if constexpr (std::is_same_v<T, Params>) return "{}";
-  else if constexpr (is_vector<T>::value) {
+  else if constexpr (std::is_same_v<T, WeightedComponents>) {
+    if (v.size() == 1 && v[0].weight == 1.0) return format(v[0].component);
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+      s += std::string(i ? ", " : "") + "{ plugin = " + format(v[i].component) + ", weight = " + format(v[i].weight) + " }";
+    return s + "]";
+  } else if constexpr (is_vector<T>::value) {
     std::string s = "[";
     for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + format(v[i]);
     return s + "]";
   }
+}
+
+/// One component or an array of them, each table's `weight` taken out of its params.
+inline void read_weighted_components(const Value& v, const std::string& key, WeightedComponents& out) {
+  out.clear();
+  auto read_term = [&out](const Value& item, const std::string& item_key) {
+    WeightedComponent term;
+    read(item, item_key, term.component);
+    if (const Value* weight = term.component.params.find("weight")) {
+      read(*weight, item_key + ".weight", term.weight);
+      if (!(term.weight >= 0.0 && std::isfinite(term.weight)))
+        throw ConfigError(weight->where, item_key + ".weight: " + format(term.weight) + " is not a number >= 0");
+      term.component.params.erase("weight");
+    }
+    for (const auto& earlier : out)
+      if (earlier.component.plugin == term.component.plugin)
+        throw ConfigError(term.component.where, item_key + ": \"" + term.component.plugin +
+                                                    "\" is already a term of this sum; give it one entry and one weight");
+    out.push_back(std::move(term));
+  };
+  if (v.type != Value::Type::Array) return read_term(v, key);
+  if (v.array.empty()) throw ConfigError(v.where, key + ": an empty array; give at least one component");
+  for (std::size_t i = 0; i < v.array.size(); ++i) read_term(v.array[i], key + "[" + std::to_string(i) + "]");
 }
 
 }  // namespace detail
@@ -208,6 +254,7 @@ class OptionSchema {
     /// The kind a component option must name ("loss", "transform", …), shown in docs.
     FieldRef& kind(const std::string& component_kind) {
       field_.info.type = component_kind + " component";
+      if constexpr (std::is_same_v<T, WeightedComponents>) field_.info.type += ", or an array of them with weights";
       return *this;
     }
 

@@ -1,7 +1,7 @@
 #pragma once
-// A transform maps a sample to a sample: augmentations (flip, colour jitter) and noises
-// (salt, pepper, blur, crack texture, registered with kind `noise` and an `intensity`
-// in [0, 1]). Deterministic given the Rng, so a seed reproduces the exact images.
+// A transform maps a sample to a sample: the augmentations (flip, colour jitter, resize,
+// ...). Deterministic given the Rng, so a seed reproduces the exact images. Noises, whose
+// strength varies per call, are their own interface (noise.hpp).
 
 #include <crackkd/rng.hpp>
 #include <crackkd/sample.hpp>

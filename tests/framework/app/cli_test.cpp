@@ -73,7 +73,7 @@ TEST(Cli, PluginNamesListTheFirstPartyAndExampleComponents) {
   auto r = run_cli("plugins --names");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "dataset.folder\ndataset.synthetic_cracks\ndistiller.cwd\ndistiller.dist\ndistiller.nkd\ndistiller.rfkd\n"
-                   "loss.bce\nloss.dice\nmodel.efficientnet_b0\nmodel.mobilenetv2\nmodel.mobileone\nmodel.mobilevit\nmodel.pct\nmodel.poolingcrack\n"
+                   "loss.bce\nloss.dice\nloss.focal\nloss.tversky\nmodel.efficientnet_b0\nmodel.mobilenetv2\nmodel.mobileone\nmodel.mobilevit\nmodel.pct\nmodel.poolingcrack\n"
                    "model.tiny_unet\nmodel.unet_resnet18\nnoise.crack_texture\nnoise.gaussian_blur\nnoise.pepper\nnoise.salt\n"
                    "transform.color_jitter\ntransform.hflip\ntransform.pad_to_multiple\ntransform.random_crop\n"
                    "transform.random_rotate90\ntransform.random_scale\ntransform.resize\ntransform.vflip\n");

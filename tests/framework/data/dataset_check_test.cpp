@@ -44,6 +44,7 @@ TEST_F(DatasetCheck, NamesEachPlantedProblemAndCountsWhatItRead) {
   EXPECT_EQ(train.channels, (std::vector<std::int64_t>{3}));
   EXPECT_NEAR(train.crack_share, 4.0 / 16.0, 1e-9);
   EXPECT_EQ(train.empty_masks, 0u);
+  EXPECT_EQ(train.masks, "0/255: crack = value >= 128");  // the folder's convention, from the dataset
   ASSERT_EQ(train.problems.size(), 2u);
   EXPECT_THAT(train.problems[0], HasSubstr("cannot read image " + (dir_.path / "train" / "images" / "b.png").string()));
   EXPECT_THAT(train.problems[1], HasSubstr("does not match image 3x16x24"));
@@ -52,9 +53,10 @@ TEST_F(DatasetCheck, NamesEachPlantedProblemAndCountsWhatItRead) {
                                          (dir_.path / "train" / "images" / "d.png").string()));
 
   const auto table = data::check_table({train, val});
-  EXPECT_THAT(table, HasSubstr("| train | folder | 4 | 2 | 16x24 | 3 | 25.00 % | 0 | 2 |"));
+  EXPECT_THAT(table, HasSubstr("| train | folder | 4 | 2 | 16x24 | 3 | 0/255: crack = value >= 128 | 25.00 % | 0 | 2 |"));
   EXPECT_THAT(table, HasSubstr("\ntrain: 2 problems\n  "));
   const auto json = data::check_json({train, val});
-  EXPECT_THAT(json, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"images\": 4, \"read\": 2, "
+  EXPECT_THAT(json, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"masks\": \"0/255: crack = value >= 128\", "
+                              "\"images\": 4, \"read\": 2, "
                               "\"height\": [16, 16], \"width\": [24, 24], \"channels\": [3], \"crack_share\": 0.25"));
 }

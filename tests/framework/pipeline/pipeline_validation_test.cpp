@@ -136,7 +136,8 @@ TEST_F(PipelineValidation, PluginOptionOutOfRange) {
 
 TEST_F(PipelineValidation, ModelsMustComeFromStagesThatWriteCheckpoints) {
   EXPECT_THAT(error(kValid, {"stages.again.kind=evaluate", "stages.again.models=[\"evaluate\"]", "stages.again.data=train"}),
-              HasSubstr("stages.again.models: stage 'evaluate' is a evaluate stage and writes no checkpoint"));
+              HasSubstr("stages.again.models: stage 'evaluate' (evaluate) writes no checkpoint.pt; it writes "
+                        "scores.csv, per_image.csv, examples_clean.png"));
 }
 
 TEST_F(PipelineValidation, ReportAndBenchmarkStages) {
@@ -156,7 +157,8 @@ kind = "report"
   EXPECT_THAT(error(replace(with_report, "models = [\"train\"]\nsize", "size")),
               HasSubstr("stages.cost: give 'models' (stage names) or 'checkpoints' (files)"));
   EXPECT_EQ(error(replace(with_report, "models = [\"train\"]\nsize", "models = [\"evaluate\"]\nsize")),
-            "p.toml:27:11: stages.cost.models: stage 'evaluate' is a evaluate stage and writes no checkpoint");
+            "p.toml:27:11: stages.cost.models: stage 'evaluate' (evaluate) writes no checkpoint.pt; it writes "
+            "scores.csv, per_image.csv, examples_clean.png");
 }
 
 TEST_F(PipelineValidation, WarmupLongerThanTraining) {
@@ -169,4 +171,14 @@ TEST_F(PipelineValidation, MixedPrecisionNeedsCuda) {
   EXPECT_EQ(error(replace(kValid, "epochs = 1", "epochs = 1\namp = true")),
             "p.toml:19:7: stages.train.amp: mixed precision needs a CUDA device; this stage runs on the CPU (set amp = "
             "false, or run where CUDA is present)");
+}
+
+TEST_F(PipelineValidation, ANoisesIntensityIsGivenWhereItIsUsed) {
+  EXPECT_THAT(error(std::string(kValid) + "\n[noises]\nsalt = { plugin = \"salt\", intensity = 0.2 }\n"),
+              HasSubstr("noises.salt.intensity: a noise's intensity is given where the noise is used"));
+}
+
+TEST_F(PipelineValidation, AStagesLossSumNamesItsBadTerm) {
+  EXPECT_THAT(error(replace(kValid, "epochs = 1", "epochs = 1\nloss = [\"dice\", { plugin = \"focal\", gama = 2 }]")),
+              HasSubstr("unknown key 'stages.train.loss[1].gama' (did you mean 'gamma'?)"));
 }

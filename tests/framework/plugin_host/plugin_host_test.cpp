@@ -1,3 +1,4 @@
+#include "plugin_host/abi.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/loss.hpp>
@@ -15,7 +16,7 @@ TEST(PluginHost, ListsFirstPartyComponentsFromTheFiles) {
   auto names = host.component_names();
   for (const char* expected : {"dataset.folder", "dataset.synthetic_cracks", "loss.dice", "loss.bce"})
     EXPECT_THAT(names, ::testing::Contains(std::string(expected)));
-  EXPECT_EQ(host.names_of_kind("loss"), (std::vector<std::string>{"bce", "dice"}));
+  EXPECT_EQ(host.names_of_kind("loss"), (std::vector<std::string>{"bce", "dice", "focal", "tversky"}));
   // Listing loaded nothing.
   EXPECT_EQ(host.library_of("loss", "dice").loaded, nullptr);
 }
@@ -25,8 +26,9 @@ TEST(PluginHost, RefusesAnAbiMismatchWithOneLineAndWithoutLoading) {
   auto report = host.scan({test::test_plugins("abi_mismatch")});
   ASSERT_EQ(report.refused.size(), 1u);
   const std::string& line = report.refused[0];
-  EXPECT_THAT(line, HasSubstr("crackkd_test_abi_mismatch.so: refused, built for SDK 0.1, LibTorch 99."));
-  EXPECT_THAT(line, HasSubstr("; this host expects SDK 0.1, LibTorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
+  const std::string sdk = "SDK " + std::to_string(CRACKKD_SDK_VERSION_MAJOR) + "." + std::to_string(CRACKKD_SDK_VERSION_MINOR);
+  EXPECT_THAT(line, HasSubstr("crackkd_test_abi_mismatch.so: refused, built for " + sdk + ", LibTorch 99."));
+  EXPECT_THAT(line, HasSubstr("; this host expects " + sdk + ", LibTorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
                                   std::to_string(TORCH_VERSION_MINOR)));
   EXPECT_EQ(line.find('\n'), std::string::npos);
   EXPECT_FALSE(host.has("loss", "mismatched"));
@@ -69,4 +71,14 @@ TEST(PluginHost, ComponentOptionErrorsNameTheKey) {
   auto host = test::make_host();
   auto message = test::config_error([&] { host->create<Loss>("loss", test::component("dice", "epsilon = 1e-6")); });
   EXPECT_EQ(message, "test.toml:1:11: unknown key 'epsilon' (did you mean 'eps'?)");
+}
+
+TEST(PluginHost, BeforeSdk1AMinorReleaseMustMatch) {
+  AbiDescriptor plugin = host::host_abi();
+  const std::string compiler = plugin.compiler;
+  EXPECT_EQ(host::abi_mismatch(plugin, compiler), "");
+  plugin.sdk_minor = host::host_abi().sdk_minor - 1;  // a plugin built for the previous 0.x SDK
+  EXPECT_THAT(host::abi_mismatch(plugin, compiler), HasSubstr("built for SDK 0."));
+  plugin.sdk_minor = host::host_abi().sdk_minor + 1;
+  EXPECT_THAT(host::abi_mismatch(plugin, compiler), HasSubstr("this host expects SDK 0."));
 }

@@ -1,8 +1,10 @@
 // The distillers through the plugin host, on tiny hand-made tensors.
 
+#include "engine/weighted_loss.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/distiller.hpp>
+#include <crackkd/loss.hpp>
 
 #include <gmock/gmock.h>
 #include <torch/torch.h>
@@ -29,6 +31,7 @@ std::shared_ptr<Distiller> distiller(const std::string& name, const std::string&
                                      std::array<std::int64_t, 4> teacher = {2, 2, 2, 2}) {
   static auto host = test::make_host();
   auto d = host->create<Distiller>("distiller", test::component(name, options));
+  d->set_ground_truth_loss(engine::WeightedLoss(*host, {{test::component("dice"), 1.0}}));  // a stage's default
   d->prepare(FakeModel(teacher), FakeModel(student));
   return d;
 }
@@ -254,4 +257,30 @@ TEST(Distillers, GradientsReachStudentAndConnectorsNeverTheTeacher) {
       EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key();
     }
   }
+}
+
+TEST(Distillers, TheGroundTruthTermsAreTheStagesLossScaledByGtWeight) {
+  torch::manual_seed(4);
+  auto host = test::make_host();
+  const auto s = outputs({2, 2, 2, 2}), t = outputs({2, 2, 2, 2});
+  const auto batch = batch_of();
+  const WeightedComponents stage_loss{{test::component("bce"), 2.0}, {test::component("tversky"), 1.0}};
+  const auto bce = host->create<Loss>("loss", test::component("bce"))->compute(s.logits, batch.masks).item<double>();
+  for (const char* name : {"rfkd", "nkd", "cwd", "dist"}) {
+    auto d = host->create<Distiller>("distiller", test::component(name, "gt_weight = 0.5"));
+    d->set_ground_truth_loss(engine::WeightedLoss(*host, stage_loss));
+    d->prepare(FakeModel({2, 2, 2, 2}), FakeModel({2, 2, 2, 2}));
+    const auto terms = d->loss(s, t, batch);
+    EXPECT_NEAR(term(terms, "bce"), 0.5 * 2.0 * bce, 1e-6) << name;
+    EXPECT_GT(term(terms, "tversky"), 0.0) << name;
+    for (const auto& [n, v] : terms) EXPECT_NE(n, "dice") << name;
+  }
+}
+
+TEST(Distillers, WithoutAGroundTruthLossTheyNameWhatIsMissing) {
+  auto host = test::make_host();
+  auto d = host->create<Distiller>("distiller", test::component("nkd"));
+  d->prepare(FakeModel({2, 2, 2, 2}), FakeModel({2, 2, 2, 2}));
+  const auto out = outputs({2, 2, 2, 2});
+  EXPECT_THAT(test::error_of([&] { d->loss(out, out, batch_of()); }), ::testing::HasSubstr("no ground-truth loss was set"));
 }

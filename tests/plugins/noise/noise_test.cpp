@@ -3,7 +3,7 @@
 
 #include "test_support.hpp"
 
-#include <crackkd/transform.hpp>
+#include <crackkd/noise.hpp>
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
@@ -12,9 +12,19 @@ using namespace crackkd;
 
 namespace {
 
-std::shared_ptr<Transform> noise(const std::string& name, double intensity) {
+std::shared_ptr<Noise> noise_plugin(const std::string& name) {
   static auto host = test::make_host();
-  return host->create<Transform>("noise", test::component(name, "intensity = " + std::to_string(intensity)));
+  return host->create<Noise>("noise", test::component(name));
+}
+
+/// A noise at one intensity, as the tests below call it.
+struct NoiseAt {
+  std::shared_ptr<Noise> noise;
+  double intensity;
+  Sample apply(Sample s, Rng& rng) const { return noise->apply(std::move(s), intensity, rng); }
+};
+std::shared_ptr<NoiseAt> noise(const std::string& name, double intensity) {
+  return std::make_shared<NoiseAt>(NoiseAt{noise_plugin(name), intensity});
 }
 
 Sample grey_sample(std::int64_t side = 224) {
@@ -89,10 +99,24 @@ TEST(CrackTexture, MoreIntensityMoreStrokes) {
             changed_fraction(clean, noise("crack_texture", 0.5)->apply(clean, b)));
 }
 
-TEST(Noises, IntensityOutsideZeroToOneNamesTheKey) {
+TEST(Noises, TheIntensityIsNoOption) {
   auto host = test::make_host();
   for (const char* name : {"salt", "pepper", "gaussian_blur", "crack_texture"})
-    EXPECT_THAT(test::config_error([&] { host->validate("noise", test::component(name, "intensity = 1.5")); }),
-                ::testing::HasSubstr("intensity: 1.5 is outside [0.0, 1.0]"))
+    EXPECT_THAT(test::config_error([&] { host->validate("noise", test::component(name, "intensity = 0.5")); }),
+                ::testing::HasSubstr("unknown key 'intensity'"))
         << name;
+}
+
+TEST(Noise, OneObjectServesEveryIntensity) {
+  at::manual_seed(7);
+  const Sample clean{at::rand({3, 64, 64}), at::zeros({1, 64, 64}), "random"};  // blur changes no flat image
+  for (const char* name : {"salt", "pepper", "gaussian_blur", "crack_texture"}) {
+    const auto plugin = noise_plugin(name);
+    Rng a(3), b(3), c(3);
+    const auto none = plugin->apply(clean, 0.0, a);
+    EXPECT_TRUE(none.image.equal(clean.image)) << name << ": intensity 0 changes nothing";
+    const auto weak = plugin->apply(clean, 0.1, b), strong = plugin->apply(clean, 0.6, c);
+    const auto change = [&](const Sample& s) { return (s.image - clean.image).abs().mean().item<double>(); };
+    EXPECT_LT(change(weak), change(strong)) << name;
+  }
 }

@@ -1,11 +1,11 @@
-// The epoch loop through its entry point, fit(), with loss terms the test controls: a
+// The training loop through its entry point, fit(), with loss terms the test controls: a
 // NaN term stops the stage with an error naming stage, term, epoch and step and leaves
 // the last finished epoch's files as they were; steps.csv has one row per step (lr, each
 // term, total), each step is logged at debug level, and a fit() resumed after the stop
 // ends with the steps.csv of a fit() never stopped.
 
 #include "data/batching.hpp"
-#include "engine/training_loop.hpp"
+#include "training/fit.hpp"
 #include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 
@@ -64,13 +64,13 @@ class TrainingLoop : public ::testing::Test {
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
     engine::StageContext ctx{pipeline_, pipeline_.stages.at("train"), *host_, out_dir.parent_path(), out_dir,
                              "fingerprint",  "build",                     ""};
-    engine::TrainingData training(ctx, "train", {}, Params("noise_mix", {}));
-    engine::FitOptions options;
+    engine::TrainingData train_data(ctx, "train", {}, Params("noise_mix", {}));
+    engine::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;
     int calls = 0;
-    engine::fit(ctx, *model, model_config, training, nullptr, optimizer, c10::Device(c10::kCPU), options,
-                [&](const Batch& batch) { return terms(data::forward_padded(*model, batch.images).logits, batch, ++calls); });
+    training::fit(ctx, {*model, model_config, optimizer}, {train_data}, c10::Device(c10::kCPU), options,
+                  [&](const Batch& batch) { return terms(data::forward_padded(*model, batch.images).logits, batch, ++calls); });
     return calls;
   }
 

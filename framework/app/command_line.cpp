@@ -1,0 +1,156 @@
+#include "app/command_line.hpp"
+
+#include <cstdlib>
+
+namespace crackkd::app {
+
+namespace {
+
+/// The arguments every pipeline command takes: the file and --set overrides.
+void add_pipeline_arguments(CLI::App* command, std::filesystem::path& file, std::vector<std::string>& sets) {
+  command->add_option("pipeline", file, "pipeline TOML file")->required();
+  command->add_option("--set", sets, "override a value: a.b.c=value (repeatable)");
+}
+
+}  // namespace
+
+void add_launch_options(CLI::App& command, LaunchArgs& launch) {
+  command.add_option("--nproc", launch.nproc, "data-parallel worker processes on this host (Gloo on CPU)")
+      ->check(CLI::Range(1, 1024));
+  command.add_option("--nnodes", launch.nnodes, "hosts taking part (each runs crackkd run … --nproc N)")
+      ->check(CLI::Range(1, 4096));
+  command.add_option("--node-rank", launch.node_rank, "this host's index among the --nnodes")->check(CLI::Range(0, 4095));
+  command.add_option("--master", launch.master, "ADDR:PORT of rank 0's rendezvous (MASTER_ADDR, MASTER_PORT)");
+}
+
+std::vector<std::string> worker_arguments(int argc, char** argv) {
+  // The same declarations, every other argument kept in order as an extra.
+  CLI::App launcher;
+  launcher.allow_extras();
+  launcher.prefix_command(false);
+  LaunchArgs ignored;
+  add_launch_options(launcher, ignored);
+  launcher.parse(argc, argv);
+  return launcher.remaining();
+}
+
+CommandLine::CommandLine() {
+  app_.require_subcommand(1);
+  app_.add_option("--plugin-path", common_.plugin_path,
+                  "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
+  app_.add_option("--log-level", log_level_, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  add_run();
+  add_validate_and_check();
+  add_plugins_and_inspect();
+  add_preview();
+  add_infer();
+  add_export();
+}
+
+void CommandLine::add_run() {
+  run_cmd_ = app_.add_subcommand("run", "validate a pipeline, then run its stages in dependency order");
+  add_pipeline_arguments(run_cmd_, run_.pipeline, run_.overrides);
+  run_cmd_->add_option("--force", run_.force, "rerun this stage even when it is up to date (repeatable)");
+  run_cmd_->add_option("--workdir", run_.workdir, "folder for results (runs/<pipeline>/<stage>/)");
+  add_launch_options(*run_cmd_, launch_);
+  run_cmd_->add_option("--timeout", run_.timeout_s, "seconds a rank waits for the others before failing")
+      ->check(CLI::Range(1, 86400));
+  run_cmd_->add_flag("--no-data-check", no_data_check_, "start without checking the data (crackkd check) first");
+}
+
+void CommandLine::add_validate_and_check() {
+  validate_cmd_ = app_.add_subcommand("validate", "check a pipeline completely without running it");
+  add_pipeline_arguments(validate_cmd_, validate_.pipeline, validate_.overrides);
+  validate_.data_check = false;
+  validate_cmd_->add_flag("--data", validate_.data_check,
+                          "also open every dataset and read each sample (crackkd check)");
+  check_cmd_ = app_.add_subcommand("check", "open every dataset of a pipeline and read each sample once: sizes, "
+                                            "crack share, empty masks, unreadable files, duplicates");
+  add_pipeline_arguments(check_cmd_, check_.pipeline, check_.overrides);
+  check_cmd_->add_flag("--json", check_.json, "the findings as JSON");
+}
+
+void CommandLine::add_plugins_and_inspect() {
+  plugins_cmd_ = app_.add_subcommand("plugins", "list components with their options, and the stage kinds");
+  plugins_cmd_->add_flag("--names", names_only_, "one kind.name per line");
+  plugins_cmd_->add_flag("--markdown", markdown_, "the pipeline reference as Markdown (docs/pipeline_reference.md)");
+  inspect_cmd_ = app_.add_subcommand(
+      "inspect", "parameters, multiply-accumulates and latency of a model (plugin name or checkpoint)");
+  inspect_cmd_->add_option("model", inspect_.model, "model plugin name, or a checkpoint .pt")->required();
+  inspect_cmd_->add_option("--size", inspect_.size, "input side in pixels for the shape check")
+      ->check(CLI::Range(32, 8192));
+  inspect_cmd_->add_option("--set", inspect_.options, "model option key=value (repeatable)");
+  inspect_cmd_->add_flag("--json", inspect_.json, "print JSON");
+  inspect_cmd_->add_option("--device", inspect_.device, "auto (CUDA when present), cpu, cuda or cuda:N");
+  inspect_cmd_->add_option("--runs", inspect_.runs, "timed batch-1 forwards (after 3 warm-up ones)")
+      ->check(CLI::Range(1, 100000));
+}
+
+void CommandLine::add_preview() {
+  preview_cmd_ = app_.add_subcommand("preview", "PNG grid of one image under each of a pipeline's noises at each level");
+  add_pipeline_arguments(preview_cmd_, preview_.pipeline, preview_.overrides);
+  preview_cmd_->add_option("--dataset", preview_.dataset, "dataset to take the image from (default: the first)");
+  preview_cmd_->add_option("--index", preview_.index, "image index in the dataset");
+  preview_cmd_->add_option("--levels", preview_.levels, "intensities, one column each")
+      ->delimiter(',')
+      ->check(CLI::Range(0.0, 1.0));
+  preview_cmd_->add_option("--workdir", preview_.workdir, "results folder (writes <workdir>/<pipeline>/preview.png)");
+  preview_cmd_->add_option("--out", preview_.out, "PNG file to write instead");
+}
+
+void CommandLine::add_infer() {
+  infer_cmd_ = app_.add_subcommand("infer", "segment cracks in photos of any size with a trained checkpoint; writes "
+                                            "probability, mask and overlay PNGs and summary.csv (area, length, width)");
+  auto* c = infer_cmd_;
+  c->add_option("--model,--checkpoint", infer_.model,
+                "checkpoint .pt of a train or distill stage, or a file of `crackkd export --format torchscript`")
+      ->required();
+  c->add_option("--engine", infer_.engine, "frozen (the traced graph, optimised for inference) or eager")
+      ->check(CLI::IsMember({"frozen", "eager"}));
+  c->add_option("inputs", infer_.inputs, "image files and folders of images")->required();
+  c->add_option("--out", infer_.out, "folder for the results")->required();
+  c->add_option("--device", infer_.device, "auto (CUDA when present), cpu, cuda or cuda:N");
+  c->add_option("--tile", infer_.tile, "tile side in pixels for large photos (a multiple of the model's stride)")
+      ->check(CLI::Range(32, 16384));
+  c->add_option("--overlap", infer_.overlap, "pixels shared by neighbouring tiles, blended")->check(CLI::Range(0, 16384));
+  c->add_option("--batch", infer_.batch, "tiles per forward pass")->check(CLI::Range(1, 1024));
+  c->add_option("--threshold", infer_.threshold, "probability above which a pixel is crack (default: the model file's)")
+      ->check(CLI::Range(0.0, 1.0));
+  c->add_option("--mm-per-px", infer_.mm_per_px, "photo scale: adds area, length and width in millimetres")
+      ->check(CLI::PositiveNumber);
+}
+
+void CommandLine::add_export() {
+  export_cmd_ = app_.add_subcommand("export", "a trained model as a file that runs without CrackKD: TorchScript "
+                                              "(LibTorch, PyTorch) or ONNX (ONNX Runtime), with its input contract");
+  auto* c = export_cmd_;
+  c->add_option("checkpoint", export_.checkpoint, "checkpoint .pt of a train or distill stage")->required();
+  c->add_option("--out", export_.out, "file to write (.ts, .onnx)")->required();
+  c->add_option("--format", export_.format, "torchscript or onnx (default: from --out's extension)")
+      ->check(CLI::IsMember({"torchscript", "onnx"}));
+  c->add_option("--size", export_.size, "input height and width (multiples of the model's stride)")
+      ->expected(2)
+      ->check(CLI::Range(1, 16384));
+  c->add_option("--batch", export_.batch, "images per call")->check(CLI::Range(1, 4096));
+  c->add_flag("--dynamic", export_.dynamic, "any batch and size (refused when the traced graph fixes sizes)");
+  c->add_option("--threshold", export_.threshold, "crack threshold recorded for deployers (default: the stage's)")
+      ->check(CLI::Range(0.0, 1.0));
+  c->add_option("--opset", export_.opset, "ONNX opset")->check(CLI::Range(16, 17));
+}
+
+int CommandLine::dispatch(int argc, char** argv) {
+  if (*run_cmd_ && (launch_.nproc > 1 || launch_.nnodes > 1) && !std::getenv("RANK"))
+    return launch_workers(launch_, worker_arguments(argc, argv));
+  run_.data_check = !no_data_check_;
+  if (*run_cmd_) return run_command(common_, run_);
+  if (*validate_cmd_) return validate_command(common_, validate_);
+  if (*check_cmd_) return check_command(common_, check_);
+  if (*plugins_cmd_) return plugins_command(common_, names_only_, markdown_);
+  if (*inspect_cmd_) return inspect_command(common_, inspect_);
+  if (*preview_cmd_) return preview_command(common_, preview_);
+  if (*infer_cmd_) return infer_command(common_, infer_);
+  return export_command(common_, export_);
+}
+
+}  // namespace crackkd::app

@@ -1,0 +1,49 @@
+#pragma once
+// The command line's grammar, parsed by CLI11: each subcommand declares its arguments
+// into its Args struct (commands.hpp), and `dispatch` runs the one given.
+
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace crackkd::app {
+
+class CommandLine {
+ public:
+  CommandLine();
+  CLI::App& app() { return app_; }
+  const std::string& log_level() const { return log_level_; }
+  /// Runs the subcommand parsed from argc/argv (a launcher starts the workers instead).
+  int dispatch(int argc, char** argv);
+
+ private:
+  void add_run();
+  void add_validate_and_check();
+  void add_plugins_and_inspect();
+  void add_preview();
+  void add_infer();
+  void add_export();
+
+  CLI::App app_{"CrackKD: robust crack segmentation by knowledge distillation"};
+  Common common_;
+  std::string log_level_ = "info";
+  RunArgs run_, validate_;
+  LaunchArgs launch_;
+  bool no_data_check_ = false;
+  CheckArgs check_;
+  bool names_only_ = false, markdown_ = false;
+  InspectArgs inspect_;
+  PreviewArgs preview_;
+  InferArgs infer_;
+  ExportArgs export_;
+  CLI::App *run_cmd_, *validate_cmd_, *check_cmd_, *plugins_cmd_, *inspect_cmd_, *preview_cmd_, *infer_cmd_,
+      *export_cmd_;
+};
+
+/// The data-parallel launch options (--nproc, --nnodes, --node-rank, --master) on `command`.
+void add_launch_options(CLI::App& command, LaunchArgs& launch);
+
+/// argv without the program and the launch options: what a launcher passes its workers.
+std::vector<std::string> worker_arguments(int argc, char** argv);
+
+}  // namespace crackkd::app

@@ -1,0 +1,37 @@
+#pragma once
+// The data check of a whole pipeline: every dataset it declares, opened without its cache
+// and read once (dataset_check.hpp). `crackkd check` and `crackkd validate --data` print
+// it; `crackkd run` makes it before the first stage, so a wrong root or a broken file
+// stops the run at once instead of hours in. The run remembers the datasets' print (their
+// plugins, options and files) once they pass, and checks again only when it changes.
+
+#include "data/dataset_check.hpp"
+#include "pipeline/pipeline.hpp"
+#include "plugin_host/plugin_host.hpp"
+
+#include <filesystem>
+
+namespace crackkd::data {
+
+/// One check per dataset of `pipeline`, in name order. A dataset that cannot open (no such
+/// folder, unpaired files) is a check with that one problem.
+std::vector<DatasetCheck> check_pipeline_data(const pipeline::Pipeline& pipeline, host::PluginHost& host);
+
+/// True when a check found a problem.
+bool has_problems(const std::vector<DatasetCheck>& checks);
+/// True when a check found a problem other than duplicated images (which a run warns
+/// about): an unreadable or unpaired file, a mask of another size, a dataset that cannot open.
+bool stops_a_run(const std::vector<DatasetCheck>& checks);
+
+/// What the data of `pipeline` is: each dataset's plugin, declared version, options and
+/// input fingerprint (its files). Equal prints mean the same data.
+std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host);
+
+/// `crackkd run`'s check: skipped when `record` holds the current data print; otherwise
+/// the pipeline's data is checked, one line per dataset logged, duplicated images warned
+/// about, and the print written to `record` when nothing stops the run. Throws
+/// crackkd::Error naming the problems that do.
+void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host,
+                           const std::filesystem::path& record);
+
+}  // namespace crackkd::data

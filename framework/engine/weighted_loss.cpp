@@ -1,0 +1,28 @@
+#include "engine/weighted_loss.hpp"
+
+namespace crackkd::engine {
+
+void plan_weighted_loss(const WeightedComponents& terms, host::PluginHost& host, StagePlan& plan) {
+  for (const auto& term : terms) {
+    host.validate("loss", term.component);
+    plan.components.emplace_back("loss", term.component);
+  }
+}
+
+WeightedLoss::WeightedLoss(host::PluginHost& host, const WeightedComponents& terms) {
+  for (const auto& term : terms)
+    terms_.push_back({term.component.plugin, term.weight, host.create<Loss>("loss", term.component)});
+}
+
+LossTerms WeightedLoss::operator()(const at::Tensor& logits, const at::Tensor& masks) const {
+  LossTerms out;
+  for (const auto& term : terms_) {
+    at::Tensor value = term.loss->compute(logits, masks);
+    // A weight of 1 adds no multiplication, so a one-term `loss` computes exactly what
+    // the loss plugin alone computes (the quickstart's figures stay bit-identical).
+    out.emplace_back(term.name, term.weight == 1.0 ? value : term.weight * value);
+  }
+  return out;
+}
+
+}  // namespace crackkd::engine

@@ -1,0 +1,37 @@
+#include "engine/checkpoint.hpp"
+#include "training/observers.hpp"
+
+namespace crackkd::training {
+
+namespace {
+
+class Checkpointer : public FitObserver {
+ public:
+  explicit Checkpointer(FitRun& run)
+      : run_(run),
+        // "<pipeline>/<stage>[/<replicate>]": checkpoints say what trained them.
+        trained_by_(run.ctx.out_dir.lexically_relative(run.ctx.run_dir.parent_path()).generic_string()) {}
+
+  void epoch_done(EpochRecord& epoch) override {
+    save(run_.ctx.out_dir / engine::results::kCheckpoint, epoch.epoch);
+    double& best = run_.state.best_dice;
+    if (epoch.val_dice && *epoch.val_dice > best) {
+      best = *epoch.val_dice;
+      save(run_.ctx.out_dir / engine::results::kBest, epoch.epoch);
+    }
+  }
+
+ private:
+  void save(const std::filesystem::path& file, std::int64_t epoch) {
+    engine::save_checkpoint(file, run_.trainee.model, run_.trainee.config, epoch, trained_by_, run_.options.threshold);
+  }
+
+  FitRun& run_;
+  std::string trained_by_;
+};
+
+}  // namespace
+
+std::unique_ptr<FitObserver> make_checkpointer(FitRun& run) { return std::make_unique<Checkpointer>(run); }
+
+}  // namespace crackkd::training

@@ -1,0 +1,239 @@
+// The loop itself: epochs of steps. What happens around the steps (files, validation,
+// progress) is the observers' (observers.hpp).
+
+#include "training/fit.hpp"
+
+#include "data/loader.hpp"
+#include "distributed/gradient_sync.hpp"
+#include "engine/interrupt.hpp"
+#include "engine/lr_schedule.hpp"
+#include "training/observers.hpp"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <utility>
+
+namespace crackkd::training {
+
+namespace {
+
+using Observers = std::vector<std::unique_ptr<FitObserver>>;
+
+Observers make_observers(FitRun& run, const Dataset* validation) {
+  Observers o;
+  if (run.group) o.push_back(make_rank_agreement(run));  // first: resume.pt stays until the ranks agree
+  if (!run.main) return o;                               // the other ranks neither validate nor write
+  o.push_back(make_progress_bar(run));
+  if (validation) o.push_back(make_validator(run, *validation));
+  o.push_back(make_checkpointer(run));
+  o.push_back(make_metrics_writer(run));
+  o.push_back(make_steps_writer(run));
+  o.push_back(make_resume_writer(run));
+  if (spdlog::should_log(spdlog::level::debug)) o.push_back(make_step_logger(run));
+  o.push_back(make_epoch_summary(run));
+  return o;
+}
+
+std::string interrupted_message(const FitRun& run, std::int64_t epoch, std::size_t batches, std::size_t batch) {
+  const auto& ctx = run.ctx;
+  return "stage " + ctx.stage.name + " stopped by " + engine::signal_name(engine::stop_signal()) + " at epoch " +
+         std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + "/" + std::to_string(batches) + " (step " +
+         std::to_string(run.state.step) + "); its state is in " + (ctx.out_dir / "resume.pt").string() +
+         ": run the same command again to resume";
+}
+
+class Loop {
+ public:
+  Loop(FitRun& run, FitData data, const StepTerms& terms, Observers& observers)
+      : run_(run), data_(data), terms_(terms), observers_(observers) {
+    // Data-parallel: every rank starts from rank 0's weights, takes its share of each
+    // global batch of batch_size x ranks samples, and averages gradients before each step.
+    if (run.group || run.options.amp)
+      for (const auto& g : run.trainee.optimizer.param_groups())
+        for (const auto& p : g.params()) synced_.push_back(p);
+    ranks_ = run.group ? static_cast<std::size_t>(run.group->world_size()) : 1;
+    rank_ = run.group ? static_cast<std::size_t>(run.group->rank()) : 0;
+  }
+
+  void run() {
+    for (auto& o : observers_) o->fit_started();
+    for (std::int64_t epoch = run_.state.epoch + 1; epoch <= run_.options.epochs; ++epoch) run_epoch(epoch);
+    for (auto& o : observers_) o->fit_done();
+  }
+
+ private:
+  struct EpochSums {
+    std::vector<double> terms;
+    double total = 0;
+  };
+
+  void run_epoch(std::int64_t epoch);
+  void run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader, EpochSums& sums);
+  std::vector<double> backward_terms(Batch batch, std::int64_t epoch);
+  bool agree_across_ranks(std::vector<double>& values, std::int64_t samples, bool stop);
+  std::vector<std::size_t> rank_positions(std::size_t plan_size, std::size_t first_batch, std::size_t batches) const;
+
+  FitRun& run_;
+  FitData data_;
+  const StepTerms& terms_;
+  Observers& observers_;
+  std::vector<at::Tensor> synced_;
+  std::size_t ranks_ = 1, rank_ = 0;
+  std::size_t first_batch_ = 0;   // of the running epoch: > 0 when it resumes mid-epoch
+  bool stop_requested_ = false;   // by SIGINT/SIGTERM, on any rank
+  engine::LrSchedule schedule_;  // of the running epoch: its step count fixes the warm-up
+};
+
+/// Global batch g holds plan positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
+std::vector<std::size_t> Loop::rank_positions(std::size_t plan_size, std::size_t first_batch, std::size_t batches) const {
+  const auto batch_size = static_cast<std::size_t>(run_.options.batch_size);
+  std::vector<std::size_t> positions;
+  for (std::size_t g = first_batch; g < batches; ++g)
+    for (std::size_t i = 0; i < batch_size; ++i)
+      if (const auto p = (g * ranks_ + rank_) * batch_size + i; p < plan_size) positions.push_back(p);
+  return positions;
+}
+
+void Loop::run_epoch(std::int64_t epoch) {
+  EpochRecord record;
+  record.epoch = epoch;
+  record.started = std::chrono::steady_clock::now();
+  run_.trainee.model.train();
+  const auto& o = run_.options;
+  const auto plan = data_.training.plan(epoch);
+  const auto batch_size = static_cast<std::size_t>(o.batch_size);
+  const std::size_t batches = (plan.size() + batch_size * ranks_ - 1) / (batch_size * ranks_);
+  // An interrupted epoch goes on after its last finished batch (resume_state.hpp).
+  first_batch_ = static_cast<std::size_t>(std::exchange(run_.state.epoch_batches, 0));
+  const auto positions = rank_positions(plan.size(), first_batch_, batches);
+  data::BatchLoader loader(
+      positions.size(), batch_size,
+      [&](std::size_t k) { return data_.training.make(plan[positions[k]], epoch, positions[k]); },
+      static_cast<int>(o.workers), static_cast<int>(o.prefetch), run_.device.is_cuda());
+  const auto steps_per_epoch = static_cast<std::int64_t>(batches);
+  schedule_ = {o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
+  for (auto& obs : observers_) obs->epoch_started(epoch, first_batch_, batches);
+  EpochSums sums{std::exchange(run_.state.epoch_term_sums, {}), std::exchange(run_.state.epoch_total_sum, 0.0)};
+  for (std::size_t b = first_batch_; b < batches; ++b) run_step(epoch, b, batches, loader, sums);
+
+  record.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - record.started).count();
+  const double divisor = static_cast<double>(std::max<std::size_t>(1, batches));
+  for (const double sum : sums.terms) record.term_means.push_back(sum / divisor);
+  record.loss = sums.total / divisor;
+  record.batches = batches;
+  record.samples = plan.size();
+  run_.state.epoch = epoch;
+  for (auto& obs : observers_) obs->epoch_done(record);
+  if (stop_requested_ && epoch < o.epochs)
+    throw engine::Interrupted(engine::stop_signal(),
+                              run_.main ? interrupted_message(run_, epoch, batches, batches - 1)
+                                        : "stage " + run_.ctx.stage.name + ": stopped with rank 0");
+}
+
+void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader,
+                    EpochSums& sums) {
+  auto& optimizer = run_.trainee.optimizer;
+  StepRecord s{epoch, b, batches, schedule_.at(run_.state.step)};
+  for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(s.lr);
+  optimizer.zero_grad();
+  std::int64_t samples = 0;
+  if (b - first_batch_ < loader.batches()) {  // a rank may hold none of the epoch's last global batch
+    Batch batch = loader.next();
+    samples = batch.images.size(0);
+    s.values = backward_terms(std::move(batch), epoch);
+  }
+  bool stop = engine::interrupt_signal() != 0;
+  if (run_.group) stop = agree_across_ranks(s.values, samples, stop);
+  stop_requested_ = stop;
+  const bool finite = run_.scaler.unscale(synced_);  // identical on every rank: the gradients are averaged
+  if (finite) optimizer.step();
+  run_.scaler.update(finite);
+  ++run_.state.step;
+  sums.terms.resize(s.values.size(), 0.0);
+  for (std::size_t i = 0; i < s.values.size(); ++i) sums.terms[i] += s.values[i], s.total += s.values[i];
+  sums.total += s.total;  // summed from the terms' values: no second device sync
+  s.epoch_loss = sums.total / static_cast<double>(b + 1);
+  for (auto& obs : observers_) obs->step_done(s);
+  if (!stop || b + 1 == batches) return;
+  run_.state.epoch = epoch - 1;
+  run_.state.epoch_batches = static_cast<std::int64_t>(b + 1);
+  run_.state.epoch_term_sums = sums.terms;
+  run_.state.epoch_total_sum = sums.total;
+  for (auto& obs : observers_) obs->interrupted();
+  throw engine::Interrupted(engine::stop_signal(), interrupted_message(run_, epoch, batches, b));
+}
+
+/// Runs the step's terms on `batch` and the backward pass of their (scaled) sum; returns
+/// each term's value on this rank. A non-finite term stops the stage, naming it.
+std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch) {
+  batch.images = batch.images.to(run_.device, /*non_blocking=*/true);
+  batch.masks = batch.masks.to(run_.device, /*non_blocking=*/true);
+  LossTerms terms;
+  {
+    engine::AutocastGuard autocast(run_.options.amp);
+    terms = terms_(batch);
+  }
+  if (run_.term_names.empty())
+    for (const auto& [name, value] : terms) run_.term_names.push_back(name);
+  std::vector<double> values;
+  at::Tensor total;
+  for (const auto& [name, term] : terms) {
+    const double value = term.item<double>();
+    if (!std::isfinite(value))
+      throw Error("stage " + run_.ctx.stage.name + ": loss term '" + name + "' is " + std::to_string(value) +
+                  " at epoch " + std::to_string(epoch) + ", step " + std::to_string(run_.state.step + 1) +
+                  " (the last good checkpoint is kept)");
+    values.push_back(value);
+    total = total.defined() ? total + term : term;
+  }
+  run_.scaler.scale(total).backward();
+  return values;
+}
+
+/// Averages the gradients and the term values over the ranks, and whether any rank was
+/// asked to stop, so that all stop at the same step.
+bool Loop::agree_across_ranks(std::vector<double>& values, std::int64_t samples, bool stop) {
+  values.resize(run_.term_names.size(), 0.0);
+  if (run_.term_names.empty())
+    throw Error("stage " + run_.ctx.stage.name + ": rank " + std::to_string(rank_) +
+                " has no samples in the first batch; use fewer ranks or a larger dataset");
+  values.push_back(stop ? 1.0 : 0.0);
+  distributed::average_gradients(synced_, samples, values, *run_.group);
+  stop = values.back() > 0;
+  values.pop_back();
+  return stop;
+}
+
+/// Restores the run from resume.pt when it was written for this stage's fingerprint.
+void resume(FitRun& run) {
+  const auto file = run.ctx.out_dir / "resume.pt";
+  const auto& t = run.trainee;
+  auto resumed = engine::load_resume_state(file, run.ctx.fingerprint, run.ctx.build, t.model, t.optimizer, t.extra);
+  if (!resumed) return;
+  run.state = *resumed;
+  const auto& s = run.state;
+  const std::string within = s.epoch_batches == 0 ? "" : " and batch " + std::to_string(s.epoch_batches) +
+                                                             " of epoch " + std::to_string(s.epoch + 1);
+  spdlog::info("{}: resuming after epoch {}{} (step {}) from {}", run.ctx.stage.name, s.epoch, within, s.step,
+               file.string());
+  run.scaler.restore(s.amp_scale, s.amp_good_steps);
+}
+
+}  // namespace
+
+void fit(engine::StageContext& ctx, Trainee trainee, FitData data, c10::Device device,
+         const engine::TrainingOptions& options, const StepTerms& step_terms) {
+  auto* group = ctx.group;
+  FitRun run{ctx, trainee, options, device, group, !group || group->is_main(), {}, engine::GradScaler(options.amp), {}};
+  resume(run);
+  if (group) {
+    distributed::broadcast_module(trainee.model, *group);
+    if (trainee.extra) distributed::broadcast_module(*trainee.extra, *group);
+  }
+  auto observers = make_observers(run, data.validation);
+  Loop(run, data, step_terms, observers).run();
+}
+
+}  // namespace crackkd::training

@@ -1,0 +1,130 @@
+// The training loop's observers, each alone, driven with hand-made records: what file each
+// writes, when, and which part of the resumable state it keeps.
+
+#include "pipeline/pipeline.hpp"
+#include "test_support.hpp"
+#include "training/observers.hpp"
+
+#include <gmock/gmock.h>
+#include <torch/torch.h>
+
+#include <fstream>
+
+using namespace crackkd;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* kPipeline = R"([pipeline]
+name = "observed"
+device = "cpu"
+
+[datasets.train]
+plugin = "synthetic_cracks"
+count = 2
+size = 32
+
+[models.unet]
+plugin = "tiny_unet"
+channels = [4, 8, 8, 8]
+
+[stages.train]
+kind = "train"
+model = "unet"
+data = "train"
+)";
+
+class Observers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(out_);
+    run_.term_names = {"dice", "bce"};
+  }
+  training::EpochRecord epoch(std::int64_t n, std::optional<double> val_dice = std::nullopt) {
+    training::EpochRecord e;
+    e.epoch = n;
+    e.term_means = {0.5, 0.25};
+    e.loss = 0.75;
+    e.val_dice = val_dice;
+    e.val_iou = val_dice ? std::optional<double>(*val_dice / 2) : std::nullopt;
+    e.started = std::chrono::steady_clock::now();
+    return e;
+  }
+
+  test::TempDir dir_;
+  pipeline::Pipeline pipeline_ = pipeline::load_pipeline(dir_.write("observed.toml", kPipeline), {});
+  std::unique_ptr<host::PluginHost> host_ = test::make_host();
+  fs::path out_ = dir_.path / "observed" / "train";
+  engine::StageContext ctx_{pipeline_, pipeline_.stages.at("train"), *host_, dir_.path / "observed", out_,
+                            "fingerprint", "build", ""};
+  std::shared_ptr<SegmentationModel> model_ = host_->create<SegmentationModel>("model", pipeline_.models.at("unet"));
+  torch::optim::AdamW optimizer_{model_->parameters(), torch::optim::AdamWOptions(1e-3)};
+  engine::TrainingOptions options_;
+  training::FitRun run_{ctx_,  {*model_, pipeline_.models.at("unet"), optimizer_}, options_, c10::Device(c10::kCPU),
+                        nullptr, true, {}, engine::GradScaler(false), {}};
+};
+
+}  // namespace
+
+TEST_F(Observers, StepsWriterTrimsToTheResumedStepAndAppendsEachEpochAtItsEnd) {
+  std::ofstream(out_ / "steps.csv") << "epoch,step,lr,dice,bce,total\n1,1,0.001,1,1,2\n1,2,0.001,1,1,2\n2,3,0.001,1,1,2\n2,4,0.0";
+  run_.state.step = 2;
+  auto writer = training::make_steps_writer(run_);
+  writer->fit_started();
+  const std::string trimmed = "epoch,step,lr,dice,bce,total\n1,1,0.001,1,1,2\n1,2,0.001,1,1,2\n";
+  EXPECT_EQ(test::read_file(out_ / "steps.csv"), trimmed);
+  run_.state.step = 3;
+  writer->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
+  EXPECT_EQ(test::read_file(out_ / "steps.csv"), trimmed) << "rows wait for the epoch's end";
+  auto e = epoch(2);
+  writer->epoch_done(e);
+  EXPECT_THAT(test::read_file(out_ / "steps.csv"), ::testing::EndsWith("1,2,0.001,1,1,2\n2,3,0.001,0.5,0.25,0.75\n"));
+}
+
+TEST_F(Observers, MetricsWriterKeepsItsRowsInTheResumableState) {
+  auto writer = training::make_metrics_writer(run_);
+  run_.state.step = 2;
+  auto first = epoch(1, 0.6);
+  writer->epoch_done(first);
+  run_.state.step = 4;
+  auto second = epoch(2);
+  writer->epoch_done(second);
+  const std::string csv = test::read_file(out_ / "metrics.csv");
+  EXPECT_THAT(csv, ::testing::StartsWith("epoch,step,dice,bce,train_loss,val_mDS,val_mIoU,seconds\n"
+                                         "1,2,0.5,0.25,0.75,0.600000,0.300000,"));
+  EXPECT_THAT(csv, HasSubstr("\n2,4,0.5,0.25,0.75,,,"));  // no validation: empty columns
+  EXPECT_EQ(csv, run_.state.metrics_csv);                 // resume.pt carries the same rows
+  EXPECT_GE(second.seconds, 0.0);
+}
+
+TEST_F(Observers, CheckpointerWritesBestOnlyWhenValidationImproves) {
+  auto checkpointer = training::make_checkpointer(run_);
+  auto first = epoch(1, 0.5);
+  checkpointer->epoch_done(first);
+  EXPECT_TRUE(fs::exists(out_ / "checkpoint.pt"));
+  EXPECT_TRUE(fs::exists(out_ / "best.pt"));
+  EXPECT_EQ(run_.state.best_dice, 0.5);
+  fs::remove(out_ / "best.pt");
+  auto worse = epoch(2, 0.4);
+  checkpointer->epoch_done(worse);
+  EXPECT_FALSE(fs::exists(out_ / "best.pt"));
+  auto unvalidated = epoch(3);
+  checkpointer->epoch_done(unvalidated);
+  EXPECT_FALSE(fs::exists(out_ / "best.pt"));
+  EXPECT_EQ(run_.state.best_dice, 0.5);
+}
+
+TEST_F(Observers, ResumeWriterSavesTheStateAndRemovesItWhenTheFitEnds) {
+  auto writer = training::make_resume_writer(run_);
+  run_.state.epoch = 1;
+  run_.state.step = 2;
+  auto e = epoch(1);
+  writer->epoch_done(e);
+  ASSERT_TRUE(fs::exists(out_ / "resume.pt"));
+  const auto resumed = engine::load_resume_state(out_ / "resume.pt", "fingerprint", "build", *model_, optimizer_, nullptr);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->step, 2);
+  writer->fit_done();
+  EXPECT_FALSE(fs::exists(out_ / "resume.pt"));
+}
