@@ -11,16 +11,21 @@
 //   loss        = "dice"              # the ground-truth term(s) the distiller adds, scaled by its gt_weight
 //   noise_mix   = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"] }
 //   augment     = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
+//   stream      = "student"          # paired with the other stages of that stream
+//   teacher_cache = true             # the teacher's outputs stored once, read by the others
 //
 // The teacher runs in eval mode without gradients on the very batch the student sees
 // (noisy samples included). The distiller's trainable parts (connectors) are optimised
 // with the student and are not saved: checkpoint.pt / best.pt hold the student alone,
 // so they evaluate and infer like any trained model. Each loss term is a metrics.csv
-// column.
+// column. With `teacher_cache`, the teacher's outputs are kept per sample in float16
+// (engine/teacher_cache.hpp): distill stages that share a teacher and a stream compute
+// the teacher once between them; the size is logged before the first epoch.
 
 #include "data/batching.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/stage.hpp"
+#include "engine/teacher_cache.hpp"
 #include "engine/teacher_forward.hpp"
 #include "engine/training_options.hpp"
 #include "engine/weighted_loss.hpp"
@@ -31,6 +36,8 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <optional>
+
 namespace crackkd::engine {
 
 namespace {
@@ -40,12 +47,16 @@ struct DistillOptions : TrainingOptions {
   std::string teacher_checkpoint;
   std::string student;
   ComponentConfig distiller{"rfkd", Params("distiller", {}), {}};
+  bool teacher_cache = false;
 
   static void declare(OptionSchema<DistillOptions>& s) {
     s.optional("teacher", &DistillOptions::teacher, "a train or distill stage whose best.pt (else checkpoint.pt) teaches");
     s.optional("teacher_checkpoint", &DistillOptions::teacher_checkpoint, "a checkpoint file that teaches instead");
     s.required("student", &DistillOptions::student, "the [models.*] entry to train");
     s.optional("distiller", &DistillOptions::distiller, "how the student learns from the teacher").kind("distiller");
+    s.optional("teacher_cache", &DistillOptions::teacher_cache,
+               "keep the teacher's outputs per sample (float16, <run>/teacher_outputs/) for other distill stages "
+               "showing it the same inputs (one `stream`); rounds them to float16 whether read or computed");
     declare_training_options(s);
   }
   void check(const Params& p) const {
@@ -93,7 +104,7 @@ class DistillStage : public StageKind {
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
 
     const auto& student_config = ctx.pipeline.models.at(o.student);
-    auto student = initial_model(ctx, student_config, device);
+    auto student = initial_model(ctx, stream_of(ctx, o), student_config, device);
     auto distiller = ctx.host.create<Distiller>("distiller", o.distiller);
     distiller->set_ground_truth_loss(WeightedLoss(ctx.host, o.loss));
     distiller->prepare(*teacher.model, *student);
@@ -103,16 +114,41 @@ class DistillStage : public StageKind {
     for (const auto& p : distiller->parameters()) parameters.push_back(p);
     const auto optimizer = make_optimizer(parameters, o);
 
-    TrainingData train_data(ctx, o.data, o.augment, o.noise_mix);
+    TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
     const auto validation = validation_data(ctx, o);
+    std::optional<TeacherCache> cache;
+    if (o.teacher_cache) cache = open_cache(ctx, *teacher.model, teacher_file, train_data, o.epochs);
     spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
                  ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
                  o.distiller.plugin, o.data, train_data.images(), o.epochs, o.batch_size, device.str());
     training::fit(ctx, {*student, student_config, *optimizer, distiller.get()}, {train_data, validation.get()}, device,
                   o, [&](const Batch& batch) {
-                    const ModelOutput teacher_out = teacher_forward(*teacher.model, batch.images);
+                    const ModelOutput teacher_out = cache ? cache->forward(*teacher.model, batch.images)
+                                                          : teacher_forward(*teacher.model, batch.images);
                     return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
                   });
+    if (cache)
+      spdlog::info("distill {}: teacher outputs of {} samples read from the cache, {} computed", ctx.stage.name,
+                   cache->read(), cache->computed());
+  }
+
+ private:
+  /// States the cache's size up front (the teacher run once on the first sample); stores
+  /// nothing new when the disk lacks room for this stage's samples.
+  static TeacherCache open_cache(StageContext& ctx, SegmentationModel& teacher, const std::filesystem::path& file,
+                                 const TrainingData& data, std::int64_t epochs) {
+    const auto folder = teacher_cache_folder(ctx.run_dir, file);
+    const auto first = data.plan(1);
+    const auto per_sample = TeacherCache::bytes_per_sample(teacher, data.make(first.front(), 1, 0).image);
+    const double total = static_cast<double>(per_sample) * static_cast<double>(first.size() * epochs);
+    std::filesystem::create_directories(folder);
+    const double free = static_cast<double>(std::filesystem::space(folder).available);
+    const bool store = total < 0.9 * free;
+    spdlog::info("distill {}: teacher cache {}: {:.2f} MiB per sample in float16, {} samples x {} epochs: up to "
+                 "{:.2f} GiB ({:.1f} GiB free){}",
+                 ctx.stage.name, folder.string(), per_sample / 1048576.0, first.size(), epochs, total / 1073741824.0,
+                 free / 1073741824.0, store ? "" : "; too little room: reading what is there, storing nothing");
+    return TeacherCache(folder, store);
   }
 };
 

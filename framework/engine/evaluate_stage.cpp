@@ -12,9 +12,12 @@
 //   examples    = 4                  # images in the qualitative figures (0 = none)
 //   example_level = 0.4              # the noise intensity those figures show
 //
-// Writes scores.csv (model, seed, checkpoint, images, mDS, mIoU) and per_image.csv (model,
-// seed, image, dice, iou) on clean images, and with noises robustness.csv (model, seed,
-// noise, level, mDS, mIoU, images): one row per model, noise and level. With [pipeline]
+// Writes scores.csv (model, seed, checkpoint, images, mDS, mIoU, and the data set's
+// precision, recall and F1 at the threshold, ODS with its threshold, OIS and AP from a
+// sweep of thresholds 0.01..0.99: metrics/crack_measures.hpp) and per_image.csv (model,
+// seed, image, dice, iou, precision, recall, F1) on clean images, and with noises
+// robustness.csv (model, seed, noise, level, mDS, mIoU, images, F1, ODS, OIS, AP): one
+// row per model, noise and level. With [pipeline]
 // seeds every seed's replicate of a stage is scored (one row each, `seed` telling them
 // apart; the report gives mean ± std); `seed` is empty for checkpoint files. A corrupted
 // image depends only on (pipeline seed, noise name, level, image), so every model sees
@@ -129,18 +132,28 @@ class EvaluateStage : public StageKind {
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.
     for (auto& t : targets) t.loaded = load_target(ctx, t, device);
-    CsvWriter scores(ctx.out_dir / results::kScores, {"model", "seed", "checkpoint", "images", "mDS", "mIoU"});
-    CsvWriter per_image(ctx.out_dir / results::kPerImage, {"model", "seed", "image", "dice", "iou"});
+    CsvWriter scores(ctx.out_dir / results::kScores, {"model", "seed", "checkpoint", "images", "mDS", "mIoU", "precision",
+                                                      "recall", "F1", "ODS", "ODS_threshold", "OIS", "AP"});
+    CsvWriter per_image(ctx.out_dir / results::kPerImage,
+                        {"model", "seed", "image", "dice", "iou", "precision", "recall", "F1"});
     for (auto& t : targets) {
       const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
-      const auto means = evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
-                                        [&](const std::string& id, const metrics::ImageScore& s) {
-                                          per_image.row(t.label, t.seed, id, s.dice, s.iou);
-                                        });
-      scores.row(t.label, t.seed, t.file.string(), means.images, means.mean_dice(), means.mean_iou());
-      spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} over {} images",
+      metrics::ThresholdSweep sweep;
+      const auto means = evaluate_model(
+          *t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
+          [&](const std::string& id, const metrics::ImageScore& s) {
+            per_image.row(t.label, t.seed, id, s.dice, s.iou, s.counts.precision(), s.counts.recall(), s.counts.f1());
+          },
+          &sweep);
+      const auto swept = sweep.summary();
+      scores.row(t.label, t.seed, t.file.string(), means.images, means.mean_dice(), means.mean_iou(),
+                 means.counts.precision(), means.counts.recall(), means.counts.f1(), swept.ods_f1, swept.ods_threshold,
+                 swept.ois_f1, swept.ap);
+      spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} F1 {:.4f} ODS {:.4f} (at {:.2f}) "
+                   "OIS {:.4f} AP {:.4f} over {} images",
                    ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, means.mean_dice(),
-                   means.mean_iou(), means.images);
+                   means.mean_iou(), means.counts.f1(), swept.ods_f1, swept.ods_threshold, swept.ois_f1, swept.ap,
+                   means.images);
     }
     std::optional<CsvWriter> robustness;
     if (!o.noises.empty()) robustness = score_robustness(ctx, o, *dataset, targets, device);
@@ -192,7 +205,8 @@ class EvaluateStage : public StageKind {
   /// is made once and shown to all models.
   static CsvWriter score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
                                std::vector<Target>& models, c10::Device device) {
-    CsvWriter robustness(ctx.out_dir / results::kRobustness, {"model", "seed", "noise", "level", "mDS", "mIoU", "images"});
+    CsvWriter robustness(ctx.out_dir / results::kRobustness,
+                         {"model", "seed", "noise", "level", "mDS", "mIoU", "images", "F1", "ODS", "OIS", "AP"});
     torch::NoGradGuard no_grad;
     for (auto& t : models) t.loaded.model->eval();
     Progress progress("robustness " + ctx.stage.name, o.noises.size() * o.levels.size());
@@ -200,12 +214,14 @@ class EvaluateStage : public StageKind {
       const auto noise = ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(noise_name));
       for (const double level : o.levels) {
         std::vector<metrics::ScoreMeans> means(models.size());
+        std::vector<metrics::ThresholdSweep> sweeps(models.size());
         data::SizeBatcher batches(8, [&](const Batch& batch) {  // each corrupted image made once, for all models
           const auto images = batch.images.to(device), masks = batch.masks.to(device);
-          for (std::size_t m = 0; m < models.size(); ++m)
-            for (const auto& score :
-                 metrics::score_images(data::predict_logits(*models[m].loaded.model, images), masks, o.threshold))
-              means[m].add(score);
+          for (std::size_t m = 0; m < models.size(); ++m) {
+            const auto logits = data::predict_logits(*models[m].loaded.model, images);
+            for (const auto& score : metrics::score_images(logits, masks, o.threshold)) means[m].add(score);
+            sweeps[m].add(metrics::sweep_counts(logits, masks));
+          }
         });
         for (std::size_t i = 0; i < dataset.size(); ++i) {
           throw_if_interrupted("robustness " + ctx.stage.name);
@@ -213,9 +229,11 @@ class EvaluateStage : public StageKind {
           batches.add(noise->apply(dataset.get(i), level, rng));
         }
         batches.flush();
-        for (std::size_t m = 0; m < models.size(); ++m)
+        for (std::size_t m = 0; m < models.size(); ++m) {
+          const auto swept = sweeps[m].summary();
           robustness.row(models[m].label, models[m].seed, noise_name, level, means[m].mean_dice(), means[m].mean_iou(),
-                         means[m].images);
+                         means[m].images, means[m].counts.f1(), swept.ods_f1, swept.ois_f1, swept.ap);
+        }
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
       }
     }

@@ -20,12 +20,14 @@ namespace {
 constexpr std::int64_t kLargestUntiledPixels = 1024 * 1024;
 
 void score_large_image(SegmentationModel& model, const Sample& sample, c10::Device device, double threshold,
-                       metrics::ScoreMeans& means, const ImageScoreSink& sink) {
+                       metrics::ScoreMeans& means, const ImageScoreSink& sink, metrics::ThresholdSweep* sweep) {
   const inference::TileOptions tiles{448, 64, model.input_stride(), 4};
   const auto logits_of = [&](const at::Tensor& images) { return model.forward(images).logits; };
   const auto probability = inference::predict_probabilities(logits_of, sample.image.unsqueeze(0).to(device), tiles);
   // Scores threshold sigmoid(logits): the logit of the blended probability decides alike.
-  const auto scores = metrics::score_images(torch::logit(probability), sample.mask.unsqueeze(0).to(device), threshold);
+  const auto logits = torch::logit(probability), mask = sample.mask.unsqueeze(0).to(device);
+  const auto scores = metrics::score_images(logits, mask, threshold);
+  if (sweep) sweep->add(metrics::sweep_counts(logits, mask, sweep->thresholds()));
   spdlog::debug("{}: {}x{} pixels, scored in {}-pixel tiles overlapping by {}", sample.id, sample.image.size(-1),
                 sample.image.size(-2), tiles.tile, tiles.overlap);
   means.add(scores[0]);
@@ -36,7 +38,7 @@ void score_large_image(SegmentationModel& model, const Sample& sample, c10::Devi
 
 metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& dataset, c10::Device device,
                                    double threshold, const std::string& label, const ImageScoreSink& sink,
-                                   std::size_t batch_size) {
+                                   metrics::ThresholdSweep* sweep, std::size_t batch_size) {
   const bool was_training = model.is_training();
   model.eval();
   torch::NoGradGuard no_grad;
@@ -45,7 +47,9 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
   if (!label.empty()) progress = std::make_unique<Progress>(label, dataset.size());
   data::SizeBatcher batches(batch_size, [&](const Batch& batch) {  // one forward pass each
     const auto logits = data::predict_logits(model, batch.images.to(device));
-    const auto scores = metrics::score_images(logits, batch.masks.to(device), threshold);
+    const auto masks = batch.masks.to(device);
+    const auto scores = metrics::score_images(logits, masks, threshold);
+    if (sweep) sweep->add(metrics::sweep_counts(logits, masks, sweep->thresholds()));
     for (std::size_t k = 0; k < scores.size(); ++k) {
       means.add(scores[k]);
       if (sink) sink(batch.ids[k], scores[k]);
@@ -57,7 +61,7 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
     Sample s = dataset.get(i);
     if (s.image.size(-2) * s.image.size(-1) > kLargestUntiledPixels) {
       batches.flush();
-      score_large_image(model, s, device, threshold, means, sink);
+      score_large_image(model, s, device, threshold, means, sink, sweep);
       if (progress) progress->advance();
       continue;
     }

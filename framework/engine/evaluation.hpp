@@ -1,8 +1,9 @@
 #pragma once
-// Scoring a model on a dataset: per-image Dice and IoU of thresholded predictions, used by
-// the evaluate stage and by per-epoch validation in training.
+// Scoring a model on a dataset: per-image Dice, IoU and pixel counts of thresholded
+// predictions (and, when asked, a sweep of thresholds), used by the evaluate stage and by
+// per-epoch validation in training.
 
-#include "metrics/segmentation_metrics.hpp"
+#include "metrics/crack_measures.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/model.hpp>
@@ -21,9 +22,10 @@ using ImageScoreSink = std::function<void(const std::string& id, const metrics::
 /// consecutive images of one size per forward pass (images may differ in size); restores
 /// the model's training flag afterwards. `label` names the progress bar; an empty label
 /// shows none. Scores do not depend on the batch size (eval-mode models treat images
-/// independently).
+/// independently). With `sweep`, each image's counts over the sweep's thresholds are
+/// added to it (ODS, OIS, AP).
 metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& dataset, c10::Device device,
                                    double threshold, const std::string& label, const ImageScoreSink& sink = {},
-                                   std::size_t batch_size = 8);
+                                   metrics::ThresholdSweep* sweep = nullptr, std::size_t batch_size = 8);
 
 }  // namespace crackkd::engine

@@ -3,6 +3,7 @@
 
 #include "report/csv_table.hpp"
 #include "report/line_plot.hpp"
+#include "report/table_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,47 +12,13 @@
 namespace crackkd::engine {
 
 namespace fs = std::filesystem;
+using report::by_model;
+using report::fixed;
+using report::mean_of;
+using report::over_seeds;
+using report::percent;
 
 namespace {
-
-std::string fixed(double v, int digits) {
-  if (!std::isfinite(v)) return "–";
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(digits);
-  s << v;
-  return s.str();
-}
-
-std::string percent(double level) { return std::to_string(static_cast<int>(std::lround(level * 100))) + " %"; }
-
-double mean_of(const std::vector<double>& values) {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return values.empty() ? NAN : sum / static_cast<double>(values.size());
-}
-
-/// Scores of one model over its seeds: one value, or "mean ± std" (sample standard deviation).
-std::string over_seeds(const std::vector<double>& values) {
-  if (values.empty()) return "–";
-  const double mean = mean_of(values);
-  if (values.size() == 1) return fixed(mean, 4);
-  double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  return fixed(mean, 4) + " ± " + fixed(std::sqrt(squares / static_cast<double>(values.size() - 1)), 4);
-}
-
-/// Rows of a CSV table grouped by its `model` column, in order of first appearance.
-std::vector<std::pair<std::string, std::vector<std::size_t>>> by_model(const report::CsvTable& t) {
-  std::vector<std::pair<std::string, std::vector<std::size_t>>> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const auto& model = t.rows[i][t.column("model")];
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == model; });
-    if (it == groups.end()) groups.push_back({model, {i}});
-    else it->second.push_back(i);
-  }
-  return groups;
-}
 
 const std::string kLegend = " Columns: the image, its ground truth, then each model's prediction: white = crack found, "
                             "red = false crack, blue = missed crack.";
@@ -111,16 +78,25 @@ Curves read_curves(const fs::path& dir) {
 /// The accuracy table: mDS, mIoU and, per noise, mDS at the scored level closest to `level`.
 void accuracy_table(Report& r, const std::string& stage, const report::CsvTable& scores, Curves& curves, double level,
                     bool seeded) {
-  std::vector<std::string> header{"model", "mDS", "mIoU", "images"};
-  if (seeded) header.insert(header.begin() + 1, "seeds");
+  std::vector<std::string> measures{"mDS", "mIoU"};
+  for (const char* m : {"F1", "ODS", "OIS", "AP"})  // older scores.csv files lack them
+    if (scores.has_column(m)) measures.push_back(m);
+  std::vector<std::string> header{"model"};
+  if (seeded) header.push_back("seeds");
+  header.insert(header.end(), measures.begin(), measures.end());
+  header.push_back("images");
   for (const auto& n : curves.noises) header.push_back("mDS " + n);
   std::vector<std::vector<std::string>> rows;
   double shown_level = level;
   for (const auto& [model, indices] : by_model(scores)) {
-    std::vector<double> dice, iou;
-    for (auto i : indices) dice.push_back(scores.number(i, "mDS")), iou.push_back(scores.number(i, "mIoU"));
-    std::vector<std::string> row{model, over_seeds(dice), over_seeds(iou), scores.rows[indices[0]][scores.column("images")]};
-    if (seeded) row.insert(row.begin() + 1, std::to_string(indices.size()));
+    std::vector<std::string> row{model};
+    if (seeded) row.push_back(std::to_string(indices.size()));
+    for (const auto& m : measures) {
+      std::vector<double> values;
+      for (auto i : indices) values.push_back(scores.number(i, m));
+      row.push_back(over_seeds(values));
+    }
+    row.push_back(scores.rows[indices[0]][scores.column("images")]);
     for (const auto& n : curves.noises) {
       const std::vector<double>* closest = nullptr;
       double distance = INFINITY;
@@ -135,7 +111,13 @@ void accuracy_table(Report& r, const std::string& stage, const report::CsvTable&
     caption += ", and its mDS when the images carry each noise at " + percent(shown_level) + " intensity (" + stage +
                "/robustness.csv)";
   if (seeded) caption += "; a model trained with several seeds shows mean ± standard deviation over them";
-  r.table(caption + ".", header, rows);
+  caption += ".";
+  if (measures.size() > 2)
+    caption += " F1 counts the data set's pixels at the threshold; ODS is that F1 at the one threshold best for the "
+               "data set, OIS the mean of each image's F1 at its own best threshold, AP the area under the data set's "
+               "precision-recall curve, all from thresholds 0.01 to 0.99. An image with no crack and none predicted "
+               "scores 1 in mDS, mIoU and OIS; in F1, ODS and AP it adds nothing.";
+  r.table(caption, header, rows);
 }
 
 void robustness_plots(Report& r, const std::string& stage, Curves& curves, bool seeded) {

@@ -33,9 +33,15 @@ class Report {
   int tables_ = 0, figures_ = 0;
 };
 
-/// An evaluate stage's folder: accuracy table (mDS, mIoU, and mDS under each noise at the
-/// scored level closest to `level`), one robustness plot per noise, the example grids.
+/// An evaluate stage's folder: accuracy table (mDS, mIoU, F1, ODS, OIS, AP, and mDS under
+/// each noise at the scored level closest to `level`), one robustness plot per noise, the example grids.
 void report_evaluation(Report& r, const std::string& stage, const std::filesystem::path& dir, double level);
+
+/// An evaluate stage's folder: each model's paired difference to `baseline` over the
+/// seeds (mDS, ODS, AP clean; mDS under each noise at the level closest to `level`), when
+/// the stage scored `baseline`.
+void report_paired_differences(Report& r, const std::string& stage, const std::filesystem::path& dir,
+                               const std::string& baseline, double level);
 
 /// A benchmark stage's folder: the efficiency table.
 void report_efficiency(Report& r, const std::string& stage, const std::filesystem::path& dir);

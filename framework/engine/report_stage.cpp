@@ -6,10 +6,13 @@
 //   stages = []          # stages to report on; [] = every other stage of the pipeline
 //   level  = 0.4         # the noise intensity of the accuracy table's robustness columns
 //   notes  = ["…"]       # paragraphs added under the title
+//   baseline = "scratch" # a training stage each other model is compared with seed by seed
 //
 // What it reads, by stage kind:
-//   evaluate   scores.csv → accuracy table (mDS, mIoU; the seed's Tables 1–3), with mDS
-//              under each noise at `level` from robustness.csv; robustness.csv → one plot
+//   evaluate   scores.csv → accuracy table (mDS, mIoU, F1, ODS, OIS, AP; the seed's Tables
+//              1–3), with mDS under each noise at `level` from robustness.csv; with a
+//              `baseline`, each model's paired difference to it (mean and 95 % interval over
+//              the seeds: engine/report_paired.cpp); robustness.csv → one plot
 //              per noise of mDS against intensity (Figs. 6, 9, 11); examples_*.png →
 //              qualitative grids (Figs. 5, 7, 8, 10)
 //   benchmark  efficiency.csv → efficiency table (Table 2's parameters, MACs, latency)
@@ -38,6 +41,7 @@ struct ReportOptions {
   double level = 0.4;
   std::vector<std::string> notes;
   std::string title;
+  std::string baseline;
 
   static void declare(OptionSchema<ReportOptions>& s) {
     s.optional("stages", &ReportOptions::stages, "stages to report on; [] = every other stage of the pipeline");
@@ -45,6 +49,9 @@ struct ReportOptions {
         .in_range(0.0, 1.0);
     s.optional("notes", &ReportOptions::notes, "paragraphs shown under the title");
     s.optional("title", &ReportOptions::title, "the report's title; \"\" = the pipeline's name");
+    s.optional("baseline", &ReportOptions::baseline,
+               "a train or distill stage every other scored model is compared with, seed by seed (paired "
+               "differences, 95 % interval); \"\" = none");
   }
 };
 
@@ -83,6 +90,7 @@ class ReportStage : public StageKind {
         throw ConfigError(stage.params.at("stages").array[i].where,
                           "stages." + stage.name + ".stages: a report cannot report on itself");
     }
+    if (!o.baseline.empty()) require_reference(stage, "baseline", o.baseline, pipeline.stages, "stage");
     plan.depends_on = o.stages;
     if (o.stages.empty())  // every other stage; link() keeps those with results to show
       for (const auto& [name, config] : pipeline.stages)
@@ -136,7 +144,10 @@ class ReportStage : public StageKind {
         if (read.file == file) stages.push_back(read.stage);
       return stages;
     };
-    for (const auto& name : reads(results::kScores)) report_evaluation(r, name, ctx.stage_dir(name), o.level);
+    for (const auto& name : reads(results::kScores)) {
+      report_evaluation(r, name, ctx.stage_dir(name), o.level);
+      if (!o.baseline.empty()) report_paired_differences(r, name, ctx.stage_dir(name), o.baseline, o.level);
+    }
     for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, name, ctx.stage_dir(name));
     std::vector<TrainingRun> training;
     const auto runs = replicates(ctx.pipeline.options);

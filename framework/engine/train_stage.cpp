@@ -64,8 +64,8 @@ class TrainStage : public StageKind {
     const auto& o = ctx.options<TrainOptions>();
     const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto& model_config = ctx.pipeline.models.at(o.model);
-    auto model = initial_model(ctx, model_config, device);
-    TrainingData train_data(ctx, o.data, o.augment, o.noise_mix);
+    auto model = initial_model(ctx, stream_of(ctx, o), model_config, device);
+    TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
     const auto validation = validation_data(ctx, o);
     const WeightedLoss loss(ctx.host, o.loss);
     const auto optimizer = make_optimizer(model->parameters(), o);

@@ -8,8 +8,8 @@ namespace crackkd::engine {
 
 std::uint64_t name_key(const std::string& name) { return io::content_key(name); }
 
-std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage) {
-  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {name_key(stage)}).next() >> 1;
+std::uint64_t stream_seed(std::int64_t pipeline_seed, const std::string& stream) {
+  return Rng::derive(static_cast<std::uint64_t>(pipeline_seed), {name_key(stream)}).next() >> 1;
 }
 
 Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index) {
@@ -39,11 +39,11 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
   }
 }
 
-TrainingData::TrainingData(StageContext& ctx, const std::string& dataset, const std::vector<ComponentConfig>& augment,
-                           const Params& noise_mix)
+TrainingData::TrainingData(StageContext& ctx, const std::string& stream, const std::string& dataset,
+                           const std::vector<ComponentConfig>& augment, const Params& noise_mix)
     : dataset_(ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(dataset))),
       seed_(static_cast<std::uint64_t>(ctx.pipeline.options.seed)),
-      stage_key_(name_key(ctx.stage.name)) {
+      stream_key_(name_key(stream)) {
   for (const auto& t : augment) augment_.push_back(ctx.host.create<Transform>("transform", t));
   if (!noise_mix.entries().empty()) {
     const auto o = parse_options<NoiseMixOptions>(noise_mix);
@@ -59,11 +59,11 @@ TrainingData::TrainingData(StageContext& ctx, const std::string& dataset, const 
 }
 
 std::vector<data::PlannedSample> TrainingData::plan(std::int64_t epoch) const {
-  return data::plan_epoch(dataset_->size(), mix_ ? &*mix_ : nullptr, seed_ ^ stage_key_, epoch);
+  return data::plan_epoch(dataset_->size(), mix_ ? &*mix_ : nullptr, seed_ ^ stream_key_, epoch);
 }
 
 Sample TrainingData::make(const data::PlannedSample& planned, std::int64_t epoch, std::size_t position) const {
-  Rng rng = Rng::derive(seed_, {stage_key_, static_cast<std::uint64_t>(epoch), position});
+  Rng rng = Rng::derive(seed_, {stream_key_, static_cast<std::uint64_t>(epoch), position});
   Sample s = dataset_->get(planned.index);
   for (const auto& t : augment_) s = t->apply(std::move(s), rng);
   if (planned.noise >= 0)

@@ -1,8 +1,9 @@
 #pragma once
 // The samples a training stage sees: a dataset, its augmentations, and optionally the
 // seed paper's mix of clean and noisy copies (`noise_mix`). Every sample's randomness
-// comes from (pipeline seed, stage, epoch, position), so an epoch is the same whatever
-// the number of loader threads.
+// comes from (pipeline seed, stream, epoch, position), so an epoch is the same whatever
+// the number of loader threads, and stages sharing a stream (`stream`, by default the
+// stage's name) see the same samples: paired comparisons.
 //
 //   augment   = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
 //   noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"], intensity = [0.1, 0.5] }
@@ -46,8 +47,8 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
 
 class TrainingData {
  public:
-  TrainingData(StageContext& ctx, const std::string& dataset, const std::vector<ComponentConfig>& augment,
-               const Params& noise_mix);
+  TrainingData(StageContext& ctx, const std::string& stream, const std::string& dataset,
+               const std::vector<ComponentConfig>& augment, const Params& noise_mix);
 
   std::size_t images() const { return dataset_->size(); }
   /// The epoch's samples in order (clean and noisy copies, shuffled).
@@ -62,14 +63,15 @@ class TrainingData {
   std::vector<std::shared_ptr<Noise>> noises_;
   std::optional<data::NoiseMix> mix_;
   std::uint64_t seed_;
-  std::uint64_t stage_key_;
+  std::uint64_t stream_key_;
 };
 
-/// FNV-1a of a name, to key random streams by stage or noise.
+/// FNV-1a of a name, to key random streams by stream or noise.
 std::uint64_t name_key(const std::string& name);
 
-/// The seed of torch's generator (model initialisation) for a stage.
-std::uint64_t stage_seed(std::int64_t pipeline_seed, const std::string& stage);
+/// The seed of torch's generator (model initialisation) for a stream (a stage's `stream`,
+/// by default its name).
+std::uint64_t stream_seed(std::int64_t pipeline_seed, const std::string& stream);
 
 /// The random stream that corrupts image `index` with noise `noise_name` at `level` in
 /// evaluation (and in `crackkd preview`): independent of the model, so every model is

@@ -4,8 +4,13 @@
 
 namespace crackkd::engine {
 
-std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const ComponentConfig& config, c10::Device device) {
-  torch::manual_seed(stage_seed(ctx.pipeline.options.seed, ctx.stage.name));
+std::string stream_of(const StageContext& ctx, const TrainingOptions& o) {
+  return o.stream.empty() ? ctx.stage.name : o.stream;
+}
+
+std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
+                                                 const ComponentConfig& config, c10::Device device) {
+  torch::manual_seed(stream_seed(ctx.pipeline.options.seed, stream));
   auto model = ctx.host.create<SegmentationModel>("model", config);
   model->to(device);
   return model;

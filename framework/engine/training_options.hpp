@@ -26,6 +26,7 @@ struct TrainingOptions {
   double threshold = 0.5;
   std::string device = "pipeline";
   std::vector<std::string> after;
+  std::string stream;
   std::vector<ComponentConfig> augment;
   Params noise_mix;
   std::int64_t workers = 1;
@@ -54,6 +55,9 @@ struct TrainingOptions {
     s.optional("device", &TrainingOptions::device, "pipeline = the [pipeline] device")
         .one_of({"pipeline", "auto", "cpu", "cuda"});
     s.optional("after", &TrainingOptions::after, "stages that must finish first");
+    s.optional("stream", &TrainingOptions::stream,
+               "the random stream of initial weights, batch order, augmentations and noise draws: stages naming the "
+               "same stream are paired (the same start and data for a seed); \"\" = the stage's own");
     s.optional("augment", &TrainingOptions::augment, "transforms applied to every training sample, in order")
         .kind("array of transform");
     s.optional("noise_mix", &TrainingOptions::noise_mix,
@@ -64,10 +68,13 @@ struct TrainingOptions {
   }
 };
 
+/// The random stream of a training stage: its `stream`, else the stage's name.
+std::string stream_of(const StageContext& ctx, const TrainingOptions& o);
 /// The model a training stage starts from, created on `device` right after torch's
-/// generator is seeded for the stage, so its initial weights depend on the pipeline seed
-/// and the stage alone.
-std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const ComponentConfig& config, c10::Device device);
+/// generator is seeded for `stream`, so its initial weights depend on the pipeline seed,
+/// the stream and the model alone: paired stages of one model start alike.
+std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
+                                                 const ComponentConfig& config, c10::Device device);
 /// The dataset scored after every epoch (`validate_on`), or null.
 std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o);
 /// AdamW over `parameters` with the stage's learning rate and weight decay.

@@ -19,7 +19,13 @@ std::vector<ImageScore> score_images(const at::Tensor& logits, const at::Tensor&
   std::vector<ImageScore> out(static_cast<std::size_t>(logits.size(0)));
   auto d = dice.accessor<double, 1>();
   auto u = iou.accessor<double, 1>();
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {d[static_cast<std::int64_t>(i)], u[static_cast<std::int64_t>(i)]};
+  auto t = intersection.accessor<double, 1>();
+  auto pa = p.accessor<double, 1>();
+  auto ga = g.accessor<double, 1>();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto k = static_cast<std::int64_t>(i);
+    out[i] = {d[k], u[k], {t[k], pa[k] - t[k], ga[k] - t[k]}};
+  }
   return out;
 }
 

@@ -81,7 +81,8 @@ TEST_F(Runner, RunsStagesAndWritesTheirResults) {
   EXPECT_TRUE(fs::exists(runs / "train" / "best.pt"));
   EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
   const auto scores = test::read_file(runs / "evaluate" / "scores.csv");
-  EXPECT_THAT(scores, ::testing::StartsWith("model,seed,checkpoint,images,mDS,mIoU\ntrain,,"));
+  EXPECT_THAT(scores, ::testing::StartsWith(
+                          "model,seed,checkpoint,images,mDS,mIoU,precision,recall,F1,ODS,ODS_threshold,OIS,AP\ntrain,,"));
   EXPECT_THAT(scores, ::testing::HasSubstr(",3,"));
   // per_image.csv: a header and one row per image.
   const auto per_image = test::read_file(runs / "evaluate" / "per_image.csv");
@@ -202,7 +203,7 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
   // 6 clean images + 3 noisy copies = 9 samples: 3 steps of 3 per epoch.
   EXPECT_THAT(test::read_file(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
   const auto robustness = test::read_file(runs / "evaluate" / "robustness.csv");
-  EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images\n"));
+  EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images,F1,ODS,OIS,AP\n"));
   EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,salt,0.3,"));
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,blur,0,"));
@@ -259,13 +260,14 @@ TEST_F(Runner, DistillNeedsExactlyOneTeacher) {
 
 // [pipeline] seeds: every training stage runs once per seed into seed-<s>/, a distilled
 // replicate learns from the same seed's teacher, evaluation scores each replicate, the
-// report shows mean ± std, and a rerun keeps finished replicates.
+// report shows mean ± std and paired differences, and a rerun keeps finished replicates.
 TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   const std::vector<std::string> overrides{
       "pipeline.seeds=[1, 2]", "stages.train.epochs=1", "stages.distill.kind=distill", "stages.distill.teacher=train",
       "stages.distill.student=unet", "stages.distill.data=train", "stages.distill.epochs=1",
       "stages.distill.batch_size=3", "stages.distill.distiller={plugin=\"rfkd\"}",
-      "stages.evaluate.models=[\"train\", \"distill\"]", "stages.evaluate.examples=0", "stages.report.kind=report"};
+      "stages.evaluate.models=[\"train\", \"distill\"]", "stages.evaluate.examples=0", "stages.report.kind=report",
+      "stages.report.baseline=\"train\""};
   auto summary = run(overrides);
   EXPECT_EQ(summary.ran, (std::vector<std::string>{"train", "distill", "evaluate", "report"}));
   const fs::path runs = dir_.path / "runs" / "tiny";
@@ -285,9 +287,11 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,2,"));
   EXPECT_THAT(scores, ::testing::HasSubstr("\ndistill,2,"));
   const auto report = test::read_file(runs / "report" / "report.md");
-  EXPECT_THAT(report, ::testing::HasSubstr("| model | seeds | mDS | mIoU | images |"));
+  EXPECT_THAT(report, ::testing::HasSubstr("| model | seeds | mDS | mIoU | F1 | ODS | OIS | AP | images |"));
   EXPECT_THAT(report, ::testing::ContainsRegex("\\| distill \\| 2 \\| 0\\.[0-9]{4} ± 0\\.[0-9]{4} \\|"));
   EXPECT_THAT(report, ::testing::HasSubstr("| distill seed 2 | 1 |"));
+  EXPECT_THAT(report, ::testing::HasSubstr("## Paired differences to train (stage evaluate)"));
+  EXPECT_THAT(report, ::testing::ContainsRegex("\\| distill \\| 2 \\| [-+]0\\.[0-9]{4} \\([-+]0\\.[0-9]{4}, "));
 
   // A finished replicate survives an interrupted stage: only seed 2 of distill runs again.
   fs::remove(runs / "distill" / "stage.done");

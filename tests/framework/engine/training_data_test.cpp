@@ -83,7 +83,7 @@ TEST_F(TrainingDataTest, SameBatchesWithZeroOneAndTwoWorkers) {
   engine::validate_pipeline(pipeline, *host_);
   const auto& stage = pipeline.stages.at("train");
   engine::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
-  const engine::TrainingData data(ctx, "train", augment(stage), *stage.params.at("noise_mix").table);
+  const engine::TrainingData data(ctx, ctx.stage.name, "train", augment(stage), *stage.params.at("noise_mix").table);
 
   for (std::int64_t e : {1, 2}) {
     SCOPED_TRACE("epoch " + std::to_string(e));

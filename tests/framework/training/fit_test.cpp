@@ -64,7 +64,7 @@ class TrainingLoop : public ::testing::Test {
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
     engine::StageContext ctx{pipeline_, pipeline_.stages.at("train"), *host_, out_dir.parent_path(), out_dir,
                              "fingerprint",  "build",                     ""};
-    engine::TrainingData train_data(ctx, "train", {}, Params("noise_mix", {}));
+    engine::TrainingData train_data(ctx, ctx.stage.name, "train", {}, Params("noise_mix", {}));
     engine::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;

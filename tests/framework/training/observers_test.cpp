@@ -1,11 +1,17 @@
-// The training loop's observers, each alone, driven with hand-made records: what file each
-// writes, when, and which part of the resumable state it keeps.
+// The training loop's observers, each alone, driven with hand-made records: what file or
+// line each writes, when, and which part of the resumable state it keeps. (Rank agreement
+// needs ranks: tests/framework/distributed/data_parallel_test.cpp.)
 
+#include "engine/run_progress.hpp"
 #include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 #include "training/observers.hpp"
 
+#include <crackkd/dataset.hpp>
+
 #include <gmock/gmock.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -50,6 +56,20 @@ class Observers : public ::testing::Test {
     e.val_iou = val_dice ? std::optional<double>(*val_dice / 2) : std::nullopt;
     e.started = std::chrono::steady_clock::now();
     return e;
+  }
+
+  /// What `f` logs at debug level and above.
+  template <class F> std::string logged(F&& f) {
+    std::ostringstream text;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text);
+    const auto level = spdlog::get_level();
+    spdlog::default_logger()->sinks().push_back(sink);
+    spdlog::set_level(spdlog::level::debug);
+    f();
+    spdlog::set_level(level);
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+    return text.str();
   }
 
   test::TempDir dir_;
@@ -127,4 +147,44 @@ TEST_F(Observers, ResumeWriterSavesTheStateAndRemovesItWhenTheFitEnds) {
   EXPECT_EQ(resumed->step, 2);
   writer->fit_done();
   EXPECT_FALSE(fs::exists(out_ / "resume.pt"));
+}
+
+TEST_F(Observers, ValidatorScoresTheValidationSetIntoTheRecord) {
+  const auto validation = host_->create<Dataset>("dataset", pipeline_.datasets.at("train"));
+  auto validator = training::make_validator(run_, *validation);
+  auto e = epoch(1);
+  validator->epoch_done(e);
+  ASSERT_TRUE(e.val_dice && e.val_iou);
+  EXPECT_GE(*e.val_dice, 0.0);
+  EXPECT_LE(*e.val_dice, 1.0);
+  EXPECT_LE(*e.val_iou, *e.val_dice + 1e-12);  // IoU never exceeds Dice
+  EXPECT_TRUE(model_->is_training()) << "validation leaves the model as it found it";
+}
+
+TEST_F(Observers, StepLoggerAndEpochSummaryEachLogTheirLine) {
+  run_.state.step = 3;
+  const std::string steps =
+      logged([&] { training::make_step_logger(run_)->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75}); });
+  EXPECT_THAT(steps, HasSubstr("train epoch 2/10 batch 1/2 (step 3): lr 0.001, dice 0.5, bce 0.25, total 0.75"));
+  auto e = epoch(2, 0.6);
+  e.seconds = 1.5;
+  e.train_seconds = 1.0;
+  e.samples = 8;
+  const std::string summary = logged([&] { training::make_epoch_summary(run_)->epoch_done(e); });
+  EXPECT_THAT(summary, HasSubstr("train epoch 2/10: loss 0.7500 (dice 0.5, bce 0.25), val mDS 0.600000 mIoU 0.300000 "
+                                 "(1.5 s, 8.0 training samples/s)"));
+}
+
+TEST_F(Observers, ProgressBarLogsTheEpochsPlaceAndTheRunsWhenNotOnATerminal) {
+  engine::RunProgress progress({{"train", "train", 10, 1, true}});
+  progress.start_stage(0);
+  ctx_.run_progress = &progress;
+  auto bar = training::make_progress_bar(run_);
+  const std::string text = logged([&] {
+    bar->epoch_started(1, 0, 2);
+    bar->step_done({1, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
+    bar->step_done({1, 1, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
+  });
+  EXPECT_THAT(text, HasSubstr("train epoch 1/10 2/2"));
+  EXPECT_THAT(text, HasSubstr("loss 0.7500 [stage 1/1, pipeline ETA "));
 }
