@@ -10,6 +10,11 @@
 #include <crackkd/options.hpp>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
 
 namespace crackkd::test {
 
@@ -20,6 +25,20 @@ inline std::unique_ptr<host::PluginHost> make_host(std::vector<fs::path> extra =
   extra.push_back(test_plugins("example"));
   host->scan(extra);
   return host;
+}
+
+/// What `f` logs at debug level and above (the logger's level is restored afterwards).
+template <class F> std::string logged(F&& f) {
+  std::ostringstream text;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text);
+  const auto level = spdlog::get_level();
+  spdlog::default_logger()->sinks().push_back(sink);
+  spdlog::set_level(spdlog::level::debug);
+  f();
+  spdlog::set_level(level);
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  return text.str();
 }
 
 inline Params params_from(const std::string& toml) { return pipeline::parse_toml_text(toml, "test.toml"); }

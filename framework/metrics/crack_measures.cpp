@@ -72,8 +72,7 @@ SweepSummary ThresholdSweep::summary() const {
   s.ois_f1 = best_f1_sum_ / static_cast<double>(images_);
   for (std::size_t k = 0; k < totals_.size(); ++k)
     if (k == 0 || totals_[k].f1() > s.ods_f1)
-      s.ods_f1 = totals_[k].f1(), s.ods_threshold = thresholds_[k], s.ods_precision = totals_[k].precision(),
-      s.ods_recall = totals_[k].recall();
+      s.ods_f1 = totals_[k].f1(), s.ods_threshold = thresholds_[k];
   const double cracks = totals_.empty() ? 0 : totals_[0].tp + totals_[0].fn;
   if (cracks == 0) {
     s.ap = std::numeric_limits<double>::quiet_NaN();

@@ -34,7 +34,7 @@ std::vector<std::vector<PixelCounts>> sweep_counts(const at::Tensor& logits, con
 
 /// The data-set measures of a sweep.
 struct SweepSummary {
-  double ods_f1 = 0, ods_threshold = 0, ods_precision = 0, ods_recall = 0;
+  double ods_f1 = 0, ods_threshold = 0;
   double ois_f1 = 0;
   double ap = 0;
 };

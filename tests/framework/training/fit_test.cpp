@@ -12,7 +12,6 @@
 #include <crackkd/loss.hpp>
 
 #include <gmock/gmock.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -128,21 +127,14 @@ TEST_F(TrainingLoop, ResumedFitLogsEachStepAndEndsWithTheStepsOfAnUnstoppedOne) 
   // one cut short: the resumed fit() drops them rather than repeating steps.
   std::ofstream(stopped / "steps.csv", std::ios::app) << "2,3,0.001,0.5,0,0.5\n2,4,0.0";
 
-  std::ostringstream logged;
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
-  const auto level = spdlog::get_level();
-  spdlog::default_logger()->sinks().push_back(sink);
-  spdlog::set_level(spdlog::level::debug);
-  const int calls = fit(stopped, dice_and_unstable());
-  spdlog::set_level(level);
-  auto& sinks = spdlog::default_logger()->sinks();
-  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  int calls = 0;
+  const std::string logged = test::logged([&] { calls = fit(stopped, dice_and_unstable()); });
 
   EXPECT_EQ(calls, 4);  // epochs 2 and 3 only: it resumed after epoch 1
-  EXPECT_THAT(logged.str(), testing::HasSubstr("train: resuming after epoch 1 (step 2)"));
-  EXPECT_THAT(logged.str(), testing::ContainsRegex("train epoch 2/3 batch 1/2 \\(step 3\\): lr 0.001, dice [0-9.e-]+, "
-                                                   "unstable 0, total [0-9.e-]+"));
-  EXPECT_THAT(logged.str(), testing::HasSubstr("(step 6)"));
+  EXPECT_THAT(logged, testing::HasSubstr("train: resuming after epoch 1 (step 2)"));
+  EXPECT_THAT(logged, testing::ContainsRegex("train epoch 2/3 batch 1/2 \\(step 3\\): lr 0.001, dice [0-9.e-]+, "
+                                         "unstable 0, total [0-9.e-]+"));
+  EXPECT_THAT(logged, testing::HasSubstr("(step 6)"));
   EXPECT_FALSE(fs::exists(stopped / "resume.pt"));
   const std::string steps = test::read_file(stopped / "steps.csv");
   EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 7) << steps;

@@ -10,8 +10,6 @@
 #include <crackkd/dataset.hpp>
 
 #include <gmock/gmock.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -56,20 +54,6 @@ class Observers : public ::testing::Test {
     e.val_iou = val_dice ? std::optional<double>(*val_dice / 2) : std::nullopt;
     e.started = std::chrono::steady_clock::now();
     return e;
-  }
-
-  /// What `f` logs at debug level and above.
-  template <class F> std::string logged(F&& f) {
-    std::ostringstream text;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text);
-    const auto level = spdlog::get_level();
-    spdlog::default_logger()->sinks().push_back(sink);
-    spdlog::set_level(spdlog::level::debug);
-    f();
-    spdlog::set_level(level);
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
-    return text.str();
   }
 
   test::TempDir dir_;
@@ -164,13 +148,13 @@ TEST_F(Observers, ValidatorScoresTheValidationSetIntoTheRecord) {
 TEST_F(Observers, StepLoggerAndEpochSummaryEachLogTheirLine) {
   run_.state.step = 3;
   const std::string steps =
-      logged([&] { training::make_step_logger(run_)->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75}); });
+      test::logged([&] { training::make_step_logger(run_)->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75}); });
   EXPECT_THAT(steps, HasSubstr("train epoch 2/10 batch 1/2 (step 3): lr 0.001, dice 0.5, bce 0.25, total 0.75"));
   auto e = epoch(2, 0.6);
   e.seconds = 1.5;
   e.train_seconds = 1.0;
   e.samples = 8;
-  const std::string summary = logged([&] { training::make_epoch_summary(run_)->epoch_done(e); });
+  const std::string summary = test::logged([&] { training::make_epoch_summary(run_)->epoch_done(e); });
   EXPECT_THAT(summary, HasSubstr("train epoch 2/10: loss 0.7500 (dice 0.5, bce 0.25), val mDS 0.600000 mIoU 0.300000 "
                                  "(1.5 s, 8.0 training samples/s)"));
 }
@@ -180,7 +164,7 @@ TEST_F(Observers, ProgressBarLogsTheEpochsPlaceAndTheRunsWhenNotOnATerminal) {
   progress.start_stage(0);
   ctx_.run_progress = &progress;
   auto bar = training::make_progress_bar(run_);
-  const std::string text = logged([&] {
+  const std::string text = test::logged([&] {
     bar->epoch_started(1, 0, 2);
     bar->step_done({1, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
     bar->step_done({1, 1, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
