@@ -27,7 +27,7 @@ std::string shape(const at::Tensor& t) {
 
 Batch collate(const std::vector<Sample>& samples) {
   if (samples.empty()) throw Error("cannot collate an empty batch");
-  std::vector<at::Tensor> images, masks;
+  std::vector<at::Tensor> images, masks, clean_images;
   Batch batch;
   for (const auto& s : samples) {
     if (s.image.sizes() != samples[0].image.sizes())
@@ -36,10 +36,12 @@ Batch collate(const std::vector<Sample>& samples) {
                   " (give them one size in the stage's augment, e.g. resize or random_crop, or use batch_size = 1)");
     images.push_back(s.image);
     masks.push_back(s.mask);
+    if (s.clean_image.defined()) clean_images.push_back(s.clean_image);
     batch.ids.push_back(s.id);
   }
   batch.images = at::stack(images);
   batch.masks = at::stack(masks);
+  if (clean_images.size() == samples.size()) batch.clean_images = at::stack(clean_images);
   return batch;
 }
 

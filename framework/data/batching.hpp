@@ -13,7 +13,8 @@ namespace crackkd::data {
 /// A permutation of [0, n) that depends only on (seed, epoch).
 std::vector<std::size_t> epoch_order(std::size_t n, std::uint64_t seed, std::int64_t epoch);
 
-/// Stacks samples of one size; throws crackkd::Error naming two ids whose sizes differ.
+/// Stacks samples of one size (their clean images too when all have one); throws
+/// crackkd::Error naming two ids whose sizes differ.
 Batch collate(const std::vector<Sample>& samples);
 
 /// The model's output for `images` of any size: pads right and bottom (replicating the

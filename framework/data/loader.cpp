@@ -50,6 +50,7 @@ Batch BatchLoader::build(std::size_t b) const {
   if (pin_) {
     batch.images = batch.images.pin_memory();
     batch.masks = batch.masks.pin_memory();
+    if (batch.clean_images.defined()) batch.clean_images = batch.clean_images.pin_memory();
   }
   return batch;
 }

@@ -13,9 +13,11 @@
 //   augment     = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
 //   stream      = "student"          # paired with the other stages of that stream
 //   teacher_cache = true             # the teacher's outputs stored once, read by the others
+//   teacher_sees  = "same"           # or "clean": the image before noise_mix's noise
 //
 // The teacher runs in eval mode without gradients on the very batch the student sees
-// (noisy samples included). The distiller's trainable parts (connectors) are optimised
+// (noisy samples included), or with `teacher_sees = "clean"` on the same samples before
+// their noise (augmented alike): RFKD's ablation of a teacher that is never fooled. The distiller's trainable parts (connectors) are optimised
 // with the student and are not saved: checkpoint.pt / best.pt hold the student alone,
 // so they evaluate and infer like any trained model. Each loss term is a metrics.csv
 // column. With `teacher_cache`, the teacher's outputs are kept per sample in float16
@@ -48,6 +50,7 @@ struct DistillOptions : TrainingOptions {
   std::string student;
   ComponentConfig distiller{"rfkd", Params("distiller", {}), {}};
   bool teacher_cache = false;
+  std::string teacher_sees = "same";
 
   static void declare(OptionSchema<DistillOptions>& s) {
     s.optional("teacher", &DistillOptions::teacher, "a train or distill stage whose best.pt (else checkpoint.pt) teaches");
@@ -57,9 +60,15 @@ struct DistillOptions : TrainingOptions {
     s.optional("teacher_cache", &DistillOptions::teacher_cache,
                "keep the teacher's outputs per sample (float16, <run>/teacher_outputs/) for other distill stages "
                "showing it the same inputs (one `stream`); rounds them to float16 whether read or computed");
+    s.optional("teacher_sees", &DistillOptions::teacher_sees,
+               "the teacher's input: the student's (same) or that image before noise_mix's noise (clean)")
+        .one_of({"same", "clean"});
     declare_training_options(s);
   }
   void check(const Params& p) const {
+    if (teacher_sees == "clean" && noise_mix.entries().empty())
+      throw ConfigError(p.at("teacher_sees").where, p.qualified("teacher_sees") +
+                                                        " = \"clean\" needs a noise_mix: without one the student sees clean images too");
     if (teacher.empty() == teacher_checkpoint.empty())
       throw ConfigError(p.where(), p.path() + ": give exactly one of 'teacher' (a stage) and 'teacher_checkpoint' (a file)");
   }
@@ -114,7 +123,7 @@ class DistillStage : public StageKind {
     for (const auto& p : distiller->parameters()) parameters.push_back(p);
     const auto optimizer = make_optimizer(parameters, o);
 
-    TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
+    TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix, o.teacher_sees == "clean");
     const auto validation = validation_data(ctx, o);
     std::optional<TeacherCache> cache;
     if (o.teacher_cache) cache = open_cache(ctx, *teacher.model, teacher_file, train_data, o.epochs);
@@ -123,9 +132,13 @@ class DistillStage : public StageKind {
                  o.distiller.plugin, o.data, train_data.images(), o.epochs, o.batch_size, device.str());
     training::fit(ctx, {*student, student_config, *optimizer, distiller.get()}, {train_data, validation.get()}, device,
                   o, [&](const Batch& batch) {
-                    const ModelOutput teacher_out = cache ? cache->forward(*teacher.model, batch.images)
-                                                          : teacher_forward(*teacher.model, batch.images);
-                    return distiller->loss(data::forward_padded(*student, batch.images), teacher_out, batch);
+                    const auto& seen = batch.clean_images.defined() ? batch.clean_images : batch.images;
+                    const ModelOutput teacher_out = cache ? cache->forward(*teacher.model, seen)
+                                                          : teacher_forward(*teacher.model, seen);
+                    ModelOutput student_out = data::forward_padded(*student, batch.images);
+                    training::StepLoss loss{distiller->loss(student_out, teacher_out, batch), {student_out.logits}};
+                    for (auto& f : student_out.features) loss.outputs.push_back(std::move(f));
+                    return loss;
                   });
     if (cache)
       spdlog::info("distill {}: teacher outputs of {} samples read from the cache, {} computed", ctx.stage.name,

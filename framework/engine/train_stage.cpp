@@ -72,7 +72,10 @@ class TrainStage : public StageKind {
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
                  o.data, train_data.images(), o.epochs, o.batch_size, device.str());
     training::fit(ctx, {*model, model_config, *optimizer}, {train_data, validation.get()}, device, o,
-                  [&](const Batch& batch) { return loss(data::forward_padded(*model, batch.images).logits, batch.masks); });
+                  [&](const Batch& batch) {
+                    const auto logits = data::forward_padded(*model, batch.images).logits;
+                    return training::StepLoss{loss(logits, batch.masks), {logits}};
+                  });
   }
 };
 

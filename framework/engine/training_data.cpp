@@ -40,10 +40,11 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
 }
 
 TrainingData::TrainingData(StageContext& ctx, const std::string& stream, const std::string& dataset,
-                           const std::vector<ComponentConfig>& augment, const Params& noise_mix)
+                           const std::vector<ComponentConfig>& augment, const Params& noise_mix, bool keep_clean)
     : dataset_(ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(dataset))),
       seed_(static_cast<std::uint64_t>(ctx.pipeline.options.seed)),
-      stream_key_(name_key(stream)) {
+      stream_key_(name_key(stream)),
+      keep_clean_(keep_clean) {
   for (const auto& t : augment) augment_.push_back(ctx.host.create<Transform>("transform", t));
   if (!noise_mix.entries().empty()) {
     const auto o = parse_options<NoiseMixOptions>(noise_mix);
@@ -66,8 +67,11 @@ Sample TrainingData::make(const data::PlannedSample& planned, std::int64_t epoch
   Rng rng = Rng::derive(seed_, {stream_key_, static_cast<std::uint64_t>(epoch), position});
   Sample s = dataset_->get(planned.index);
   for (const auto& t : augment_) s = t->apply(std::move(s), rng);
+  // A copy: a noise may corrupt the image in place, and may return a new Sample.
+  at::Tensor clean = keep_clean_ ? (planned.noise >= 0 ? s.image.clone() : s.image) : at::Tensor();
   if (planned.noise >= 0)
     s = noises_[static_cast<std::size_t>(planned.noise)]->apply(std::move(s), planned.intensity, rng);
+  s.clean_image = std::move(clean);
   return s;
 }
 

@@ -47,8 +47,9 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
 
 class TrainingData {
  public:
+  /// `keep_clean`: every sample also carries its image before the noise (`clean_image`).
   TrainingData(StageContext& ctx, const std::string& stream, const std::string& dataset,
-               const std::vector<ComponentConfig>& augment, const Params& noise_mix);
+               const std::vector<ComponentConfig>& augment, const Params& noise_mix, bool keep_clean = false);
 
   std::size_t images() const { return dataset_->size(); }
   /// The epoch's samples in order (clean and noisy copies, shuffled).
@@ -64,6 +65,7 @@ class TrainingData {
   std::optional<data::NoiseMix> mix_;
   std::uint64_t seed_;
   std::uint64_t stream_key_;
+  bool keep_clean_;
 };
 
 /// FNV-1a of a name, to key random streams by stream or noise.

@@ -7,6 +7,7 @@
 #include "distributed/gradient_sync.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/lr_schedule.hpp"
+#include "training/gradient_share.hpp"
 #include "training/observers.hpp"
 
 #include <spdlog/spdlog.h>
@@ -71,7 +72,7 @@ class Loop {
 
   void run_epoch(std::int64_t epoch);
   void run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader, EpochSums& sums);
-  std::vector<double> backward_terms(Batch batch, std::int64_t epoch);
+  std::vector<double> backward_terms(Batch batch, std::int64_t epoch, std::vector<double>& shares);
   bool agree_across_ranks(std::vector<double>& values, std::int64_t samples, bool stop);
   std::vector<std::size_t> rank_positions(std::size_t plan_size, std::size_t first_batch, std::size_t batches) const;
 
@@ -142,7 +143,7 @@ void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data
   if (b - first_batch_ < loader.batches()) {  // a rank may hold none of the epoch's last global batch
     Batch batch = loader.next();
     samples = batch.images.size(0);
-    s.values = backward_terms(std::move(batch), epoch);
+    s.values = backward_terms(std::move(batch), epoch, s.shares);
   }
   bool stop = engine::interrupt_signal() != 0;
   if (run_.group) stop = agree_across_ranks(s.values, samples, stop);
@@ -166,15 +167,18 @@ void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data
 }
 
 /// Runs the step's terms on `batch` and the backward pass of their (scaled) sum; returns
-/// each term's value on this rank. A non-finite term stops the stage, naming it.
-std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch) {
+/// each term's value on this rank, and sets their gradient shares. A non-finite term stops
+/// the stage, naming it.
+std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::vector<double>& shares) {
   batch.images = batch.images.to(run_.device, /*non_blocking=*/true);
   batch.masks = batch.masks.to(run_.device, /*non_blocking=*/true);
-  LossTerms terms;
+  if (batch.clean_images.defined()) batch.clean_images = batch.clean_images.to(run_.device, /*non_blocking=*/true);
+  StepLoss loss;
   {
     engine::AutocastGuard autocast(run_.options.amp);
-    terms = terms_(batch);
+    loss = terms_(batch);
   }
+  const LossTerms& terms = loss.terms;
   if (run_.term_names.empty())
     for (const auto& [name, value] : terms) run_.term_names.push_back(name);
   std::vector<double> values;
@@ -188,6 +192,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch) {
     values.push_back(value);
     total = total.defined() ? total + term : term;
   }
+  shares = gradient_shares(terms, loss.outputs);
   run_.scaler.scale(total).backward();
   return values;
 }

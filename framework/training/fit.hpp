@@ -33,8 +33,16 @@ struct FitData {
   const Dataset* validation = nullptr;
 };
 
-/// The named loss terms of one batch (already on the device); their sum is optimised.
-using StepTerms = std::function<LossTerms(const Batch& batch)>;
+/// One batch's named loss terms, whose sum is optimised, and the student's outputs they
+/// were computed from (its logits, and features when a term reads them): each term's share
+/// of the gradient norm at those outputs is logged in steps.csv (gradient_share.hpp).
+struct StepLoss {
+  LossTerms terms;
+  std::vector<at::Tensor> outputs;
+};
+
+/// The step's loss for a batch already on the device.
+using StepTerms = std::function<StepLoss(const Batch& batch)>;
 
 /// Runs the epochs, resuming where the stage's resume.pt says when it matches the stage's
 /// fingerprint.

@@ -32,7 +32,8 @@ struct StepRecord {
   double lr = 0;
   std::vector<double> values;  ///< each term's value (with ranks, the global batch's mean)
   double total = 0;
-  double epoch_loss = 0;  ///< mean total over the epoch's steps so far
+  double epoch_loss = 0;       ///< mean total over the epoch's steps so far
+  std::vector<double> shares;  ///< each term's share of the gradient norm at the student's outputs (this rank's batch)
 };
 
 struct EpochRecord {

@@ -1,4 +1,6 @@
-// steps.csv: one row per optimiser step (epoch, step, lr, each term, total). An epoch's
+// steps.csv: one row per optimiser step (epoch, step, lr, each term, total, and with two
+// or more terms each term's share of the gradient norm at the student's outputs,
+// `share_<term>`: gradient_share.hpp). An epoch's
 // rows reach the file, synced, at its end just before its resume.pt; a resumed run first
 // drops the rows past its resume point, so its steps.csv equals an uninterrupted run's.
 
@@ -55,7 +57,10 @@ class StepsWriter : public FitObserver {
   void step_done(const StepRecord& s) override {
     rows_ += std::to_string(s.epoch) + "," + std::to_string(run_.state.step) + "," + csv_number(s.lr);
     for (const double v : s.values) rows_ += "," + csv_number(v);
-    rows_ += "," + csv_number(s.total) + "\n";
+    rows_ += "," + csv_number(s.total);
+    for (const double share : s.shares) rows_ += "," + csv_number(share);
+    rows_ += "\n";
+    with_shares_ = !s.shares.empty();
   }
   void epoch_done(EpochRecord&) override { append(); }
   void interrupted() override { append(); }
@@ -66,7 +71,10 @@ class StepsWriter : public FitObserver {
     if (!fs::exists(file_) || fs::file_size(file_) == 0) {
       header = "epoch,step,lr";
       for (const auto& n : run_.term_names) header += "," + n;
-      header += ",total\n";
+      header += ",total";
+      if (with_shares_)
+        for (const auto& n : run_.term_names) header += ",share_" + n;
+      header += "\n";
     }
     io::append_durably(file_, header + rows_);
     rows_.clear();
@@ -75,6 +83,7 @@ class StepsWriter : public FitObserver {
   FitRun& run_;
   fs::path file_;
   std::string rows_;  // the epoch's rows so far
+  bool with_shares_ = false;
 };
 
 }  // namespace

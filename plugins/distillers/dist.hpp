@@ -16,7 +16,10 @@
 // only counts pixels on opposite sides of 0.5 and has zero gradient almost everywhere.
 // Both columns give the same correlation, rho(ps, pt) over all pixels, so DIST reduces
 // to gamma * (1 - rho(ps, pt)) (+ a piecewise-constant inter term). Computed as defined,
-// not special-cased. Defaults beta = gamma = tau = 1, as published.
+// not special-cased. Defaults beta = gamma = tau = 1, as published; the authors'
+// segmentation code (hunto/DIST_KD, segmentation/losses/dist_kd.py) reads a logit map the
+// same way: rows are the batch's pixels, columns its classes, softmax without temperature,
+// beta = gamma = 1. A share_inter of 0 in steps.csv is this degeneracy, not a bug.
 //
 //   distiller = { plugin = "dist", beta = 1.0, gamma = 1.0, tau = 1.0, gt_weight = 1.0 }
 //

@@ -15,6 +15,10 @@ struct Sample {
   at::Tensor image;
   at::Tensor mask;
   std::string id;
+  /// The image before a training stage's noise (`noise_mix`) corrupted it, augmented
+  /// alike; set only for a distill stage whose teacher sees clean images
+  /// (`teacher_sees = "clean"`), undefined otherwise. Noises leave it alone.
+  at::Tensor clean_image;
 };
 
 /// Samples stacked along a new first axis: `images` Nx3xHxW, `masks` Nx1xHxW.
@@ -22,6 +26,9 @@ struct Batch {
   at::Tensor images;
   at::Tensor masks;
   std::vector<std::string> ids;
+  /// The samples' `clean_image`s stacked (Nx3xHxW) when every sample has one; undefined
+  /// otherwise. Example: the teacher's input of an RFKD ablation whose student sees noise.
+  at::Tensor clean_images;
 };
 
 }  // namespace crackkd

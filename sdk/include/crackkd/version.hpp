@@ -9,7 +9,7 @@
 // running its static initialisers.
 
 #define CRACKKD_SDK_VERSION_MAJOR 0
-#define CRACKKD_SDK_VERSION_MINOR 2
+#define CRACKKD_SDK_VERSION_MINOR 3
 
 #include <torch/version.h>
 

@@ -53,11 +53,12 @@ TEST(Cli, ShippedPipelinesValidate) {
   const std::string rfkd = (crackkd::test::source_dir() / "pipelines" / "rfkd_masonry.toml").string();
   r = run_cli("validate " + rfkd);
   EXPECT_EQ(r.code, 2) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("runs/teacher_masonry/teacher/best.pt does not exist (relative to "));
+  EXPECT_THAT(r.out, HasSubstr("runs/teacher_masonry/teacher/checkpoint.pt does not exist (relative to "));
   crackkd::test::TempDir cwd;
-  cwd.write("runs/teacher_masonry/teacher/best.pt", "");
+  cwd.write("runs/teacher_masonry/teacher/checkpoint.pt", "");
   const std::string in_cwd = "cd " + cwd.path.string() + " && ";
-  for (const char* name : {"rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml", "rfkd_variants.toml"}) {
+  for (const char* name : {"rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml", "rfkd_variants.toml",
+                           "kd_paper_protocol.toml", "rfkd_ablations.toml", "kd_baselines.toml"}) {
     r = crackkd::test::run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string(), in_cwd);
     EXPECT_EQ(r.code, 0) << name << ": " << r.out;
   }

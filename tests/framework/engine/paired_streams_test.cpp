@@ -77,6 +77,27 @@ noise_mix = { noises = ["salt"] }
 extends = "d1"
 )";
 
+// Without augmentation, the clean image of a noisy copy is its original: a teacher shown
+// clean images meets only the 4 originals, however many noisy copies the student sees.
+const char* kCleanTeacherStages = R"(
+[stages.teacher]
+kind = "train"
+model = "unet"
+data = "train"
+epochs = 1
+
+[stages.clean]
+kind = "distill"
+teacher = "teacher"
+student = "unet"
+data = "train"
+epochs = 2
+batch_size = 1
+teacher_cache = true
+teacher_sees = "clean"
+noise_mix = { noises = ["salt"] }
+)";
+
 fs::path run(const test::TempDir& dir, const std::string& text, host::PluginHost& host) {
   const auto file = dir.write("paired.toml", text);
   auto pipeline = pipeline::load_pipeline(file, {});
@@ -124,4 +145,27 @@ TEST(PairedStreams, DistillStagesOnOneStreamComputeTheTeacherOnceBetweenThem) {
   EXPECT_THAT(log, ::testing::HasSubstr("distill d1: teacher outputs of 0 samples read from the cache, 12 computed"));
   EXPECT_THAT(log, ::testing::HasSubstr("distill d2: teacher outputs of 12 samples read from the cache, 0 computed"));
   EXPECT_THAT(log, ::testing::HasSubstr("MiB per sample in float16, 6 samples x 2 epochs"));
+}
+
+TEST(PairedStreams, ATeacherShownCleanImagesSeesEachOriginalNotItsNoisyCopies) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const fs::path runs = run(dir, std::string(kData) + kCleanTeacherStages, *host);
+  // 6 samples an epoch (4 clean, 2 noisy copies), 2 epochs: 12 inputs to the student, 4 to the teacher.
+  const fs::path folder = fs::directory_iterator(runs / "teacher_outputs")->path();
+  EXPECT_EQ(std::distance(fs::directory_iterator(folder), fs::directory_iterator()), 4);
+  EXPECT_THAT(test::read_file(runs / "log.txt"),
+              ::testing::HasSubstr("distill clean: teacher outputs of 8 samples read from the cache, 4 computed"));
+}
+
+TEST(PairedStreams, ACleanTeacherWithoutNoiseMixIsRefusedNamingTheKey) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  std::string text = std::string(kData) + kCleanTeacherStages;
+  text.replace(text.find("noise_mix = { noises = [\"salt\"] }"), std::string("noise_mix = { noises = [\"salt\"] }").size(), "");
+  const auto file = dir.write("paired.toml", text);
+  auto pipeline = pipeline::load_pipeline(file, {});
+  EXPECT_THAT(test::error_of([&] { engine::validate_pipeline(pipeline, *host); }),
+              ::testing::AllOf(::testing::HasSubstr("paired.toml"), ::testing::HasSubstr("stages.clean.teacher_sees"),
+                               ::testing::HasSubstr("needs a noise_mix")));
 }

@@ -130,3 +130,32 @@ TEST_F(TrainingDataTest, TrainingWithOneAndTwoWorkersEndsWithTheSameWeights) {
   ASSERT_EQ(ba.size(), bb.size());
   for (const auto& p : ba) EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
 }
+
+TEST_F(TrainingDataTest, KeepCleanGivesEachSampleItsAugmentedImageBeforeTheNoise) {
+  const auto pipeline = pipeline::load_pipeline(file_, {});
+  engine::validate_pipeline(pipeline, *host_);
+  const auto& stage = pipeline.stages.at("train");
+  engine::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
+  const auto& mix = *stage.params.at("noise_mix").table;
+  const engine::TrainingData plain(ctx, ctx.stage.name, "train", augment(stage), mix);
+  const engine::TrainingData keeping(ctx, ctx.stage.name, "train", augment(stage), mix, /*keep_clean=*/true);
+  const auto plan = keeping.plan(1);
+  std::size_t noisy = 0;
+  for (std::size_t p = 0; p < plan.size(); ++p) {
+    const Sample s = keeping.make(plan[p], 1, p);
+    EXPECT_TRUE(torch::equal(s.image, plain.make(plan[p], 1, p).image)) << p;  // the student's view unchanged
+    EXPECT_FALSE(plain.make(plan[p], 1, p).clean_image.defined());
+    auto unnoised = plan[p];
+    unnoised.noise = -1;  // the same augmentation draws, then no noise
+    ASSERT_TRUE(s.clean_image.defined());
+    EXPECT_TRUE(torch::equal(s.clean_image, plain.make(unnoised, 1, p).image)) << p;
+    if (plan[p].noise >= 0) {
+      ++noisy;
+      EXPECT_FALSE(torch::equal(s.clean_image, s.image)) << p;
+    }
+  }
+  EXPECT_GT(noisy, 0u);
+  const auto batches = epoch(keeping, 1, 0);
+  EXPECT_EQ(batches[0].clean_images.sizes(), batches[0].images.sizes());
+  EXPECT_FALSE(epoch(plain, 1, 0)[0].clean_images.defined());
+}

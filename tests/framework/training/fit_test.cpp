@@ -7,6 +7,7 @@
 #include "data/batching.hpp"
 #include "training/fit.hpp"
 #include "pipeline/pipeline.hpp"
+#include "report/csv_table.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/loss.hpp>
@@ -69,7 +70,10 @@ class TrainingLoop : public ::testing::Test {
     options.batch_size = 2;
     int calls = 0;
     training::fit(ctx, {*model, model_config, optimizer}, {train_data}, c10::Device(c10::kCPU), options,
-                  [&](const Batch& batch) { return terms(data::forward_padded(*model, batch.images).logits, batch, ++calls); });
+                  [&](const Batch& batch) {
+                    const auto logits = data::forward_padded(*model, batch.images).logits;
+                    return training::StepLoss{terms(logits, batch, ++calls), {logits}};
+                  });
     return calls;
   }
 
@@ -115,8 +119,33 @@ TEST_F(TrainingLoop, NonFiniteLossStopsNamingStageTermEpochAndStepAndKeepsTheLas
   }
   EXPECT_EQ(files, saved.size());
   const std::string steps = test::read_file(out / "steps.csv");
-  EXPECT_THAT(steps, testing::StartsWith("epoch,step,lr,dice,unstable,total\n1,1,0.001,"));
+  EXPECT_THAT(steps, testing::StartsWith("epoch,step,lr,dice,unstable,total,share_dice,share_unstable\n1,1,0.001,"));
   EXPECT_EQ(std::count(steps.begin(), steps.end(), '\n'), 3) << steps;  // epoch 1's two steps
+}
+
+TEST_F(TrainingLoop, StepsCsvGivesEachTermsShareOfTheGradientAtTheOutputs) {
+  const fs::path out = dir_.path / "shares" / "train";
+  fit(out, [this](const at::Tensor& logits, const Batch& batch, int) {
+    const at::Tensor dice = dice_->compute(logits, batch.masks);
+    // d(3 dice) is 3 d(dice); the constant reaches no output; "unstable" is 0 x dice.
+    return LossTerms{{"dice", dice}, {"triple", 3 * dice}, {"constant", at::ones({})}, {"unstable", 0 * dice}};
+  });
+  const auto steps = report::read_csv(out / "steps.csv");
+  ASSERT_EQ(steps.rows.size(), 6u);
+  for (std::size_t row = 0; row < steps.rows.size(); ++row) {
+    EXPECT_NEAR(steps.number(row, "share_dice"), 0.25, 1e-6);
+    EXPECT_NEAR(steps.number(row, "share_triple"), 0.75, 1e-6);
+    EXPECT_EQ(steps.number(row, "share_constant"), 0.0);
+    EXPECT_EQ(steps.number(row, "share_unstable"), 0.0);
+  }
+}
+
+TEST_F(TrainingLoop, ASingleTermHasNoShareColumn) {
+  const fs::path out = dir_.path / "single" / "train";
+  fit(out, [this](const at::Tensor& logits, const Batch& batch, int) {
+    return LossTerms{{"dice", dice_->compute(logits, batch.masks)}};
+  });
+  EXPECT_THAT(test::read_file(out / "steps.csv"), testing::StartsWith("epoch,step,lr,dice,total\n"));
 }
 
 TEST_F(TrainingLoop, ResumedFitLogsEachStepAndEndsWithTheStepsOfAnUnstoppedOne) {

@@ -134,7 +134,7 @@ TEST(Distillers, HandComputedNkdCwdAtTemperatureOne) {
   const double kl = 0.75 * std::log(1.5) + 0.25 * std::log(0.5);
   EXPECT_NEAR(term(distiller("nkd", "")->loss(s, t, batch), "kd"), kl / 2, 1e-6);
   // CWD, tau = 1: teacher spatial softmax (0.25, 0.75) against (0.5, 0.5); weight 5.
-  EXPECT_NEAR(term(distiller("cwd", "")->loss(s, t, batch), "cwd"), 5 * (0.25 * std::log(0.5) + 0.75 * std::log(1.5)), 1e-5);
+  EXPECT_NEAR(term(distiller("cwd", "stride = 1")->loss(s, t, batch), "cwd"), 5 * (0.25 * std::log(0.5) + 0.75 * std::log(1.5)), 1e-5);
 }
 
 TEST(Distillers, HandComputedNkdCwdAtHigherTemperatures) {
@@ -169,10 +169,24 @@ TEST(Distillers, HandComputedNkdCwdAtHigherTemperatures) {
   // phi_t = (0.25, 0.75): KL = 0.25 ln(1/3) + 0.75 ln 3 = 0.5 ln 3; image 1: uniform for
   // both, 0. loss = weight 5 * tau^2 * (0.5 ln 3 + 0) / (N * C = 2).
   // (A softmax over the whole batch's 4 positions, or no tau inside, gives other values.)
-  EXPECT_NEAR(term(distiller("cwd", "tau = 2.0")->loss(s2, t2, batch), "cwd"), 5 * 4 * 0.5 * std::log(3.0) / 2, 1e-5);
-  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0")->loss(s4, t4, batch), "cwd"), 5 * 16 * 0.5 * std::log(3.0) / 2, 1e-4);
-  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0\nkd_weight = 1.0")->loss(s4, t4, batch), "cwd"), 16 * 0.5 * std::log(3.0) / 2,
+  EXPECT_NEAR(term(distiller("cwd", "tau = 2.0\nstride = 1")->loss(s2, t2, batch), "cwd"), 5 * 4 * 0.5 * std::log(3.0) / 2, 1e-5);
+  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0\nstride = 1")->loss(s4, t4, batch), "cwd"), 5 * 16 * 0.5 * std::log(3.0) / 2, 1e-4);
+  EXPECT_NEAR(term(distiller("cwd", "tau = 4.0\nkd_weight = 1.0\nstride = 1")->loss(s4, t4, batch), "cwd"), 16 * 0.5 * std::log(3.0) / 2,
               1e-5);
+}
+
+TEST(Distillers, CwdComparesTheLogitMapsAtTheHeadsStride) {
+  // 1 x 8 logits made of two 4-wide cells whose means are the 1 x 2 maps of the test above
+  // (teacher 0 | ln 3, student 0 | 0), but whose pixels differ inside each cell: pooled
+  // to stride 4 (the default) the KL is that test's value; at stride 1 it is another.
+  ModelOutput s, t;
+  const float l3 = static_cast<float>(std::log(3.0));
+  s.logits = torch::tensor({-1.0f, 1.0f, -1.0f, 1.0f, 2.0f, -2.0f, 2.0f, -2.0f}).view({1, 1, 1, 8}).repeat({1, 1, 4, 1});
+  t.logits = torch::tensor({0.0f, 0.0f, 0.0f, 0.0f, l3, l3, l3, l3}).view({1, 1, 1, 8}).repeat({1, 1, 4, 1});
+  const auto batch = batch_of(1, 4, 8);
+  const double pooled = 5 * (0.25 * std::log(0.5) + 0.75 * std::log(1.5));
+  EXPECT_NEAR(term(distiller("cwd", "")->loss(s, t, batch), "cwd"), pooled, 1e-5);
+  EXPECT_GT(std::abs(term(distiller("cwd", "stride = 1")->loss(s, t, batch), "cwd") - pooled), 0.1);
 }
 
 TEST(Dist, HandComputedInterAndIntraOnNonConstantProbabilities) {
