@@ -192,7 +192,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
     values.push_back(value);
     total = total.defined() ? total + term : term;
   }
-  shares = gradient_shares(terms, loss.outputs);
+  if (run_.main) shares = gradient_shares(terms, loss.outputs);  // only rank 0 writes steps.csv
   run_.scaler.scale(total).backward();
   return values;
 }

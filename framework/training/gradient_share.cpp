@@ -8,14 +8,15 @@ namespace crackkd::training {
 
 namespace {
 
-double gradient_norm(const at::Tensor& term, const std::vector<at::Tensor>& outputs) {
-  if (!term.requires_grad()) return 0.0;
+/// ||d term / d outputs||^2 as a 0-d tensor: no device sync until all terms are done.
+at::Tensor squared_gradient_norm(const at::Tensor& term, const std::vector<at::Tensor>& outputs) {
+  auto squares = at::zeros({}, outputs.front().options().dtype(at::kFloat));
+  if (!term.requires_grad()) return squares;
   const auto gradients = torch::autograd::grad({term}, outputs, {}, /*retain_graph=*/true, /*create_graph=*/false,
                                                /*allow_unused=*/true);
-  double squares = 0.0;
   for (const auto& g : gradients)
-    if (g.defined()) squares += g.detach().to(at::kDouble).pow(2).sum().item<double>();
-  return std::sqrt(squares);
+    if (g.defined()) squares = squares + g.detach().to(at::kFloat).square().sum();
+  return squares;
 }
 
 }  // namespace
@@ -27,10 +28,12 @@ std::vector<double> gradient_shares(const LossTerms& terms, const std::vector<at
     if (o.defined() && o.requires_grad()) reachable.push_back(o);
   std::vector<double> shares(terms.size(), 0.0);
   if (reachable.empty()) return shares;
-  double sum = 0.0;
-  for (std::size_t i = 0; i < terms.size(); ++i) sum += shares[i] = gradient_norm(terms[i].second, reachable);
-  if (sum > 0)
-    for (auto& share : shares) share /= sum;
+  std::vector<at::Tensor> squares;
+  for (const auto& [name, term] : terms) squares.push_back(squared_gradient_norm(term, reachable));
+  const auto norms = at::stack(squares).sqrt().to(at::kCPU, at::kDouble);  // the one sync
+  const double sum = norms.sum().item<double>();
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    shares[i] = sum > 0 ? norms[static_cast<std::int64_t>(i)].item<double>() / sum : 0.0;
   return shares;
 }
 

@@ -54,13 +54,15 @@ extends = "a"
 stream = ""
 )";
 
-const char* kDistillStages = R"(
+const char* kTeacherStage = R"(
 [stages.teacher]
 kind = "train"
 model = "unet"
 data = "train"
 epochs = 1
+)";
 
+const char* kDistillStages = R"(
 [stages.d1]
 kind = "distill"
 teacher = "teacher"
@@ -80,12 +82,6 @@ extends = "d1"
 // Without augmentation, the clean image of a noisy copy is its original: a teacher shown
 // clean images meets only the 4 originals, however many noisy copies the student sees.
 const char* kCleanTeacherStages = R"(
-[stages.teacher]
-kind = "train"
-model = "unet"
-data = "train"
-epochs = 1
-
 [stages.clean]
 kind = "distill"
 teacher = "teacher"
@@ -134,7 +130,7 @@ TEST(PairedStreams, StagesOnOneStreamTrainAlikeAndAStageOnItsOwnDoesNot) {
 TEST(PairedStreams, DistillStagesOnOneStreamComputeTheTeacherOnceBetweenThem) {
   test::TempDir dir;
   auto host = test::make_host();
-  const fs::path runs = run(dir, std::string(kData) + kDistillStages, *host);
+  const fs::path runs = run(dir, std::string(kData) + kTeacherStage + kDistillStages, *host);
   EXPECT_TRUE(same(weights(runs / "d1" / "checkpoint.pt", *host), weights(runs / "d2" / "checkpoint.pt", *host)));
   // 4 clean images and 2 noisy copies per epoch, 2 epochs: one entry per input the teacher saw.
   const fs::path cache = runs / "teacher_outputs";
@@ -150,7 +146,7 @@ TEST(PairedStreams, DistillStagesOnOneStreamComputeTheTeacherOnceBetweenThem) {
 TEST(PairedStreams, ATeacherShownCleanImagesSeesEachOriginalNotItsNoisyCopies) {
   test::TempDir dir;
   auto host = test::make_host();
-  const fs::path runs = run(dir, std::string(kData) + kCleanTeacherStages, *host);
+  const fs::path runs = run(dir, std::string(kData) + kTeacherStage + kCleanTeacherStages, *host);
   // 6 samples an epoch (4 clean, 2 noisy copies), 2 epochs: 12 inputs to the student, 4 to the teacher.
   const fs::path folder = fs::directory_iterator(runs / "teacher_outputs")->path();
   EXPECT_EQ(std::distance(fs::directory_iterator(folder), fs::directory_iterator()), 4);
@@ -161,7 +157,7 @@ TEST(PairedStreams, ATeacherShownCleanImagesSeesEachOriginalNotItsNoisyCopies) {
 TEST(PairedStreams, ACleanTeacherWithoutNoiseMixIsRefusedNamingTheKey) {
   test::TempDir dir;
   auto host = test::make_host();
-  std::string text = std::string(kData) + kCleanTeacherStages;
+  std::string text = std::string(kData) + kTeacherStage + kCleanTeacherStages;
   text.replace(text.find("noise_mix = { noises = [\"salt\"] }"), std::string("noise_mix = { noises = [\"salt\"] }").size(), "");
   const auto file = dir.write("paired.toml", text);
   auto pipeline = pipeline::load_pipeline(file, {});

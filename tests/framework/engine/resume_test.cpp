@@ -195,7 +195,9 @@ TEST(Resume, KilledDistillationResumesToBitIdenticalWeights) {
   ASSERT_TRUE(succeeded(wait_for(start(crackkd_run(plugins, file, dir.path / "whole")))));
   const fs::path whole = dir.path / "whole" / "distill_resume" / "distill";
   EXPECT_THAT(test::read_file(whole / "steps.csv"),
-              testing::StartsWith("epoch,step,lr,feature1,feature2,feature3,feature4,logits,dice,total\n"));
+              testing::StartsWith("epoch,step,lr,feature1,feature2,feature3,feature4,logits,dice,total,"
+                                         "share_feature1,share_feature2,share_feature3,share_feature4,"
+                                         "share_logits,share_dice\n"));
   EXPECT_EQ(lines(whole / "steps.csv"), 1 + 3 * 5u);
 
   const fs::path stage = dir.path / "killed" / "distill_resume" / "distill";

@@ -140,7 +140,7 @@ TEST_F(TrainingDataTest, KeepCleanGivesEachSampleItsAugmentedImageBeforeTheNoise
   const engine::TrainingData plain(ctx, ctx.stage.name, "train", augment(stage), mix);
   const engine::TrainingData keeping(ctx, ctx.stage.name, "train", augment(stage), mix, /*keep_clean=*/true);
   const auto plan = keeping.plan(1);
-  std::size_t noisy = 0;
+  std::size_t noisy = 0, changed = 0;
   for (std::size_t p = 0; p < plan.size(); ++p) {
     const Sample s = keeping.make(plan[p], 1, p);
     EXPECT_TRUE(torch::equal(s.image, plain.make(plan[p], 1, p).image)) << p;  // the student's view unchanged
@@ -151,10 +151,15 @@ TEST_F(TrainingDataTest, KeepCleanGivesEachSampleItsAugmentedImageBeforeTheNoise
     EXPECT_TRUE(torch::equal(s.clean_image, plain.make(unnoised, 1, p).image)) << p;
     if (plan[p].noise >= 0) {
       ++noisy;
-      EXPECT_FALSE(torch::equal(s.clean_image, s.image)) << p;
+      // A weak draw may leave an image as it was; none changed would mean the noise
+      // reached the kept copy too.
+      if (!torch::equal(s.clean_image, s.image)) ++changed;
+    } else {
+      EXPECT_TRUE(torch::equal(s.clean_image, s.image)) << p;
     }
   }
   EXPECT_GT(noisy, 0u);
+  EXPECT_GT(changed, 0u);
   const auto batches = epoch(keeping, 1, 0);
   EXPECT_EQ(batches[0].clean_images.sizes(), batches[0].images.sizes());
   EXPECT_FALSE(epoch(plain, 1, 0)[0].clean_images.defined());
