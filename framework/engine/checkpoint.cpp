@@ -12,6 +12,21 @@ namespace crackkd::engine {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// The saved options without those that only set the model's starting point
+/// (`OptionInfo::initialisation_only`, such as a file of initial weights): the
+/// checkpoint's weights replace that start, so a trained model loads where the file is not.
+ComponentConfig rebuilt_config(const ComponentConfig& saved, host::PluginHost& host) {
+  ComponentConfig config = saved;
+  if (!host.has("model", saved.plugin)) return config;  // create() names what is missing
+  for (const auto& option : host.entry("model", saved.plugin).options())
+    if (option.initialisation_only) config.params.erase(option.key);
+  return config;
+}
+
+}  // namespace
+
 void require_model_of_stage(const LoadedModel& loaded, const fs::path& file, const pipeline::Pipeline& pipeline,
                             const std::string& stage) {
   const auto& params = pipeline.stages.at(stage).params;
@@ -73,7 +88,7 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   out.epoch = epoch.isInt() ? epoch.toInt() : 0;
   if (trained_by.isString()) out.trained_by = trained_by.toStringRef();
   if (threshold.isDouble()) out.threshold = threshold.toDouble();
-  out.model = host.create<SegmentationModel>("model", out.config);
+  out.model = host.create<SegmentationModel>("model", rebuilt_config(out.config, host));
   try {
     out.model->load(archive);
   } catch (const c10::Error& e) {

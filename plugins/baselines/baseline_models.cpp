@@ -75,7 +75,9 @@ struct EncoderWeights {
 template <class Options>
 void declare_weights(OptionSchema<Options>& s) {
   s.optional("encoder_weights", &Options::encoder_weights,
-             "torchvision state dict (torch.save(model.state_dict(), PATH)) to start the encoder from; \"\" = random");
+             "torchvision state dict (torch.save(model.state_dict(), PATH)) to start the encoder from; \"\" = random. "
+             "A checkpoint holds the trained weights and goes without the file")
+      .initialisation_only();
 }
 
 struct FpnOptions : EncoderWeights {

@@ -18,8 +18,26 @@
 //   `mlp = "depthwise", mlp_ratio = [1,1,1,1], decoder_width = 96, deform_groups = 1,
 //   head = "3x3"`: 536,872 parameters, 2.66 G MACs.
 //
+// `encoder_weights` starts the encoder from a PoolFormer ImageNet classifier saved by
+// Python from timm (either timm layout, the old poolformer.py or metaformer.py):
+//
+//   python3 -c "import timm, torch; torch.save(timm.create_model('poolformer_s12', pretrained=True).state_dict(), 'poolformer_s12.pt')"
+//
+// The encoder must then have that network's shape: for poolformer_s12 `channels =
+// [64, 128, 320, 512], depths = [2, 2, 6, 2], mlp_ratio = [4, 4, 4, 4], embedding =
+// "dense", mlp = "dense"` (s24: depths [4, 4, 12, 4]; s36: [6, 6, 18, 6], poolingcrack's
+// default shape). The embeddings' LayerNorms and the stage output norms, which a
+// classifier lacks, keep their initial values. Any other shape is an error naming the
+// tensor and what to set (poolformer_weights.hpp).
+//
+//   [models.teacher]
+//   plugin          = "poolingcrack"
+//   encoder_weights = "poolformer_s36.pt"
+//
 // Header-only: registered by pooling_crack_plugin.cpp, and built without Boost.DLL by the
-// LibTorch-only device check (tests/gpu).
+// LibTorch-only device check (tests/gpu). The weights are read by the registered classes
+// in pooling_crack_plugin.cpp only (the reader and the log are not LibTorch-only);
+// PoolingCrackModel itself leaves `encoder_weights` alone.
 #pragma once
 
 #include "blocks/pooling_crack_network.hpp"
@@ -28,6 +46,8 @@
 #include <crackkd/options.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
 
 namespace crackkd::models {
 
@@ -48,6 +68,8 @@ struct PoolingCrackModelOptions {
   std::string head = "1x1";
   double drop_path = 0.0;
   double layer_scale_init = 1e-5;
+  /// timm PoolFormer state dict; read by the registered model (pooling_crack_plugin.cpp).
+  std::string encoder_weights;
 
   static void declare(OptionSchema<PoolingCrackModelOptions>& s) {
     using O = PoolingCrackModelOptions;
@@ -69,6 +91,10 @@ struct PoolingCrackModelOptions {
         .in_range(0.0, 0.95);
     s.optional("layer_scale_init", &O::layer_scale_init, "initial layer scale of pooling blocks")
         .in_range(0.0, 10.0);
+    s.optional("encoder_weights", &O::encoder_weights,
+               "timm PoolFormer ImageNet state dict (torch.save(model.state_dict(), PATH)) to start the encoder "
+               "from; \"\" = random. A checkpoint holds the trained weights and goes without the file")
+        .initialisation_only();
   }
 
   std::array<std::int64_t, 4> hidden_widths() const {
@@ -77,7 +103,33 @@ struct PoolingCrackModelOptions {
     return out;
   }
 
+  /// The encoder these options build (the weights loader compares it with the file's).
+  PoolFormerEncoderOptions encoder_options() const {
+    PoolFormerEncoderOptions e;
+    for (std::size_t i = 0; i < 4; ++i) {
+      e.channels[i] = channels[i];
+      e.depths[i] = depths[i];
+    }
+    e.mlp_hidden = hidden_widths();
+    e.depthwise_mlp = mlp == "depthwise";
+    e.depthwise_embedding = embedding == "depthwise";
+    e.drop_path = drop_path;
+    e.layer_scale_init = layer_scale_init;
+    return e;
+  }
+
+  /// The weights file's size and time: a new file makes the stages that train this model rerun.
+  std::string fingerprint() const {
+    if (encoder_weights.empty()) return "";
+    std::error_code ec;
+    return encoder_weights + " " + std::to_string(std::filesystem::file_size(encoder_weights, ec)) + " " +
+           std::to_string(std::filesystem::last_write_time(encoder_weights, ec).time_since_epoch().count());
+  }
+
   void check(const Params& p) const {
+    if (!encoder_weights.empty() && !std::filesystem::is_regular_file(encoder_weights))
+      throw ConfigError(p.at("encoder_weights").where,
+                        p.qualified("encoder_weights") + ": no such file '" + encoder_weights + "'");
     if (decoder_width % deform_groups != 0)
       throw ConfigError(p.where(), p.qualified("decoder_width") + " (" + std::to_string(decoder_width) +
                                        ") must be a multiple of deform_groups (" + std::to_string(deform_groups) + ")");
@@ -96,15 +148,8 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
 
   explicit PoolingCrackModel(const Options& o) {
     PoolingCrackNetworkOptions net;
-    for (std::size_t i = 0; i < 4; ++i) {
-      channels_[i] = net.encoder.channels[i] = net.decoder.in_channels[i] = o.channels[i];
-      net.encoder.depths[i] = o.depths[i];
-    }
-    net.encoder.mlp_hidden = o.hidden_widths();
-    net.encoder.depthwise_mlp = o.mlp == "depthwise";
-    net.encoder.depthwise_embedding = o.embedding == "depthwise";
-    net.encoder.drop_path = o.drop_path;
-    net.encoder.layer_scale_init = o.layer_scale_init;
+    net.encoder = o.encoder_options();
+    for (std::size_t i = 0; i < 4; ++i) channels_[i] = net.decoder.in_channels[i] = o.channels[i];
     net.decoder.width = o.decoder_width;
     net.decoder.deform_groups = o.deform_groups;
     net.decoder.per_channel_attention = o.fsm_attention == "per_channel";
@@ -122,6 +167,11 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
   }
 
   std::array<std::int64_t, 4> feature_channels() const override { return channels_; }
+
+  static std::string input_fingerprint(const Options& o) { return o.fingerprint(); }
+
+ protected:
+  PoolFormerEncoder& encoder() { return network_->encoder; }
 
  private:
   std::array<std::int64_t, 4> channels_{};

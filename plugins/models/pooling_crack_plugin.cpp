@@ -1,11 +1,41 @@
-// The models plugin: PoolingCrack and PoolingCrack-Tiny (pooling_crack_model.hpp).
+// The models plugin: PoolingCrack and PoolingCrack-Tiny (pooling_crack_model.hpp), each
+// starting its encoder from a timm PoolFormer when `encoder_weights` names one:
+//
+//   [models.teacher]
+//   plugin          = "poolingcrack"
+//   encoder_weights = "poolformer_s36.pt"
 
 #include "pooling_crack_model.hpp"
+#include "poolformer_weights.hpp"
 
 #include <crackkd/plugin.hpp>
 
-using crackkd::models::PoolingCrack;
-using crackkd::models::PoolingCrackTiny;
+#include <spdlog/spdlog.h>
+
+namespace {
+
+using crackkd::models::Variant;
+
+/// The registered model: PoolingCrackModel plus its `encoder_weights`, read here rather
+/// than in the header because the reader and the log are not part of the LibTorch-only
+/// build (tests/gpu) that uses the header.
+template <Variant V>
+class PretrainedPoolingCrack : public crackkd::models::PoolingCrackModel<V> {
+ public:
+  using Options = typename crackkd::models::PoolingCrackModel<V>::Options;
+
+  explicit PretrainedPoolingCrack(const Options& o) : crackkd::models::PoolingCrackModel<V>(o) {
+    if (o.encoder_weights.empty()) return;
+    const auto load = crackkd::models::load_poolformer_weights(*this->encoder(), o.encoder_options(), o.encoder_weights);
+    spdlog::info("model.{}: {}", V == Variant::Tiny ? "pct" : "poolingcrack",
+                 crackkd::models::describe(load, o.encoder_weights));
+  }
+};
+
+using PoolingCrack = PretrainedPoolingCrack<Variant::Teacher>;
+using PoolingCrackTiny = PretrainedPoolingCrack<Variant::Tiny>;
+
+}  // namespace
 
 CRACKKD_PLUGIN(model, poolingcrack, PoolingCrack,
                "PoolingCrack teacher: PoolFormer encoder + FaPN decoder with deformable alignment, ~31.5 M parameters")

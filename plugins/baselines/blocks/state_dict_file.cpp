@@ -1,6 +1,6 @@
 #include "blocks/state_dict_file.hpp"
 
-#include "blocks/torch_save_reader.hpp"
+#include "torch_save_reader.hpp"
 
 #include <torch/torch.h>
 
@@ -21,7 +21,7 @@ std::string shape(const at::Tensor& t) {
 }  // namespace
 
 StateDictLoad load_state_dict_file(torch::nn::Module& module, const std::filesystem::path& file) {
-  const std::map<std::string, at::Tensor> stored = read_tensor_dict(file);
+  const std::map<std::string, at::Tensor> stored = plugin_common::read_tensor_dict(file);
   // Check everything first, then copy: a bad file leaves the module as it was.
   std::vector<std::pair<at::Tensor, at::Tensor>> copies;
   std::map<std::string, bool> used;

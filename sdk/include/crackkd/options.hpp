@@ -54,6 +54,9 @@ struct OptionInfo {
   std::string doc;
   std::string constraint;     ///< "in [0, 1]", "one of cpu|cuda|auto", or ""
   bool required = false;
+  /// Read only when the component is first built (a model's starting weights): a model
+  /// rebuilt from a checkpoint, whose own weights replace them, goes without the key.
+  bool initialisation_only = false;
 };
 
 namespace detail {
@@ -249,6 +252,12 @@ class OptionSchema {
                                            std::to_string((o.*m).size()));
         }
       });
+      return *this;
+    }
+    /// The option sets the starting point only (initial weights from a file): dropped
+    /// when a checkpoint rebuilds the component, so a trained model does not need the file.
+    FieldRef& initialisation_only() {
+      field_.info.initialisation_only = true;
       return *this;
     }
     /// The kind a component option must name ("loss", "transform", …), shown in docs.

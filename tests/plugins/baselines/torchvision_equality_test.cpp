@@ -5,8 +5,8 @@
 #include "blocks/mobilenet_v2_encoder.hpp"
 #include "blocks/resnet_encoder.hpp"
 #include "blocks/state_dict_file.hpp"
-#include "blocks/torch_save_reader.hpp"
 #include "test_support.hpp"
+#include "torch_save_reader.hpp"
 
 #include <gmock/gmock.h>
 #include <torch/serialize.h>
@@ -67,7 +67,7 @@ TEST_F(TorchvisionEquality, EfficientNetB0) { expect_equal_features(cb::Efficien
 
 TEST_F(TorchvisionEquality, AMissingOrMisshapedTensorIsNamedAndChangesNothing) {
   c10::Dict<std::string, at::Tensor> dict;
-  for (const auto& [name, tensor] : cb::read_tensor_dict(dir_->path / "resnet18.pt")) dict.insert(name, tensor);
+  for (const auto& [name, tensor] : crackkd::plugin_common::read_tensor_dict(dir_->path / "resnet18.pt")) dict.insert(name, tensor);
   cb::ResNetEncoder encoder;
   const auto before = encoder->named_parameters()["conv1.weight"].clone();
 

@@ -11,11 +11,11 @@
 #include <map>
 #include <string>
 
-namespace crackkd::baselines {
+namespace crackkd::plugin_common {
 
 /// The name → tensor entries of the dict at the top of `file` (entries that are not
 /// tensors are skipped). Throws std::runtime_error naming the file on anything else: a
 /// missing file, the legacy (pre-1.6) format, an unsupported pickle opcode or global.
 std::map<std::string, at::Tensor> read_tensor_dict(const std::filesystem::path& file);
 
-}  // namespace crackkd::baselines
+}  // namespace crackkd::plugin_common

@@ -1,4 +1,4 @@
-#include "blocks/torch_save_reader.hpp"
+#include "torch_save_reader.hpp"
 
 #include <ATen/ATen.h>
 #include <caffe2/serialize/inline_container.h>
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-namespace crackkd::baselines {
+namespace crackkd::plugin_common {
 
 namespace {
 
@@ -264,4 +264,4 @@ std::map<std::string, at::Tensor> read_tensor_dict(const std::filesystem::path& 
   }
 }
 
-}  // namespace crackkd::baselines
+}  // namespace crackkd::plugin_common
