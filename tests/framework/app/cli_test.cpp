@@ -58,7 +58,7 @@ TEST(Cli, ShippedPipelinesValidate) {
   cwd.write("runs/teacher_masonry/teacher/checkpoint.pt", "");
   const std::string in_cwd = "cd " + cwd.path.string() + " && ";
   for (const char* name : {"rfkd_masonry.toml", "kd_comparison.toml", "lightweight_comparison.toml", "rfkd_variants.toml",
-                           "kd_paper_protocol.toml", "rfkd_ablations.toml", "kd_baselines.toml"}) {
+                           "kd_paper_protocol.toml", "rfkd_ablations.toml", "kd_baselines.toml", "kd_scales.toml"}) {
     r = crackkd::test::run_cli("validate " + (crackkd::test::source_dir() / "pipelines" / name).string(), in_cwd);
     EXPECT_EQ(r.code, 0) << name << ": " << r.out;
   }
