@@ -19,8 +19,9 @@
 //   python3 -c "import torch, torchvision; torch.save(torchvision.models.resnet18(weights='DEFAULT').state_dict(), 'r18.pt')"
 //
 //   [models.student]
-//   plugin          = "unet_resnet18"
-//   encoder_weights = "r18.pt"
+//   plugin              = "unet_resnet18"
+//   encoder_weights     = "r18.pt"
+//   input_normalisation = "imagenet"   # standardised input, as torchvision's weights learnt on
 
 #include "blocks/efficientnet_b0_encoder.hpp"
 #include "blocks/fpn_decoder.hpp"
@@ -31,11 +32,14 @@
 #include "blocks/resnet_encoder.hpp"
 #include "blocks/state_dict_file.hpp"
 #include "blocks/unet_decoder.hpp"
+#include "imagenet_input.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/plugin.hpp>
 
 #include <torch/torch.h>
+
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -49,6 +53,7 @@ using crackkd::Params;
 
 struct EncoderWeights {
   std::string encoder_weights;
+  std::string input_normalisation = "none";
 
   void check_weights(const Params& p) const {
     if (!encoder_weights.empty() && !std::filesystem::is_regular_file(encoder_weights))
@@ -69,6 +74,11 @@ struct EncoderWeights {
     } catch (const std::runtime_error& e) {
       throw crackkd::Error(std::string("encoder_weights: ") + e.what());
     }
+    if (input_normalisation == "none") spdlog::warn("{}", crackkd::plugin_common::kUnstandardisedImageNetInput);
+  }
+  /// The encoder's input: `images` as given, or standardised as ImageNet weights expect.
+  at::Tensor encoder_input(const at::Tensor& images) const {
+    return input_normalisation == "imagenet" ? crackkd::plugin_common::imagenet_standardised(images) : images;
   }
 };
 
@@ -78,6 +88,10 @@ void declare_weights(OptionSchema<Options>& s) {
              "torchvision state dict (torch.save(model.state_dict(), PATH)) to start the encoder from; \"\" = random. "
              "A checkpoint holds the trained weights and goes without the file")
       .initialisation_only();
+  s.optional("input_normalisation", &Options::input_normalisation,
+             "standardise the [0, 1] input inside the model: \"imagenet\" (mean and deviation ImageNet encoder_weights "
+             "expect) or \"none\"")
+      .one_of({"none", "imagenet"});
 }
 
 struct FpnOptions : EncoderWeights {
@@ -143,10 +157,11 @@ class FpnModel : public crackkd::SegmentationModel {
     cb::FpnDecoderOptions d{{c[1], c[2], c[3], c[4]}, o.pyramid_channels, o.segmentation_channels, o.dropout};
     decoder_ = register_module("decoder", cb::FpnDecoder(d));
     o.load_into(*encoder_);
+    input_ = o;
   }
   static std::string input_fingerprint(const Options& o) { return o.fingerprint(); }
   crackkd::ModelOutput forward(const at::Tensor& images) override {
-    auto f = encoder_->forward(images);
+    auto f = encoder_->forward(input_.encoder_input(images));
     std::vector<at::Tensor> features(f.begin() + 1, f.end());
     return {decoder_->forward(features), features};
   }
@@ -156,6 +171,7 @@ class FpnModel : public crackkd::SegmentationModel {
   }
 
  private:
+  EncoderWeights input_;
   Encoder encoder_;
   cb::FpnDecoder decoder_{nullptr};
 };
@@ -224,16 +240,18 @@ class UnetResNet18 : public crackkd::SegmentationModel {
     const auto& w = o.decoder_channels;
     decoder_ = register_module("decoder", cb::UnetDecoder(cb::ResNetEncoderImpl::channels(), std::array<std::int64_t, 5>{w[0], w[1], w[2], w[3], w[4]}));
     o.load_into(*encoder_);
+    input_ = o;
   }
   static std::string input_fingerprint(const Options& o) { return o.fingerprint(); }
   crackkd::ModelOutput forward(const at::Tensor& images) override {
-    auto f = encoder_->forward(images);
+    auto f = encoder_->forward(input_.encoder_input(images));
     auto logits = decoder_->forward(f);
     return {logits, {f[1], f[2], f[3], f[4]}};
   }
   std::array<std::int64_t, 4> feature_channels() const override { return {64, 128, 256, 512}; }
 
  private:
+  EncoderWeights input_;
   cb::ResNetEncoder encoder_{nullptr};
   cb::UnetDecoder decoder_{nullptr};
 };

@@ -31,8 +31,9 @@
 // tensor and what to set (poolformer_weights.hpp).
 //
 //   [models.teacher]
-//   plugin          = "poolingcrack"
-//   encoder_weights = "poolformer_s36.pt"
+//   plugin              = "poolingcrack"
+//   encoder_weights     = "poolformer_s36.pt"
+//   input_normalisation = "imagenet"     # the input those weights learnt on (imagenet_input.hpp)
 //
 // Header-only: registered by pooling_crack_plugin.cpp, and built without Boost.DLL by the
 // LibTorch-only device check (tests/gpu). The weights are read by the registered classes
@@ -41,6 +42,7 @@
 #pragma once
 
 #include "blocks/pooling_crack_network.hpp"
+#include "imagenet_input.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/options.hpp>
@@ -70,6 +72,7 @@ struct PoolingCrackModelOptions {
   double layer_scale_init = 1e-5;
   /// timm PoolFormer state dict; read by the registered model (pooling_crack_plugin.cpp).
   std::string encoder_weights;
+  std::string input_normalisation = "none";
 
   static void declare(OptionSchema<PoolingCrackModelOptions>& s) {
     using O = PoolingCrackModelOptions;
@@ -95,6 +98,10 @@ struct PoolingCrackModelOptions {
                "timm PoolFormer ImageNet state dict (torch.save(model.state_dict(), PATH)) to start the encoder "
                "from; \"\" = random. A checkpoint holds the trained weights and goes without the file")
         .initialisation_only();
+    s.optional("input_normalisation", &O::input_normalisation,
+               "standardise the [0, 1] input inside the model: \"imagenet\" (mean and deviation ImageNet encoder_weights "
+               "expect) or \"none\"")
+        .one_of({"none", "imagenet"});
   }
 
   std::array<std::int64_t, 4> hidden_widths() const {
@@ -155,6 +162,7 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
     net.decoder.per_channel_attention = o.fsm_attention == "per_channel";
     net.decoder.head_3x3 = o.head == "3x3";
     network_ = PoolingCrackNetwork(net);
+    imagenet_input_ = o.input_normalisation == "imagenet";
     // The network's parts are registered here directly: parameter names read
     // "encoder.stage1…", the same as the benchmarks' plain network.
     register_module("encoder", network_->encoder);
@@ -162,7 +170,7 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
   }
 
   crackkd::ModelOutput forward(const at::Tensor& images) override {
-    auto [logits, features] = network_->forward(images);
+    auto [logits, features] = network_->forward(imagenet_input_ ? plugin_common::imagenet_standardised(images) : images);
     return {logits, features};
   }
 
@@ -175,6 +183,7 @@ class PoolingCrackModel : public crackkd::SegmentationModel {
 
  private:
   std::array<std::int64_t, 4> channels_{};
+  bool imagenet_input_ = false;
   PoolingCrackNetwork network_{nullptr};
 };
 

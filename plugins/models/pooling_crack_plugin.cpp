@@ -2,8 +2,9 @@
 // starting its encoder from a timm PoolFormer when `encoder_weights` names one:
 //
 //   [models.teacher]
-//   plugin          = "poolingcrack"
-//   encoder_weights = "poolformer_s36.pt"
+//   plugin              = "poolingcrack"
+//   encoder_weights     = "poolformer_s36.pt"
+//   input_normalisation = "imagenet"
 
 #include "pooling_crack_model.hpp"
 #include "poolformer_weights.hpp"
@@ -27,8 +28,9 @@ class PretrainedPoolingCrack : public crackkd::models::PoolingCrackModel<V> {
   explicit PretrainedPoolingCrack(const Options& o) : crackkd::models::PoolingCrackModel<V>(o) {
     if (o.encoder_weights.empty()) return;
     const auto load = crackkd::models::load_poolformer_weights(*this->encoder(), o.encoder_options(), o.encoder_weights);
-    spdlog::info("model.{}: {}", V == Variant::Tiny ? "pct" : "poolingcrack",
-                 crackkd::models::describe(load, o.encoder_weights));
+    const char* name = V == Variant::Tiny ? "pct" : "poolingcrack";
+    spdlog::info("model.{}: {}", name, crackkd::models::describe(load, o.encoder_weights));
+    if (o.input_normalisation == "none") spdlog::warn("model.{}: {}", name, crackkd::plugin_common::kUnstandardisedImageNetInput);
   }
 };
 

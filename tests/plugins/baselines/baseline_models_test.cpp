@@ -1,14 +1,19 @@
 // The baseline model plugins through the plugin host: the parameter counts of the seed
 // paper's tables, logits at input size with four features at strides 4 … 32 (what every
-// distiller reads), training steps that move the weights, and encoder_weights errors.
+// distiller reads), training steps that move the weights, encoder_weights errors, and a
+// started model's input standardisation and checkpoint.
 
+#include "engine/checkpoint.hpp"
 #include "metrics/model_cost.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/model.hpp>
 
 #include <gmock/gmock.h>
+#include <torch/serialize.h>
 #include <torch/torch.h>
+
+#include <fstream>
 
 using namespace crackkd;
 
@@ -83,4 +88,59 @@ TEST(BaselineModels, AMissingEncoderWeightsFileIsAConfigErrorNamingTheKey) {
     host->validate("model", test::component("mobilenetv2", "encoder_weights = \"/nonexistent/mnv2.pt\""));
   });
   EXPECT_THAT(message, ::testing::HasSubstr("encoder_weights: no such file '/nonexistent/mnv2.pt'"));
+}
+
+// ImageNet weights learnt on standardised images: with input_normalisation = "imagenet"
+// the model takes [0, 1] images and standardises them itself (so does its export).
+TEST(BaselineModels, ImagenetInputNormalisationStandardisesInsideTheModel) {
+  for (const char* name : {"unet_resnet18", "mobilenetv2", "efficientnet_b0"}) {
+    torch::manual_seed(3);
+    auto standardising = model(name, "input_normalisation = \"imagenet\"");
+    torch::manual_seed(3);
+    auto plain = model(name);
+    standardising->eval();
+    plain->eval();
+    const auto images = torch::rand({1, 3, 64, 64});
+    const auto mean = torch::tensor({0.485, 0.456, 0.406}).view({1, 3, 1, 1});
+    const auto deviation = torch::tensor({0.229, 0.224, 0.225}).view({1, 3, 1, 1});
+    torch::NoGradGuard no_grad;
+    const auto expected = plain->forward((images - mean) / deviation).logits;
+    EXPECT_TRUE(torch::allclose(standardising->forward(images).logits, expected, 1e-4, 1e-5)) << name;
+    EXPECT_FALSE(torch::allclose(plain->forward(images).logits, expected, 1e-4, 1e-5)) << name;
+  }
+  EXPECT_THAT(test::config_error([] { model("mobilenetv2", "input_normalisation = \"imagenet1k\""); }),
+              ::testing::HasSubstr("input_normalisation: \"imagenet1k\" is not one of none|imagenet"));
+}
+
+// A file in torchvision's names (our encoder's own tensors, saved as a dict) starts the
+// encoder; with input_normalisation left at "none" the load warns, and the trained
+// model's checkpoint loads once the file is gone.
+TEST(BaselineModels, AStartedModelWarnsAboutRawInputAndItsCheckpointGoesWithoutTheFile) {
+  test::TempDir dir;
+  c10::Dict<std::string, at::Tensor> dict;
+  auto source = model("mobilenetv2");
+  for (const auto& p : source->named_parameters())
+    if (p.key().rfind("encoder.", 0) == 0) dict.insert(p.key().substr(8), p.value().detach());
+  for (const auto& b : source->named_buffers())
+    if (b.key().rfind("encoder.", 0) == 0) dict.insert(b.key().substr(8), b.value());
+  const auto file = dir.path / "mobilenet_v2.pt";
+  const auto bytes = torch::pickle_save(dict);
+  std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+
+  const std::string weights = "encoder_weights = \"" + file.string() + "\"\n";
+  EXPECT_THAT(test::logged([&] { model("mobilenetv2", weights); }), ::testing::HasSubstr("input_normalisation is \"none\""));
+  std::shared_ptr<SegmentationModel> started;
+  EXPECT_THAT(test::logged([&] { started = model("mobilenetv2", weights + "input_normalisation = \"imagenet\""); }),
+              ::testing::Not(::testing::HasSubstr("input_normalisation")));
+
+  auto host = test::make_host();
+  const auto config = test::component("mobilenetv2", weights + "input_normalisation = \"imagenet\"");
+  engine::save_checkpoint(dir.path / "trained.pt", *started, config, 1, "train", 0.5);
+  std::filesystem::remove(file);
+  const auto loaded = engine::load_checkpoint(dir.path / "trained.pt", *host, c10::Device(c10::kCPU));
+  started->eval();
+  loaded.model->eval();
+  const auto images = torch::rand({1, 3, 64, 64});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(loaded.model->forward(images).logits, started->forward(images).logits));
 }

@@ -70,7 +70,8 @@ class TimmPoolFormerWeights : public ::testing::Test {
     EXPECT_THAT(log, AllOf(HasSubstr("model.pct: encoder_weights: loaded 128 encoder tensors from " + file(layout).string()),
                            HasSubstr("8 modules timm has no counterpart for keep their initial values: "
                                      "encoder.stage1.embed.norm, encoder.stage1.norm, encoder.stage2.embed.norm"),
-                           HasSubstr("4 of the file's tensors unused (" + unused + ")")));
+                           HasSubstr("4 of the file's tensors unused (" + unused + ")"),
+                           HasSubstr("input_normalisation is \"none\"")));
   }
 
   static test::TempDir* dir_;
@@ -170,4 +171,25 @@ TEST_F(TimmPoolFormerWeights, ACheckpointOfAStartedModelLoadsWithoutTheWeightsFi
   const auto theirs = loaded.model->named_parameters();
   ASSERT_EQ(ours.size(), theirs.size());
   for (const auto& p : ours) EXPECT_TRUE(torch::equal(p.value(), theirs[p.key()])) << p.key();
+}
+
+// ImageNet weights learnt on standardised images: with input_normalisation = "imagenet"
+// the model standardises its [0, 1] input itself, and says nothing; without, it warns.
+TEST_F(TimmPoolFormerWeights, ImagenetInputNormalisationStandardisesInsideTheModel) {
+  const std::string options = kS12 + weights(file("metaformer"));
+  std::shared_ptr<SegmentationModel> standardising, plain;
+  torch::manual_seed(4);
+  const std::string log = test::logged([&] { standardising = create("pct", options + "input_normalisation = \"imagenet\"\n"); });
+  EXPECT_THAT(log, AllOf(HasSubstr("loaded 128 encoder tensors"), ::testing::Not(HasSubstr("input_normalisation"))));
+  torch::manual_seed(4);
+  plain = create("pct", options);
+  standardising->eval();
+  plain->eval();
+  const auto images = torch::rand({1, 3, 64, 64});
+  const auto mean = torch::tensor({0.485, 0.456, 0.406}).view({1, 3, 1, 1});
+  const auto deviation = torch::tensor({0.229, 0.224, 0.225}).view({1, 3, 1, 1});
+  torch::NoGradGuard no_grad;
+  const auto expected = plain->forward((images - mean) / deviation).logits;
+  EXPECT_TRUE(torch::allclose(standardising->forward(images).logits, expected, 1e-4, 1e-5));
+  EXPECT_FALSE(torch::allclose(plain->forward(images).logits, expected, 1e-4, 1e-5));
 }
