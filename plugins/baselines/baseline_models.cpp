@@ -74,7 +74,8 @@ struct EncoderWeights {
     } catch (const std::runtime_error& e) {
       throw crackkd::Error(std::string("encoder_weights: ") + e.what());
     }
-    if (input_normalisation == "none") spdlog::warn("{}", crackkd::plugin_common::kUnstandardisedImageNetInput);
+    if (input_normalisation == "none")
+      spdlog::warn("{}: {}", encoder_weights, crackkd::plugin_common::kUnstandardisedImageNetInput);
   }
   /// The encoder's input: `images` as given, or standardised as ImageNet weights expect.
   at::Tensor encoder_input(const at::Tensor& images) const {

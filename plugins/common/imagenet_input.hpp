@@ -17,7 +17,7 @@ inline at::Tensor imagenet_standardised(const at::Tensor& images) {
 }
 
 /// The log line for a model started from ImageNet weights that takes raw [0, 1] input.
-inline const char* kUnstandardisedImageNetInput =
+inline constexpr const char* kUnstandardisedImageNetInput =
     "encoder_weights are ImageNet weights, but input_normalisation is \"none\": the encoder sees [0, 1] images, "
     "not the standardised ones it learnt on; set input_normalisation = \"imagenet\" unless that is meant";
 
