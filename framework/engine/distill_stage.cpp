@@ -20,9 +20,10 @@
 // their noise (augmented alike): RFKD's ablation of a teacher that is never fooled. The
 // distiller's trainable parts (connectors) are optimised with the student and are not
 // saved: checkpoint.pt / best.pt hold the student alone, so they evaluate and infer like
-// any trained model. Each loss term is a metrics.csv column. With `teacher_cache`, the teacher's outputs are kept per sample in float16
-// (engine/teacher_cache.hpp): distill stages that share a teacher and a stream compute
-// the teacher once between them; the size is logged before the first epoch.
+// any trained model. Each loss term is a metrics.csv column. With `teacher_cache`, the
+// teacher's outputs are kept per sample in float16 (engine/teacher_cache.hpp): distill
+// stages that share a teacher and a stream compute the teacher once between them; the
+// size is logged before the first epoch.
 
 #include "data/batching.hpp"
 #include "engine/checkpoint.hpp"
