@@ -33,6 +33,7 @@
 #include "blocks/state_dict_file.hpp"
 #include "blocks/unet_decoder.hpp"
 #include "imagenet_input.hpp"
+#include "weights_file.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/plugin.hpp>
@@ -61,12 +62,7 @@ struct EncoderWeights {
                         p.qualified("encoder_weights") + ": no such file '" + encoder_weights + "'");
   }
   /// The file's size and time: a new weights file makes training stages rerun.
-  std::string fingerprint() const {
-    if (encoder_weights.empty()) return "";
-    std::error_code ec;
-    return encoder_weights + " " + std::to_string(std::filesystem::file_size(encoder_weights, ec)) + " " +
-           std::to_string(std::filesystem::last_write_time(encoder_weights, ec).time_since_epoch().count());
-  }
+  std::string fingerprint() const { return crackkd::plugin_common::weights_file_fingerprint(encoder_weights); }
   void load_into(torch::nn::Module& encoder) const {
     if (encoder_weights.empty()) return;
     try {
@@ -89,10 +85,7 @@ void declare_weights(OptionSchema<Options>& s) {
              "torchvision state dict (torch.save(model.state_dict(), PATH)) to start the encoder from; \"\" = random. "
              "A checkpoint holds the trained weights and goes without the file")
       .initialisation_only();
-  s.optional("input_normalisation", &Options::input_normalisation,
-             "standardise the [0, 1] input inside the model: \"imagenet\" (mean and deviation ImageNet encoder_weights "
-             "expect) or \"none\"")
-      .one_of({"none", "imagenet"});
+  crackkd::plugin_common::declare_input_normalisation(s, &Options::input_normalisation);
 }
 
 struct FpnOptions : EncoderWeights {

@@ -43,6 +43,7 @@
 
 #include "blocks/pooling_crack_network.hpp"
 #include "imagenet_input.hpp"
+#include "weights_file.hpp"
 
 #include <crackkd/model.hpp>
 #include <crackkd/options.hpp>
@@ -98,10 +99,7 @@ struct PoolingCrackModelOptions {
                "timm PoolFormer ImageNet state dict (torch.save(model.state_dict(), PATH)) to start the encoder "
                "from; \"\" = random. A checkpoint holds the trained weights and goes without the file")
         .initialisation_only();
-    s.optional("input_normalisation", &O::input_normalisation,
-               "standardise the [0, 1] input inside the model: \"imagenet\" (mean and deviation ImageNet encoder_weights "
-               "expect) or \"none\"")
-        .one_of({"none", "imagenet"});
+    plugin_common::declare_input_normalisation(s, &O::input_normalisation);
   }
 
   std::array<std::int64_t, 4> hidden_widths() const {
@@ -126,12 +124,7 @@ struct PoolingCrackModelOptions {
   }
 
   /// The weights file's size and time: a new file makes the stages that train this model rerun.
-  std::string fingerprint() const {
-    if (encoder_weights.empty()) return "";
-    std::error_code ec;
-    return encoder_weights + " " + std::to_string(std::filesystem::file_size(encoder_weights, ec)) + " " +
-           std::to_string(std::filesystem::last_write_time(encoder_weights, ec).time_since_epoch().count());
-  }
+  std::string fingerprint() const { return plugin_common::weights_file_fingerprint(encoder_weights); }
 
   void check(const Params& p) const {
     if (!encoder_weights.empty() && !std::filesystem::is_regular_file(encoder_weights))

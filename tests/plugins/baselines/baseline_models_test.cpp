@@ -5,6 +5,7 @@
 
 #include "engine/checkpoint.hpp"
 #include "metrics/model_cost.hpp"
+#include "plugins/imagenet_reference.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/model.hpp>
@@ -98,15 +99,7 @@ TEST(BaselineModels, ImagenetInputNormalisationStandardisesInsideTheModel) {
     auto standardising = model(name, "input_normalisation = \"imagenet\"");
     torch::manual_seed(3);
     auto plain = model(name);
-    standardising->eval();
-    plain->eval();
-    const auto images = torch::rand({1, 3, 64, 64});
-    const auto mean = torch::tensor({0.485, 0.456, 0.406}).view({1, 3, 1, 1});
-    const auto deviation = torch::tensor({0.229, 0.224, 0.225}).view({1, 3, 1, 1});
-    torch::NoGradGuard no_grad;
-    const auto expected = plain->forward((images - mean) / deviation).logits;
-    EXPECT_TRUE(torch::allclose(standardising->forward(images).logits, expected, 1e-4, 1e-5)) << name;
-    EXPECT_FALSE(torch::allclose(plain->forward(images).logits, expected, 1e-4, 1e-5)) << name;
+    test::expect_standardises_its_input(*standardising, *plain, name);
   }
   EXPECT_THAT(test::config_error([] { model("mobilenetv2", "input_normalisation = \"imagenet1k\""); }),
               ::testing::HasSubstr("input_normalisation: \"imagenet1k\" is not one of none|imagenet"));

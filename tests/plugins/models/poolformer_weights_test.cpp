@@ -5,6 +5,7 @@
 // config error at validation; a trained model's checkpoint loads without the file.
 
 #include "engine/checkpoint.hpp"
+#include "plugins/imagenet_reference.hpp"
 #include "test_support.hpp"
 #include "torch_save_reader.hpp"
 
@@ -183,13 +184,5 @@ TEST_F(TimmPoolFormerWeights, ImagenetInputNormalisationStandardisesInsideTheMod
   EXPECT_THAT(log, AllOf(HasSubstr("loaded 128 encoder tensors"), ::testing::Not(HasSubstr("input_normalisation"))));
   torch::manual_seed(4);
   plain = create("pct", options);
-  standardising->eval();
-  plain->eval();
-  const auto images = torch::rand({1, 3, 64, 64});
-  const auto mean = torch::tensor({0.485, 0.456, 0.406}).view({1, 3, 1, 1});
-  const auto deviation = torch::tensor({0.229, 0.224, 0.225}).view({1, 3, 1, 1});
-  torch::NoGradGuard no_grad;
-  const auto expected = plain->forward((images - mean) / deviation).logits;
-  EXPECT_TRUE(torch::allclose(standardising->forward(images).logits, expected, 1e-4, 1e-5));
-  EXPECT_FALSE(torch::allclose(plain->forward(images).logits, expected, 1e-4, 1e-5));
+  test::expect_standardises_its_input(*standardising, *plain, "pct");
 }
