@@ -1,11 +1,15 @@
 # The README's commands. Each installs the Debian packages it needs (only missing ones,
 # through apt-get, with sudo when not root), then configures and builds.
 #
-#   make demo          install, build, run pipelines/quickstart.toml
-#   make test          install, build, run every test through ctest
+#   make demo          install, build the host and plugins, run pipelines/quickstart.toml
+#   make test          install, build, run the fast test tier (every test but the slow ones)
+#   make test-all      the same, then the benchmarks' build and every tier (what CI runs)
 #   make build         install, build the host, plugins, tests and the out-of-tree example
+#   make bench         build the benchmarks under tests/bench (run by hand)
 #   make build TORCH_DIR=…   the same against another LibTorch (a CUDA one, say)
 #   make install PREFIX=/opt/crackkd
+#
+# docs/developing.md: the tiers, the compiler cache, and how long each step takes.
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -33,7 +37,7 @@ PACKAGES := cmake ninja-build g++ pkg-config libtorch-dev libopencv-dev libboost
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps node-packages configure build demo test install clean
+.PHONY: deps node-packages configure build host stage demo test test-all bench install clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -66,18 +70,42 @@ configure: deps node-packages
 
 # The example plugin is built out of tree against the SDK package staged in
 # $(BUILD)/stage, exactly as a third party builds one, and installed next to the
-# first-party plugins there; $(BUILD)/stage/bin/crackkd is the complete host.
-build: configure
-	cmake --build $(BUILD) -j $(JOBS)
+# first-party plugins there; $(BUILD)/stage/bin/crackkd is the complete host. It goes
+# through the same compiler cache as the main build when the machine has ccache.
+CCACHE := $(shell command -v ccache 2> /dev/null)
+EXAMPLE_FLAGS := -DCMAKE_BUILD_TYPE=Release
+ifneq ($(CCACHE),)
+ifeq ($(CRACKKD_NO_CCACHE),)
+EXAMPLE_FLAGS += "-DCMAKE_CXX_COMPILER_LAUNCHER=cmake;-E;env;CCACHE_BASEDIR=$(CURDIR);CCACHE_NOHASHDIR=1;CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros;$(CCACHE)"
+endif
+endif
+stage:
 	cmake --install $(BUILD) --prefix $(STAGE) > /dev/null
-	cmake -S sdk/examples/third_party_plugin -B $(BUILD)/example -G Ninja $(CMAKE_FLAGS) -DCMAKE_PREFIX_PATH=$(STAGE)
+	cmake -S sdk/examples/third_party_plugin -B $(BUILD)/example -G Ninja $(EXAMPLE_FLAGS) -DCMAKE_PREFIX_PATH=$(STAGE)
 	cmake --build $(BUILD)/example -j $(JOBS)
 	cmake --install $(BUILD)/example --prefix $(STAGE) > /dev/null
 
-demo: build
+# The host and the first-party plugins only: what `make demo` needs.
+host: configure
+	cmake --build $(BUILD) -j $(JOBS) --target crackkd_host
+	$(MAKE) --no-print-directory stage
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+	$(MAKE) --no-print-directory stage
+
+demo: host
 	$(STAGE)/bin/crackkd run pipelines/quickstart.toml
 
+# The fast tier: every test but those labelled slow (tests/README.md lists the tiers).
 test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: configure
+	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
+
+# Every tier, and the benchmarks built (never run): what CI runs (.ci/run).
+test-all: build bench
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 install: build

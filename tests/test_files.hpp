@@ -11,10 +11,17 @@ namespace crackkd::test {
 
 namespace fs = std::filesystem;
 
-inline fs::path source_dir() { return CRACKKD_TEST_SOURCE_DIR; }
-inline fs::path first_party_plugins() { return CRACKKD_TEST_FIRST_PARTY_PLUGINS; }
-inline fs::path test_plugins(const std::string& folder) { return fs::path(CRACKKD_TEST_PLUGIN_ROOT) / folder; }
-inline fs::path crackkd_binary() { return CRACKKD_TEST_BINARY; }
+// Where this build put things: tests/test_paths.cpp.in, configured by CMake.
+fs::path source_dir();
+fs::path first_party_plugins();
+fs::path test_plugins(const std::string& folder);
+fs::path crackkd_binary();
+fs::path torchscript_runner();
+fs::path segment_cracks();
+/// Debian's python3 with torch and torchvision (not a virtual environment's).
+std::string torch_python();
+/// node_modules with onnxruntime-node and pngjs (`make` installs them).
+fs::path node_modules();
 
 /// The whole content of `file`, byte for byte ("" when it cannot be read).
 inline std::string read_file(const fs::path& file) {

@@ -8,13 +8,17 @@
 
 #include <c10/core/Device.h>
 
+#include <cstdint>
+
 namespace crackkd::device_check {
 
-/// How many runs the timed checks take: a CUDA device enough for a stable median; the
-/// CPU (in `make test`) the fewest that still exercise every path.
+/// How much the timed checks do: a CUDA device enough runs for a stable median and the
+/// batch a GPU user deploys; the CPU (in `make test`) the fewest runs and the smallest
+/// large batch that still take every path (PCT at batch 16 takes 17 s a pass there).
 struct Effort {
   int warmups = 3;
   int runs = 20;
+  std::int64_t large_batch = 16;
 };
 
 /// PCT and PoolingCrack, forward and backward on `device` against the CPU.
@@ -25,7 +29,7 @@ void check_deformable_gradient(const c10::Device& device, Report& report);
 /// One RFKD step (PoolingCrack teacher, PCT student, AdamW) against the CPU, then its
 /// time in float32, bfloat16 autocast and float16 autocast with the gradient scaler.
 void check_rfkd_steps(const c10::Device& device, Report& report, const Effort& effort);
-/// PCT inference at 448x448, batch 1 and 16, eager and as a frozen TorchScript trace.
+/// PCT inference at 448x448, batch 1 and the large batch, eager and as a frozen TorchScript trace.
 void check_pct_inference(const c10::Device& device, Report& report, const Effort& effort);
 /// CrackKD's process group with one rank: a collective over a tensor on `device` (NCCL
 /// for CUDA where this LibTorch has it, Gloo otherwise).

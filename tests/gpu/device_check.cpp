@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const c10::Device device = args.device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
-  const Effort effort = device.is_cuda() ? Effort{3, 20} : Effort{1, 2};
+  const Effort effort = device.is_cuda() ? Effort{3, 20, 16} : Effort{1, 2, 2};
   Report report;
   std::cerr << "crackkd_device_check on " << device.str() << "\n";
   check_models(device, report);

@@ -1,5 +1,5 @@
-// PCT inference at 448x448, batch 1 and 16: the plugin's eager forward, and the frozen
-// TorchScript trace `crackkd infer` and the benchmark stage run by default
+// PCT inference at 448x448, batch 1 and 16 (2 on the CPU): the plugin's eager forward,
+// and the frozen TorchScript trace `crackkd infer` and the benchmark stage run by default
 // (framework/deploy/traced_model.hpp, then torch::jit::freeze and optimize_for_inference).
 
 #include "checks.hpp"
@@ -50,7 +50,7 @@ void check_pct_inference(const c10::Device& device, Report& report, const Effort
   models::PoolingCrackTiny model{models::PoolingCrackTiny::Options{}};
   model.to(device);
   model.eval();
-  for (const std::int64_t batch : {1, 16}) {
+  for (const std::int64_t batch : {std::int64_t{1}, effort.large_batch}) {
     try {
       time_batch(model, batch, device, report, effort);
     } catch (const std::exception& e) {

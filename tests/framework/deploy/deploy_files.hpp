@@ -31,10 +31,7 @@ inline double max_difference(const at::Tensor& expected, const fs::path& file) {
 inline double scale_of(const at::Tensor& t) { return std::max(1.0, t.abs().max().item<double>()); }
 
 inline fs::path deploy_helper(const std::string& name) { return source_dir() / "tests/framework/deploy" / name; }
-inline fs::path torchscript_runner() { return CRACKKD_TEST_TORCHSCRIPT_RUNNER; }
-inline fs::path segment_cracks() { return CRACKKD_TEST_SEGMENT_CRACKS; }
-inline std::string torch_python() { return CRACKKD_TEST_TORCH_PYTHON; }
 /// node with the npm packages `make` installs (onnxruntime-node, pngjs) on its path.
-inline std::string node_command() { return "NODE_PATH=" + std::string(CRACKKD_TEST_NODE_MODULES) + " node"; }
+inline std::string node_command() { return "NODE_PATH=" + node_modules().string() + " node"; }
 
 }  // namespace crackkd::test

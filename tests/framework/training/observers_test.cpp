@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const char* kPipeline = R"([pipeline]
+const char* kObservedPipeline = R"([pipeline]
 name = "observed"
 device = "cpu"
 
@@ -57,7 +57,7 @@ class Observers : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  pipeline::Pipeline pipeline_ = pipeline::load_pipeline(dir_.write("observed.toml", kPipeline), {});
+  pipeline::Pipeline pipeline_ = pipeline::load_pipeline(dir_.write("observed.toml", kObservedPipeline), {});
   std::unique_ptr<host::PluginHost> host_ = test::make_host();
   fs::path out_ = dir_.path / "observed" / "train";
   engine::StageContext ctx_{pipeline_, pipeline_.stages.at("train"), *host_, dir_.path / "observed", out_,

@@ -31,7 +31,7 @@ class TorchvisionEquality : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new crackkd::test::TempDir;
-    const std::string command = std::string(CRACKKD_TEST_TORCH_PYTHON) + " " +
+    const std::string command = crackkd::test::torch_python() + " " +
                                 (crackkd::test::source_dir() / "tests/plugins/baselines/torchvision_reference.py").string() +
                                 " " + dir_->path.string();
     ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed: make test installs python3-torchvision";

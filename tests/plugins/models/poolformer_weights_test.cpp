@@ -40,7 +40,7 @@ class TimmPoolFormerWeights : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir;
-    const std::string command = std::string(CRACKKD_TEST_TORCH_PYTHON) + " " +
+    const std::string command = crackkd::test::torch_python() + " " +
                                 (test::source_dir() / "tests/plugins/models/timm_poolformer_layout.py").string() +
                                 " " + dir_->path.string();
     ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed: make test installs python3-torch";
