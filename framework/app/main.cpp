@@ -3,6 +3,7 @@
 // configuration error, 130/143 when SIGINT/SIGTERM stopped it at a safe point, 1 for
 // anything else. Results go to stdout, logs and progress to stderr.
 
+#include "app/blas_threads.hpp"
 #include "app/command_line.hpp"
 #include "app/memory.hpp"
 #include "engine/interrupt.hpp"
@@ -57,8 +58,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(command_line.app(), argc, argv);
   use_stderr_log(command_line.log_level());
   crackkd::engine::install_interrupt_handlers();
-  // Debian's LibTorch starts with one thread; use the machine.
+  // Debian's LibTorch starts with one thread; use the machine, through LibTorch's threads
+  // only (app/blas_threads.hpp).
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  crackkd::app::single_threaded_blas();
   // Denormal floats (tiny layer scales and gradients late in training) are ~100x slower
   // on x86 CPUs; flushing them to zero changes no result that matters.
   at::globalContext().setFlushDenormal(true);
