@@ -3,8 +3,10 @@
 # Compiles through ccache when it is installed, set up so that every clone of the project
 # on a machine shares one cache: paths under <base directory> (the clone) are hashed
 # relative to it, the compile folder is left out of the hash (debug info keeps the first
-# clone's folder, which nothing reads), and header timestamps from a fresh checkout do not
-# count. Without ccache nothing changes. CRACKKD_CCACHE_LAUNCHER holds the launcher as a
+# clone's folder, which nothing reads), header timestamps from a fresh checkout do not
+# count, and __FILE__ (in every GoogleTest assertion) expands relative to the clone, since
+# unity batches include their sources by absolute path and the expanded string would
+# differ from clone to clone. Without ccache nothing changes. CRACKKD_CCACHE_LAUNCHER holds the launcher as a
 # list, for out-of-tree builds (the example plugin) to pass on as
 # -DCMAKE_CXX_COMPILER_LAUNCHER. Used by the main build, tests/gpu and the Makefile's
 # out-of-tree builds; docs/developing.md.
@@ -21,6 +23,7 @@ function(crackkd_use_ccache base_dir)
       CCACHE_NOHASHDIR=1
       CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
       ${CRACKKD_CCACHE})
+  add_compile_options(-fmacro-prefix-map=${base_dir}/=)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${launcher} PARENT_SCOPE)
   set(CRACKKD_CCACHE_LAUNCHER ${launcher} PARENT_SCOPE)
 endfunction()
