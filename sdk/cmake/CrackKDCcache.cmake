@@ -6,10 +6,11 @@
 # clone's folder, which nothing reads), header timestamps from a fresh checkout do not
 # count, and __FILE__ (in every GoogleTest assertion) expands relative to the clone, since
 # unity batches include their sources by absolute path and the expanded string would
-# differ from clone to clone. Without ccache nothing changes. CRACKKD_CCACHE_LAUNCHER holds the launcher as a
-# list, for out-of-tree builds (the example plugin) to pass on as
-# -DCMAKE_CXX_COMPILER_LAUNCHER. Used by the main build, tests/gpu and the Makefile's
-# out-of-tree builds; docs/developing.md.
+# differ from clone to clone. Without ccache, or with CRACKKD_NO_CCACHE set in the
+# environment, nothing changes. CRACKKD_CCACHE_LAUNCHER holds the launcher as a list, for
+# the example plugin's out-of-tree build in the tests to pass on as
+# -DCMAKE_CXX_COMPILER_LAUNCHER (the Makefile spells the same settings for its own).
+# Used by the main build and tests/gpu; docs/developing.md.
 include_guard(GLOBAL)
 
 function(crackkd_use_ccache base_dir)

@@ -29,7 +29,8 @@ void check_deformable_gradient(const c10::Device& device, Report& report);
 /// One RFKD step (PoolingCrack teacher, PCT student, AdamW) against the CPU, then its
 /// time in float32, bfloat16 autocast and float16 autocast with the gradient scaler.
 void check_rfkd_steps(const c10::Device& device, Report& report, const Effort& effort);
-/// PCT inference at 448x448, batch 1 and the large batch, eager and as a frozen TorchScript trace.
+/// PCT inference at 448x448, batch 1 and the large batch, eager and as a frozen
+/// TorchScript trace.
 void check_pct_inference(const c10::Device& device, Report& report, const Effort& effort);
 /// CrackKD's process group with one rank: a collective over a tensor on `device` (NCCL
 /// for CUDA where this LibTorch has it, Gloo otherwise).
