@@ -1,5 +1,7 @@
 #include "app/command_line.hpp"
 
+#include <crackkd/error.hpp>
+
 #include <cstdlib>
 
 namespace crackkd::app {
@@ -38,7 +40,7 @@ CommandLine::CommandLine() {
   app_.require_subcommand(1);
   app_.add_option("--plugin-path", common_.plugin_path,
                   "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
-  app_.add_option("--log-level", log_level_, "trace, debug, info, warn, error")
+  app_.add_option("--log-level", common_.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   add_run();
   add_validate_and_check();
@@ -57,6 +59,13 @@ void CommandLine::add_run() {
   run_cmd_->add_option("--timeout", run_.timeout_s, "seconds a rank waits for the others before failing")
       ->check(CLI::Range(1, 86400));
   run_cmd_->add_flag("--no-data-check", no_data_check_, "start without checking the data (crackkd check) first");
+  run_cmd_->add_option("-j,--jobs", run_.jobs,
+                       "stages (and seeds of a stage) run side by side, each in a worker process with its share of "
+                       "the cores (default: [pipeline] jobs, 1)")
+      ->check(CLI::Range(1, 256));
+  // A side-by-side run's workers (engine/parallel_run.hpp); not for users, so not listed.
+  run_cmd_->add_option("--job", run_.job)->group("");
+  run_cmd_->add_option("--worker-threads", run_.worker_threads)->group("")->check(CLI::Range(1, 1024));
 }
 
 void CommandLine::add_validate_and_check() {
@@ -140,6 +149,9 @@ void CommandLine::add_export() {
 }
 
 int CommandLine::dispatch(int argc, char** argv) {
+  if (*run_cmd_ && (launch_.nproc > 1 || launch_.nnodes > 1) && run_.jobs > 1)
+    throw ConfigError({"-j", 0, 0}, "-j " + std::to_string(run_.jobs) + " with --nproc/--nnodes: a data-parallel run "
+                                    "spreads each stage over its ranks, one stage at a time; use one or the other");
   if (*run_cmd_ && (launch_.nproc > 1 || launch_.nnodes > 1) && !std::getenv("RANK"))
     return launch_workers(launch_, worker_arguments(argc, argv));
   run_.data_check = !no_data_check_;

@@ -12,7 +12,7 @@ class CommandLine {
  public:
   CommandLine();
   CLI::App& app() { return app_; }
-  const std::string& log_level() const { return log_level_; }
+  const std::string& log_level() const { return common_.log_level; }
   /// Runs the subcommand parsed from argc/argv (a launcher starts the workers instead).
   int dispatch(int argc, char** argv);
 
@@ -26,7 +26,6 @@ class CommandLine {
 
   CLI::App app_{"CrackKD: robust crack segmentation by knowledge distillation"};
   Common common_;
-  std::string log_level_ = "info";
   RunArgs run_, validate_;
   LaunchArgs launch_;
   bool no_data_check_ = false;

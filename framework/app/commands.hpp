@@ -10,6 +10,7 @@ namespace crackkd::app {
 
 struct Common {
   std::vector<std::filesystem::path> plugin_path;  ///< --plugin-path, before CRACKKD_PLUGIN_PATH
+  std::string log_level = "info";
 };
 
 struct RunArgs {
@@ -19,6 +20,9 @@ struct RunArgs {
   std::filesystem::path workdir = "runs";
   int timeout_s = 1800;  ///< data-parallel runs: how long a rank waits for the others
   bool data_check = true;  ///< run: check the data before the first stage; validate: only with --data
+  int jobs = 0;            ///< -j: jobs side by side; 0 = `[pipeline] jobs`
+  std::string job;         ///< a worker of a side-by-side run: the one job to run
+  int worker_threads = 0;  ///< a worker's LibTorch threads, as its parent chose
 };
 
 /// Where the worker processes of a data-parallel run meet (see launch.cpp).

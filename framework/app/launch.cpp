@@ -7,29 +7,22 @@
 
 #include "app/commands.hpp"
 #include "engine/interrupt.hpp"
+#include "io/worker_process.hpp"
 
 #include <crackkd/error.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <map>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 namespace crackkd::app {
 
-namespace {
-
-std::string describe(int status) {
-  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
-  return "exited with code " + std::to_string(WEXITSTATUS(status));
-}
-
-}  // namespace
 
 std::pair<std::string, int> parse_master(const std::string& master) {
   const auto colon = master.rfind(':');
@@ -44,40 +37,23 @@ std::pair<std::string, int> parse_master(const std::string& master) {
 
 namespace {
 
-std::string this_executable() {
-  std::vector<char> self(4096);
-  const auto length = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
-  if (length <= 0) throw Error("cannot find this executable (/proc/self/exe)");
-  return std::string(self.data(), static_cast<std::size_t>(length));
-}
-
 struct Worker {
   int rank, local, world;
   std::string address;
   int port;
 };
 
-/// Forks and execs one worker with its rank in the environment; returns its pid.
+/// Starts one worker with its rank in the environment; returns its pid.
 pid_t start_worker(const std::string& exe, const Worker& w, const std::vector<std::string>& worker_args) {
-  const pid_t pid = ::fork();
-  if (pid < 0) throw Error("cannot start worker " + std::to_string(w.rank) + ": " + std::strerror(errno));
-  if (pid > 0) return pid;
-  // Workers get SIGINT/SIGTERM from the launcher only, once (a terminal's Ctrl-C goes to
-  // the launcher's process group), and SIGTERM when the launcher dies.
-  ::setpgid(0, 0);
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  ::setenv("RANK", std::to_string(w.rank).c_str(), 1);
-  ::setenv("WORLD_SIZE", std::to_string(w.world).c_str(), 1);
-  ::setenv("LOCAL_RANK", std::to_string(w.local).c_str(), 1);
-  ::setenv("MASTER_ADDR", w.address.c_str(), 1);
-  ::setenv("MASTER_PORT", std::to_string(w.port).c_str(), 1);
-  ::setenv("GLOG_minloglevel", "3", 0);  // c10d's own warnings repeat what our errors say
-  std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-  for (const auto& a : worker_args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  ::execv(exe.c_str(), argv.data());
-  std::fprintf(stderr, "error: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
-  std::_Exit(127);
+  std::map<std::string, std::string> environment{{"RANK", std::to_string(w.rank)},
+                                                 {"WORLD_SIZE", std::to_string(w.world)},
+                                                 {"LOCAL_RANK", std::to_string(w.local)},
+                                                 {"MASTER_ADDR", w.address},
+                                                 {"MASTER_PORT", std::to_string(w.port)}};
+  // c10d's own warnings repeat what our errors say.
+  if (!std::getenv("GLOG_minloglevel")) environment["GLOG_minloglevel"] = "3";
+  return io::start_worker(exe, worker_args, environment, /*capture_output=*/false, "worker " + std::to_string(w.rank))
+      .pid;
 }
 
 /// Stops every running worker: SIGTERM now, SIGKILL for whatever still runs in 10 s.
@@ -116,7 +92,7 @@ std::pair<std::string, bool> supervise(std::map<pid_t, int> ranks) {
     ranks.erase(found);
     const bool stopped = forwarded && WIFEXITED(status) && WEXITSTATUS(status) > 128;  // as asked
     if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || stopped || !failure.empty()) continue;
-    failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + describe(status);
+    failure = "rank " + std::to_string(rank) + " (pid " + std::to_string(pid) + ") " + io::describe_exit(status);
     if (ranks.empty()) break;
     spdlog::error("{}; stopping the other {} rank{}", failure, ranks.size(), ranks.size() > 1 ? "s" : "");
     stop_workers(ranks);
@@ -132,7 +108,7 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
   if (launch.node_rank >= launch.nnodes)
     throw ConfigError({"--node-rank", 0, 0}, "--node-rank " + std::to_string(launch.node_rank) + " must be below --nnodes " +
                                                   std::to_string(launch.nnodes));
-  const std::string exe = this_executable();
+  const std::string exe = io::this_executable();
   std::map<pid_t, int> ranks;  // running workers
   for (int local = 0; local < launch.nproc; ++local) {
     const int rank = launch.node_rank * launch.nproc + local;

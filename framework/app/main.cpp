@@ -6,6 +6,7 @@
 #include "app/blas_threads.hpp"
 #include "app/command_line.hpp"
 #include "app/memory.hpp"
+#include "app/shared_cores.hpp"
 #include "engine/interrupt.hpp"
 
 #include <crackkd/error.hpp>
@@ -16,6 +17,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -51,16 +53,27 @@ int report_failure() {
   }
 }
 
+/// OMP_NUM_THREADS's first number when set, else one thread per hardware thread.
+int default_threads() {
+  if (const char* value = std::getenv("OMP_NUM_THREADS")) {
+    char* end = nullptr;
+    const long threads = std::strtol(value, &end, 10);
+    if (end != value && (*end == '\0' || *end == ',') && threads > 0 && threads <= 1024) return static_cast<int>(threads);
+  }
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   crackkd::app::CommandLine command_line;
   CLI11_PARSE(command_line.app(), argc, argv);
   use_stderr_log(command_line.log_level());
+  crackkd::app::sleep_while_waiting_beside_others(argv);
   crackkd::engine::install_interrupt_handlers();
-  // Debian's LibTorch starts with one thread; use the machine, through LibTorch's threads
-  // only (app/blas_threads.hpp).
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // Debian's LibTorch starts with one thread; use the machine (or OMP_NUM_THREADS when the
+  // user set it), through LibTorch's threads only (app/blas_threads.hpp).
+  at::set_num_threads(default_threads());
   crackkd::app::single_threaded_blas();
   // Denormal floats (tiny layer scales and gradients late in training) are ~100x slower
   // on x86 CPUs; flushing them to zero changes no result that matters.

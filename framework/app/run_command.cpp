@@ -5,6 +5,7 @@
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
 #include "distributed/process_group.hpp"
+#include "engine/parallel_run.hpp"
 #include "engine/plan.hpp"
 #include "engine/runner.hpp"
 #include "pipeline/pipeline.hpp"
@@ -69,10 +70,39 @@ distributed::ProcessGroup* join_ranks(const RunArgs& args) {
   return group.get();
 }
 
+namespace {
+
+/// How a side-by-side run starts the worker of job `id`: this command line, told to run
+/// that job alone with `threads` threads (engine/parallel_run.hpp).
+std::vector<std::string> worker_command(const Common& common, const RunArgs& args, const std::string& id, int threads) {
+  std::vector<std::string> a;
+  for (const auto& p : common.plugin_path) a.insert(a.end(), {"--plugin-path", p.string()});
+  a.insert(a.end(), {"--log-level", common.log_level, "run", args.pipeline.string(), "--workdir", args.workdir.string()});
+  for (const auto& s : args.overrides) a.insert(a.end(), {"--set", s});
+  a.insert(a.end(), {"--no-data-check", "--job", id, "--worker-threads", std::to_string(threads)});
+  return a;
+}
+
+/// The jobs side by side: -j, else `[pipeline] jobs`; a data-parallel run takes one.
+int jobs_of(const RunArgs& args, const pipeline::Pipeline& pipeline, const distributed::ProcessGroup* group) {
+  const int jobs = args.jobs > 0 ? args.jobs : static_cast<int>(pipeline.options.jobs);
+  if (group && jobs > 1 && args.jobs == 0)
+    throw ConfigError({pipeline.file.string(), 0, 0}, "[pipeline] jobs = " + std::to_string(jobs) +
+                                                          " in a data-parallel run (--nproc/--nnodes), which spreads "
+                                                          "each stage over its ranks: set it to 1 (--set pipeline.jobs=1)");
+  return jobs;
+}
+
+}  // namespace
+
 int run_command(const Common& common, const RunArgs& args) {
   auto* group = join_ranks(args);
+  const bool worker = !args.job.empty();
+  if (worker)  // its lines in the terminal and in log.txt say which job they come from
+    spdlog::set_pattern(engine::worker_log_pattern(args.job));
   auto l = load_and_validate(common, args);
-  if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
+  if (args.worker_threads > 0) at::set_num_threads(args.worker_threads);
+  else if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
   // Rank 0 checks for the run: the other ranks read the same files.
   if (args.data_check && (!group || group->is_main()))
     data::check_data_before_run(l.pipeline, *l.host, args.workdir / l.pipeline.options.name / "data.checked");
@@ -80,8 +110,11 @@ int run_command(const Common& common, const RunArgs& args) {
   options.workdir = args.workdir;
   options.group = group;
   options.force.insert(args.force.begin(), args.force.end());
+  options.jobs = jobs_of(args, l.pipeline, group);
+  options.job = args.job;
+  options.worker_arguments = [&](const std::string& id, int threads) { return worker_command(common, args, id, threads); };
   const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
-  if (group && !group->is_main()) return 0;
+  if ((group && !group->is_main()) || worker) return 0;
   std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
             << summary.skipped.size() << ")" << std::endl;
   for (const auto& [name, stage_plan] : l.plan.stages)

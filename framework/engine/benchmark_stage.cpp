@@ -88,6 +88,7 @@ class BenchmarkStage : public StageKind {
     StagePlan plan;
     plan.options = o;
     plan.writes = {results::kEfficiency};
+    plan.runs_alone = true;  // latency beside another stage would measure the other stage too
     for (std::size_t i = 0; i < o.models.size(); ++i)
       read_result_of(stage, "models", o.models[i], results::kCheckpoint, pipeline, plan, i);
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);

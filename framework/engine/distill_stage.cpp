@@ -100,6 +100,10 @@ class DistillStage : public StageKind {
       plan.input_files.push_back(o.teacher_checkpoint);
     }
     plan_training_options(o, stage, pipeline, host, plan);
+    // Stages of one stream show the teacher the same inputs: those are the ones that share.
+    if (o.teacher_cache && !o.stream.empty())
+      plan.shared_cache = "teacher outputs of " + (o.teacher.empty() ? o.teacher_checkpoint : "stage " + o.teacher) +
+                          " for stream " + o.stream;
     return plan;
   }
 

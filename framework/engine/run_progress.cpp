@@ -28,7 +28,10 @@ void RunProgress::start_replicate(std::size_t k) {
   replicate_offset_ = static_cast<double>(k) * stages_[current_].epochs;
 }
 
+void RunProgress::report_to(std::function<void(double)> listener) { listener_ = std::move(listener); }
+
 void RunProgress::epochs_done(double epochs) {
+  if (listener_) listener_(epochs);
   current_done_ = replicate_offset_ + epochs;
   current_seconds_ = clock_() - stage_start_;
   // The first report sets the baseline: a resumed stage starts at the epoch it stopped
@@ -90,6 +93,7 @@ std::string RunProgress::position() const {
 }
 
 std::string RunProgress::status() const {
+  if (listener_) return "";
   const auto eta = eta_seconds();
   return position() + (eta ? ", pipeline ETA " + format_duration(*eta) : "");
 }

@@ -37,6 +37,10 @@ class RunProgress {
   /// The running stage has finished (or was skipped after all).
   void end_stage();
 
+  /// In a worker of a side-by-side run (`crackkd run -j`): each epochs_done goes to
+  /// `listener`, and status() is "" (the parent knows the pipeline and shows its ETA).
+  void report_to(std::function<void(double epochs)> listener);
+
   /// "stage 3/9".
   std::string position() const;
   /// Seconds left in the pipeline's training stages; none before a rate is measured or
@@ -64,6 +68,7 @@ class RunProgress {
   double baseline_seconds_ = 0;
   double current_seconds_ = 0;        // since the stage started
   std::map<std::string, Rate> finished_;  // per kind, over finished stages
+  std::function<void(double)> listener_;
 };
 
 }  // namespace crackkd::engine

@@ -2,11 +2,12 @@
 
 #include "distributed/process_group.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/log_file.hpp"
+#include "engine/parallel_run.hpp"
 #include "engine/run_progress.hpp"
-#include "io/content_hash.hpp"
+#include "engine/stage_run.hpp"
 #include "io/run_lock.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -19,21 +20,6 @@ namespace crackkd::engine {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Adds `file` as a log sink for the lifetime of this object.
-class LogFile {
- public:
-  explicit LogFile(const fs::path& file) : sink_(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string())) {
-    spdlog::default_logger()->sinks().push_back(sink_);
-  }
-  ~LogFile() {
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-  }
-
- private:
-  spdlog::sink_ptr sink_;
-};
 
 /// `decide` on this process, or rank 0's answer on every rank of a data-parallel run.
 bool agreed(distributed::ProcessGroup* group, const std::string& topic, const std::function<bool()>& decide) {
@@ -54,13 +40,11 @@ class PipelineRun {
   RunSummary run();
 
  private:
-  struct Decision {
-    bool runs = true;
-    std::string fingerprint, print, previous_build;
-  };
   RunProgress forecast() const;
-  Decision decide(const std::string& name) const;
-  void run_stage(const std::string& name, const Decision& decision);
+  StageDecision decide(const std::string& name) const {
+    return decide_stage(pipeline_, plan_, host_, run_dir_, options_.force, name);
+  }
+  void run_stage(const std::string& name, const StageDecision& decision);
   void run_replicates(const StageKind& kind, StageContext& base);
 
   const pipeline::Pipeline& pipeline_;
@@ -90,19 +74,6 @@ RunProgress PipelineRun::forecast() const {
   return RunProgress(std::move(stages));
 }
 
-PipelineRun::Decision PipelineRun::decide(const std::string& name) const {
-  const auto& stage_plan = plan_.stages.at(name);
-  const fs::path done = run_dir_ / name / kStageDoneFile;
-  Decision d;
-  d.fingerprint = stage_fingerprint(pipeline_, pipeline_.stages.at(name), stage_plan, host_, run_dir_);
-  d.print = stage_print(d.fingerprint, stage_plan, pipeline_.options);
-  if (options_.force.count(name) || !fs::exists(done)) return d;
-  const StageDone previous = read_stage_done(done);
-  d.previous_build = previous.build;
-  d.runs = previous.print != d.print;
-  return d;
-}
-
 /// Runs a stage: once, or a stage that runs per seed once per replicate (stage.hpp). On
 /// the other ranks of a data-parallel run `base.out_dir` is not written.
 void PipelineRun::run_replicates(const StageKind& kind, StageContext& base) {
@@ -110,29 +81,17 @@ void PipelineRun::run_replicates(const StageKind& kind, StageContext& base) {
   const auto all = replicates(pipeline_.options);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& r = all[i];
-    pipeline::Pipeline seeded = base.pipeline;
-    seeded.options.seed = r.seed;
-    StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
-                     io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed)),
-                     base.build, r.folder,   base.run_progress, base.plan, base.group};
-    const fs::path done = ctx.out_dir / "replicate.done";
-    if (agreed(group_, "replicate " + base.stage.name + " " + r.folder,
-               [&] { return read_stage_done(done).print == ctx.fingerprint; })) {
+    if (agreed(group_, "replicate " + base.stage.name + " " + r.folder, [&] { return replicate_finished(base, r); })) {
       if (main_) spdlog::info("stage {}: seed {} was finished before, kept", base.stage.name, r.seed);
       continue;
     }
-    if (main_) {
-      fs::create_directories(ctx.out_dir);
-      fs::remove(done);
-      spdlog::info("stage {}: seed {} ({} of {})", base.stage.name, r.seed, i + 1, all.size());
-    }
-    if (ctx.run_progress) ctx.run_progress->start_replicate(i);
-    kind.run(ctx);
-    if (main_) std::ofstream(done) << ctx.fingerprint << "\n";
+    if (main_) spdlog::info("stage {}: seed {} ({} of {})", base.stage.name, r.seed, i + 1, all.size());
+    if (base.run_progress) base.run_progress->start_replicate(i);
+    run_replicate(kind, base, r, main_);
   }
 }
 
-void PipelineRun::run_stage(const std::string& name, const Decision& decision) {
+void PipelineRun::run_stage(const std::string& name, const StageDecision& decision) {
   const auto& stage = pipeline_.stages.at(name);
   const auto& stage_plan = plan_.stages.at(name);
   const fs::path out_dir = run_dir_ / name;
@@ -154,7 +113,7 @@ void PipelineRun::run_stage(const std::string& name, const Decision& decision) {
     spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
     throw;
   }
-  std::ofstream(out_dir / kStageDoneFile) << decision.print << "\n" << new_run_id() << "\n" << build << "\n";
+  write_stage_done(out_dir, decision.print, build);
   spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), out_dir.string());
 }
@@ -179,12 +138,10 @@ RunSummary PipelineRun::run() {
     if (!group_)
       throw_if_interrupted("pipeline " + pipeline_.options.name + " before stage " + name +
                            " (run the same command again to go on)");
-    Decision decision;
+    StageDecision decision;
     const bool runs = agreed(group_, "stage " + name, [&] { return (decision = decide(name)).runs; });
     if (!runs && main_)
-      spdlog::info("stage {} ({}) is up to date, skipped (--force {} reruns it){}", name, pipeline_.stages.at(name).kind,
-                   name, decision.previous_build == build_print(plan_.stages.at(name), host_)
-                             ? "" : "; it was made by another build of crackkd or of its plugins");
+      log_up_to_date(name, pipeline_.stages.at(name).kind, decision, build_print(plan_.stages.at(name), host_));
     if (runs) run_stage(name, decision);
     progress_.end_stage();
     (runs ? summary.ran : summary.skipped).push_back(name);
@@ -196,6 +153,8 @@ RunSummary PipelineRun::run() {
 
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options) {
+  if (!options.job.empty()) return run_job(pipeline, plan, host, options);
+  if (options.jobs > 1 && !options.group) return run_side_by_side(pipeline, plan, host, options);
   return PipelineRun(pipeline, plan, host, options).run();
 }
 

@@ -12,6 +12,7 @@
 #include "engine/stage_print.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <set>
 
 namespace crackkd::engine {
@@ -20,6 +21,14 @@ struct RunOptions {
   std::filesystem::path workdir = "runs";
   distributed::ProcessGroup* group = nullptr;  ///< the ranks of a data-parallel run, or null
   std::set<std::string> force;  ///< stage names to rerun regardless of their fingerprint
+  /// Jobs run side by side, each in a worker process (parallel_run.hpp); 1 = one stage
+  /// after another in this process.
+  int jobs = 1;
+  /// With jobs > 1: the arguments of `crackkd` that run job `id` as a worker with
+  /// `threads` LibTorch threads (the CLI knows its own flags).
+  std::function<std::vector<std::string>(const std::string& id, int threads)> worker_arguments;
+  /// In a worker: the one job to run ("nkd/seed-2", "evaluate"); its parent holds the run.
+  std::string job;
 };
 
 struct RunSummary {
@@ -28,6 +37,8 @@ struct RunSummary {
   std::vector<std::string> skipped;
 };
 
+/// Runs the pipeline: in this process, side by side (options.jobs > 1), or one job of it
+/// in a worker (options.job).
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options);
 

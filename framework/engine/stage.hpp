@@ -41,6 +41,12 @@ struct StagePlan {
   std::vector<std::string> writes;  ///< its result files (results::k…)
   std::vector<ResultRead> reads;    ///< other stages' result files it reads
   std::int64_t epochs = 0;  ///< a training stage's epochs per replicate, for the run's progress; 0 for the others
+  /// Side by side (`crackkd run -j`): a cache this stage fills and other stages with the
+  /// same key read (the teacher's outputs), per replicate. One job of a key and replicate
+  /// runs until one has finished, so the teacher is not computed twice. "" = none.
+  std::string shared_cache;
+  /// Side by side: runs with no other stage beside it and with every core (it measures time).
+  bool runs_alone = false;
 
   bool can(Capability c) const { return capabilities.count(c) != 0; }
   bool writes_file(const std::string& file) const {

@@ -19,6 +19,7 @@ struct PipelineOptions {
   std::int64_t seed = 0;
   std::vector<std::int64_t> seeds;
   std::int64_t threads = 0;
+  std::int64_t jobs = 1;
   static void declare(OptionSchema<PipelineOptions>& s) {
     s.optional("name", &PipelineOptions::name, "run folder name under the workdir; \"\" = the file's name without .toml");
     s.optional("device", &PipelineOptions::device, "where stages run; auto = CUDA when present")
@@ -27,8 +28,13 @@ struct PipelineOptions {
     s.optional("seeds", &PipelineOptions::seeds,
                "train and distill stages run once per seed (into <stage>/seed-<s>/) and reports give mean ± std; "
                "[] = once, with `seed`");
-    s.optional("threads", &PipelineOptions::threads, "CPU threads for LibTorch; 0 = one per hardware thread")
+    s.optional("threads", &PipelineOptions::threads,
+               "CPU threads for LibTorch in each process; 0 = the hardware threads (OMP_NUM_THREADS when set), "
+               "split over the jobs that run side by side")
         .in_range(0, 1024);
+    s.optional("jobs", &PipelineOptions::jobs,
+               "stages (and seeds of a stage) run side by side, each in a worker process; `crackkd run -j` overrides")
+        .in_range(1, 256);
   }
   void check(const Params& params) const;
 };

@@ -27,7 +27,8 @@ class ProgressBar : public FitObserver {
     auto* run_progress = run_.ctx.run_progress;
     if (!run_progress) return bar_->advance(status);
     run_progress->epochs_done(static_cast<double>(s.epoch - 1) + static_cast<double>(s.batch + 1) / s.batches);
-    bar_->advance(std::string(status) + " [" + run_progress->status() + "]");
+    const std::string run_status = run_progress->status();
+    bar_->advance(run_status.empty() ? std::string(status) : std::string(status) + " [" + run_status + "]");
   }
   void epoch_done(EpochRecord&) override { bar_->finish(); }  // before validation logs anything
   void interrupted() override { bar_->finish(); }
