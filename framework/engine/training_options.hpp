@@ -31,6 +31,7 @@ struct TrainingOptions {
   Params noise_mix;
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
+  std::int64_t share_every = 10;
 
   template <class O> static void declare_training_options(OptionSchema<O>& s) {
     s.required("data", &TrainingOptions::data, "the [datasets.*] entry to train on");
@@ -65,6 +66,10 @@ struct TrainingOptions {
     s.optional("workers", &TrainingOptions::workers, "loader threads building batches ahead (0 = in the training loop)")
         .in_range(0, 64);
     s.optional("prefetch", &TrainingOptions::prefetch, "batches the loader may build ahead").in_range(1, 256);
+    s.optional("share_every", &TrainingOptions::share_every,
+               "each loss term's share of the gradient at the student's outputs (steps.csv share_*) every N-th "
+               "step, the others left empty; 1 = every step, 0 = never (it costs a backward pass per term)")
+        .in_range(0, 1e9);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string_view>
 
 namespace crackkd::training {
@@ -53,14 +54,22 @@ class StepsWriter : public FitObserver {
  public:
   explicit StepsWriter(FitRun& run) : run_(run), file_(run.ctx.out_dir / engine::results::kSteps) {}
 
-  void fit_started() override { keep_finished_steps(file_, run_.state.step); }
+  void fit_started() override {
+    keep_finished_steps(file_, run_.state.step);
+    // A resumed fit continues the file's columns.
+    std::string header;
+    if (std::ifstream in(file_); in && std::getline(in, header) && !header.empty())
+      with_shares_ = header.find(",share_") != std::string::npos;
+  }
   void step_done(const StepRecord& s) override {
     rows_ += std::to_string(s.epoch) + "," + std::to_string(run_.state.step) + "," + csv_number(s.lr);
     for (const double v : s.values) rows_ += "," + csv_number(v);
     rows_ += "," + csv_number(s.total);
-    for (const double share : s.shares) rows_ += "," + csv_number(share);
+    // Shares are taken every `share_every` steps (fit.cpp): the other rows leave them empty.
+    if (!with_shares_) with_shares_ = s.values.size() >= 2 && run_.options.share_every > 0;
+    if (*with_shares_)
+      for (std::size_t t = 0; t < s.values.size(); ++t) rows_ += s.shares.empty() ? "," : "," + csv_number(s.shares[t]);
     rows_ += "\n";
-    with_shares_ = !s.shares.empty();
   }
   void epoch_done(EpochRecord&) override { append(); }
   void interrupted() override { append(); }
@@ -72,7 +81,7 @@ class StepsWriter : public FitObserver {
       header = "epoch,step,lr";
       for (const auto& n : run_.term_names) header += "," + n;
       header += ",total";
-      if (with_shares_)
+      if (with_shares_.value_or(false))
         for (const auto& n : run_.term_names) header += ",share_" + n;
       header += "\n";
     }
@@ -83,7 +92,7 @@ class StepsWriter : public FitObserver {
   FitRun& run_;
   fs::path file_;
   std::string rows_;  // the epoch's rows so far
-  bool with_shares_ = false;
+  std::optional<bool> with_shares_;  // share_* columns: known from the file or the first step
 };
 
 }  // namespace

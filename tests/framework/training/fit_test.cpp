@@ -56,7 +56,7 @@ class TrainingLoop : public ::testing::Test {
  protected:
   /// fit() of stage `train` into `out_dir` with a fresh model and optimiser, as a
   /// restarted process would have them. Returns how often the terms were asked for.
-  int fit(const fs::path& out_dir, const TestTerms& terms) {
+  int fit(const fs::path& out_dir, const TestTerms& terms, std::int64_t share_every = 1) {
     fs::create_directories(out_dir);
     const auto& model_config = pipeline_.models.at("unet");
     torch::manual_seed(1);
@@ -68,6 +68,7 @@ class TrainingLoop : public ::testing::Test {
     engine::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;
+    options.share_every = share_every;
     int calls = 0;
     training::fit(ctx, {*model, model_config, optimizer}, {train_data}, c10::Device(c10::kCPU), options,
                   [&](const Batch& batch) {
@@ -137,6 +138,25 @@ TEST_F(TrainingLoop, StepsCsvGivesEachTermsShareOfTheGradientAtTheOutputs) {
     EXPECT_NEAR(steps.number(row, "share_triple"), 0.75, 1e-6);
     EXPECT_EQ(steps.number(row, "share_constant"), 0.0);
     EXPECT_EQ(steps.number(row, "share_unstable"), 0.0);
+  }
+}
+
+TEST_F(TrainingLoop, SharesEveryNthStepLeaveTheOtherRowsEmpty) {
+  const fs::path out = dir_.path / "sampled" / "train";
+  fit(out, [this](const at::Tensor& logits, const Batch& batch, int) {
+    const at::Tensor dice = dice_->compute(logits, batch.masks);
+    return LossTerms{{"dice", dice}, {"triple", 3 * dice}};
+  }, /*share_every=*/4);
+  const auto steps = report::read_csv(out / "steps.csv");
+  ASSERT_EQ(steps.rows.size(), 6u);
+  for (std::size_t row = 0; row < steps.rows.size(); ++row) {
+    ASSERT_EQ(steps.rows[row].size(), steps.header.size()) << "row " << row;
+    if (row % 4 == 0) {
+      EXPECT_NEAR(steps.number(row, "share_triple"), 0.75, 1e-6) << "step " << row + 1;
+    } else {
+      EXPECT_EQ(steps.rows[row][steps.column("share_dice")], "") << "step " << row + 1;
+      EXPECT_EQ(steps.rows[row][steps.column("share_triple")], "") << "step " << row + 1;
+    }
   }
 }
 
