@@ -81,15 +81,35 @@ void expect_same_results(const fs::path& one, const fs::path& other) {
   EXPECT_EQ(test::read_file(one / "evaluate" / "per_image.csv"), test::read_file(other / "evaluate" / "per_image.csv"));
 }
 
+/// The pipeline run one stage at a time, once for the suite: what every side-by-side run
+/// must end with.
+class SideBySide : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    reference_ = new test::TempDir;
+    const auto file = reference_->write("side.toml", kTwoStudents);
+    const auto alone = run(file, reference_->path / "j1", {"-j", "1"});
+    ASSERT_EQ(alone.code, 0) << alone.said();
+  }
+  static void TearDownTestSuite() {
+    delete reference_;
+    reference_ = nullptr;
+  }
+  static fs::path one_at_a_time() { return reference_->path / "j1" / "side"; }
+
+  test::TempDir dir;
+
+ private:
+  static test::TempDir* reference_;
+};
+test::TempDir* SideBySide::reference_ = nullptr;
+
 }  // namespace
 
-TEST(SideBySide, IndependentStagesOverlapAndEndBitIdenticalToOneAtATime) {
-  test::TempDir dir;
+TEST_F(SideBySide, IndependentStagesOverlapAndEndBitIdenticalToOneAtATime) {
   const auto file = dir.write("side.toml", kTwoStudents);
   const auto together = run(file, dir.path / "j2", {"-j", "2"});
   ASSERT_EQ(together.code, 0) << together.said();
-  const auto alone = run(file, dir.path / "j1", {"-j", "1"});
-  ASSERT_EQ(alone.code, 0) << alone.said();
 
   // Each worker took steps while the other was taking steps.
   const std::string log = test::read_file(dir.path / "j2" / "side" / "log.txt");
@@ -102,16 +122,14 @@ TEST(SideBySide, IndependentStagesOverlapAndEndBitIdenticalToOneAtATime) {
   EXPECT_THAT(together.err, HasSubstr("up to 2 jobs side by side"));
   EXPECT_THAT(together.out, HasSubstr("(ran 3, up to date 0)"));
 
-  expect_same_results(dir.path / "j1" / "side", dir.path / "j2" / "side");
+  expect_same_results(one_at_a_time(), dir.path / "j2" / "side");
   // A second run finds everything up to date, side by side too.
   const auto again = run(file, dir.path / "j2", {"-j", "2"});
   EXPECT_THAT(again.out, HasSubstr("(ran 0, up to date 3)")) << again.said();
 }
 
-TEST(SideBySide, CtrlCStopsEveryWorkerAndTheRerunResumesEachExactly) {
-  test::TempDir dir;
+TEST_F(SideBySide, CtrlCStopsEveryWorkerAndTheRerunResumesEachExactly) {
   const auto file = dir.write("side.toml", kTwoStudents);
-  ASSERT_EQ(run(file, dir.path / "whole", {"-j", "1"}).code, 0);
 
   // Ctrl-C once both are in their second epoch.
   const auto stopped = run(file, dir.path / "stopped", {"-j", "2"}, "[debug] [b] b epoch 2/6 batch 2/");
@@ -128,11 +146,10 @@ TEST(SideBySide, CtrlCStopsEveryWorkerAndTheRerunResumesEachExactly) {
   const std::string log = test::read_file(run_dir / "log.txt");
   EXPECT_THAT(log, HasSubstr("[info] [a] a: resuming after epoch"));
   EXPECT_THAT(log, HasSubstr("[info] [b] b: resuming after epoch"));
-  expect_same_results(dir.path / "whole" / "side", run_dir);
+  expect_same_results(one_at_a_time(), run_dir);
 }
 
-TEST(SideBySide, AFailingStageIsNamedAndTheOthersResultsSurvive) {
-  test::TempDir dir;
+TEST_F(SideBySide, AFailingStageIsNamedAndTheOthersResultsSurvive) {
   // A teacher file that exists (validation passes) but is not a checkpoint: the stage
   // fails when it runs, beside a stage that trains.
   dir.write("garbage.pt", "not a checkpoint");
@@ -152,8 +169,7 @@ TEST(SideBySide, AFailingStageIsNamedAndTheOthersResultsSurvive) {
   EXPECT_FALSE(fs::exists(run_dir / "evaluate")) << "no stage starts after a failure";
 }
 
-TEST(SideBySide, JobsAndDataParallelRanksAreOneOrTheOther) {
-  test::TempDir dir;
+TEST_F(SideBySide, JobsAndDataParallelRanksAreOneOrTheOther) {
   const auto file = dir.write("side.toml", kTwoStudents);
   const auto r = run(file, dir.path / "runs", {"-j", "2", "--nproc", "2"});
   EXPECT_EQ(r.code, 2) << r.said();
