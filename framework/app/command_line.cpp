@@ -1,8 +1,12 @@
 #include "app/command_line.hpp"
 
 #include <crackkd/error.hpp>
+#include <crackkd/params.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <iostream>
 
 namespace crackkd::app {
 
@@ -14,7 +18,50 @@ void add_pipeline_arguments(CLI::App* command, std::filesystem::path& file, std:
   command->add_option("--set", sets, "override a value: a.b.c=value (repeatable)");
 }
 
+/// Every number typed on the command line is a number: CLI11's ranges let "nan" through
+/// (no comparison with NaN fails), and infinities mean nothing here either.
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() && *end == '\0' && !std::isfinite(value)) return "'" + text + "' is not a finite number";
+      return "";
+    },
+    "FINITE");
+
+/// The first word that is not a global option: the subcommand as typed, or "".
+std::string typed_subcommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--plugin-path" || a == "--log-level") ++i;
+    else if (a.empty() || a.front() != '-') return a;
+  }
+  return "";
+}
+
 }  // namespace
+
+std::optional<int> parse_command_line(CommandLine& command_line, int argc, char** argv) {
+  CLI::App& app = command_line.app();
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  const std::string word = typed_subcommand(argc, argv);
+  if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    std::cerr << "error: unknown command '" << word << "'" << did_you_mean(word, names) << "; the commands are " << list
+              << " (crackkd --help)" << std::endl;
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "error: " << e.what() << " (crackkd " << (word.empty() ? "" : word + " ") << "--help)" << std::endl;
+    return 2;
+  }
+  return std::nullopt;
+}
 
 void add_launch_options(CLI::App& command, LaunchArgs& launch) {
   command.add_option("--nproc", launch.nproc, "data-parallel worker processes on this host (Gloo on CPU)")
@@ -38,6 +85,7 @@ std::vector<std::string> worker_arguments(int argc, char** argv) {
 
 CommandLine::CommandLine() {
   app_.require_subcommand(1);
+  app_.set_version_flag("--version", version_text());
   app_.add_option("--plugin-path", common_.plugin_path,
                   "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
   app_.add_option("--log-level", common_.log_level, "trace, debug, info, warn, error")
@@ -103,6 +151,7 @@ void CommandLine::add_preview() {
   preview_cmd_->add_option("--index", preview_.index, "image index in the dataset");
   preview_cmd_->add_option("--levels", preview_.levels, "intensities, one column each")
       ->delimiter(',')
+      ->check(kFinite)
       ->check(CLI::Range(0.0, 1.0));
   preview_cmd_->add_option("--workdir", preview_.workdir, "results folder (writes <workdir>/<pipeline>/preview.png)");
   preview_cmd_->add_option("--out", preview_.out, "PNG file to write instead");
@@ -125,8 +174,10 @@ void CommandLine::add_infer() {
   c->add_option("--overlap", infer_.overlap, "pixels shared by neighbouring tiles, blended")->check(CLI::Range(0, 16384));
   c->add_option("--batch", infer_.batch, "tiles per forward pass")->check(CLI::Range(1, 1024));
   c->add_option("--threshold", infer_.threshold, "probability above which a pixel is crack (default: the model file's)")
+      ->check(kFinite)
       ->check(CLI::Range(0.0, 1.0));
   c->add_option("--mm-per-px", infer_.mm_per_px, "photo scale: adds area, length and width in millimetres")
+      ->check(kFinite)
       ->check(CLI::PositiveNumber);
 }
 
@@ -144,6 +195,7 @@ void CommandLine::add_export() {
   c->add_option("--batch", export_.batch, "images per call")->check(CLI::Range(1, 4096));
   c->add_flag("--dynamic", export_.dynamic, "any batch and size (refused when the traced graph fixes sizes)");
   c->add_option("--threshold", export_.threshold, "crack threshold recorded for deployers (default: the stage's)")
+      ->check(kFinite)
       ->check(CLI::Range(0.0, 1.0));
   c->add_option("--opset", export_.opset, "ONNX opset")->check(CLI::Range(16, 17));
 }

@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
+#include <string>
+
 namespace crackkd::app {
 
 class CommandLine {
@@ -38,6 +41,13 @@ class CommandLine {
   CLI::App *run_cmd_, *validate_cmd_, *check_cmd_, *plugins_cmd_, *inspect_cmd_, *preview_cmd_, *infer_cmd_,
       *export_cmd_;
 };
+
+/// "crackkd 0.1.0", the plugin ABI and the LibTorch it runs on (`--version`).
+std::string version_text();
+
+/// Parses argc/argv into `command_line`; returns the exit code when the command should not
+/// run: 0 after --help or --version, 2 (one line on stderr) for a bad command line.
+std::optional<int> parse_command_line(CommandLine& command_line, int argc, char** argv);
 
 /// The data-parallel launch options (--nproc, --nnodes, --node-rank, --master) on `command`.
 void add_launch_options(CLI::App& command, LaunchArgs& launch);

@@ -45,22 +45,49 @@ bool is_image_name(const fs::path& p) {
   return known.count(ext) > 0;
 }
 
-/// The photos named by the inputs, in the order given (a folder's sorted by name).
-std::vector<fs::path> collect_photos(const std::vector<fs::path>& inputs) {
+/// Whether `file` lies in `folder` or below it (paths resolved, whether or not they exist).
+bool lies_in(const fs::path& file, const fs::path& folder) {
+  std::error_code ec;
+  const auto f = fs::weakly_canonical(file, ec), d = fs::weakly_canonical(folder, ec);
+  const auto [end, _] = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
+  return end == d.end();
+}
+
+/// A folder's images, sorted by name. An entry that cannot be read (a symlink loop, a
+/// dangling link) is skipped, named, so that the good photos still run.
+std::vector<fs::path> images_in(const fs::path& folder) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (!is_image_name(it->path())) continue;
+    std::error_code entry_error;
+    if (it->is_regular_file(entry_error)) found.push_back(it->path());
+    else if (entry_error) spdlog::warn("infer: skipping {}: {}", it->path().string(), entry_error.message());
+  }
+  if (ec) throw Error("infer: cannot read folder " + folder.string() + ": " + ec.message());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+/// The photos named by the inputs, in the order given (a folder's sorted by name). Files
+/// in `out` are results of an earlier run, never photos: the results of a second run into
+/// the same folder would otherwise be segmented as photos.
+std::vector<fs::path> collect_photos(const std::vector<fs::path>& inputs, const fs::path& out) {
   std::vector<fs::path> photos;
   for (const auto& input : inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::directory_iterator(input))
-        if (entry.is_regular_file() && is_image_name(entry.path())) found.push_back(entry.path());
-      std::sort(found.begin(), found.end());
+      if (lies_in(input, out))
+        throw Error("infer: --out " + out.string() + " holds the input folder " + input.string() +
+                    ": its results would be read as photos next time; write them to another folder");
+      const auto found = images_in(input);
       if (found.empty()) spdlog::warn("infer: no images in folder {}", input.string());
       photos.insert(photos.end(), found.begin(), found.end());
     } else if (fs::exists(input, ec)) {
-      photos.push_back(input);
+      if (lies_in(input, out)) spdlog::warn("infer: skipping {}: it lies in --out, with the results", input.string());
+      else photos.push_back(input);
     } else {
-      throw Error("infer: no such file or folder: " + input.string());
+      throw Error("infer: no such file or folder: " + input.string() + (ec ? " (" + ec.message() + ")" : ""));
     }
   }
   return photos;
@@ -159,7 +186,7 @@ int infer_command(const Common& common, const InferArgs& args) {
   const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
   const auto tiles = tile_options(args, model);
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
-  const auto photos = collect_photos(args.inputs);
+  const auto photos = collect_photos(args.inputs, args.out);
   if (photos.empty()) throw Error("infer: no images to process");
   fs::create_directories(args.out);
   spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {}", model.description, photos.size(),

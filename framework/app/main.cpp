@@ -67,7 +67,7 @@ int default_threads() {
 
 int main(int argc, char** argv) {
   crackkd::app::CommandLine command_line;
-  CLI11_PARSE(command_line.app(), argc, argv);
+  if (const auto exit_code = crackkd::app::parse_command_line(command_line, argc, argv)) return *exit_code;
   use_stderr_log(command_line.log_level());
   crackkd::app::sleep_while_waiting_beside_others(argv);
   crackkd::engine::install_interrupt_handlers();

@@ -38,14 +38,16 @@ std::map<std::string, ComponentConfig> components(const Params& root, const std:
 
 /// A name that becomes a folder or file name under the workdir (the pipeline's, a stage's,
 /// a noise's) must be one plain path component: a shared pipeline file must not be able to
-/// write outside --workdir ("../../etc", "/tmp/x") or hide its results (".x").
+/// write outside --workdir ("../../etc", "/tmp/x") or hide its results (".x"). Any other
+/// name a file system takes is kept as it is: spaces, accents, other scripts (UTF-8).
 void require_path_safe_name(const std::string& name, const SourceLocation& where, const std::string& what) {
-  const bool safe_chars = std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ' ';
+  const bool safe_chars = std::none_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f || c == '/' || c == '\\' || c == '*' || c == '?' || c == '"';
   });
   if (!name.empty() && name.size() <= 128 && safe_chars && name.front() != '.' && name.front() != ' ') return;
-  throw ConfigError(where, what + " '" + name + "' cannot name a folder: use letters, digits, '_', '-', '.' and "
-                           "spaces, not starting with '.' (at most 128 characters)");
+  throw ConfigError(where, what + " '" + name + "' cannot name a folder: no '/', '\\', '*', '?', '\"' or control "
+                           "characters, not starting with '.' or a space, at most 128 bytes");
 }
 
 }  // namespace

@@ -27,12 +27,26 @@ std::shared_ptr<const Params> convert_table(const toml::table& table, const std:
   return params;
 }
 
+/// expand_environment, refusing a value made only of variables that expand to nothing:
+/// `root = "${DATA:-}"` with DATA unset would read the working folder as the data set.
+std::string expand_nonempty(const std::string& text, const SourceLocation& where, const std::string& key) {
+  std::string expanded = expand_environment(text, where);
+  if (!expanded.empty() || text.find("${") == std::string::npos) return expanded;
+  std::string variables;
+  for (auto at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+    const std::string body = text.substr(at + 2, text.find('}', at) - at - 2);
+    variables += (variables.empty() ? "" : ", ") + body.substr(0, body.find(":-"));
+  }
+  throw ConfigError(where, key + ": \"" + text + "\" expands to nothing (" + variables +
+                               " unset or empty): set it, or give a default after ':-'");
+}
+
 Value convert(const toml::node& node, const std::string& file, const std::string& path) {
   const SourceLocation where = location_of(node, file);
   if (auto* v = node.as_boolean()) return Value::of_bool(v->get(), where);
   if (auto* v = node.as_integer()) return Value::of_integer(v->get(), where);
   if (auto* v = node.as_floating_point()) return Value::of_float(v->get(), where);
-  if (auto* v = node.as_string()) return Value::of_string(expand_environment(v->get(), where), where);
+  if (auto* v = node.as_string()) return Value::of_string(expand_nonempty(v->get(), where, path), where);
   if (auto* v = node.as_array()) {
     std::vector<Value> items;
     for (std::size_t i = 0; i < v->size(); ++i) items.push_back(convert(*v->get(i), file, path + "[" + std::to_string(i) + "]"));

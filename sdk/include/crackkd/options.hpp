@@ -105,6 +105,9 @@ template <class T> void read(const Value& v, const std::string& key, T& out) {
     if (v.type == Value::Type::Integer) out = static_cast<T>(v.integer_value);
     else if (v.type == Value::Type::Float) out = static_cast<T>(v.float_value);
     else wrong_type(v, key, "a number");
+    // TOML spells nan and inf; no option means anything by them.
+    if (!std::isfinite(out))
+      throw ConfigError(v.where, key + ": " + (std::isnan(out) ? "nan" : out > 0 ? "inf" : "-inf") + " is not a finite number");
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (v.type == Value::Type::String) out = v.string_value;
     else if (!v.override_text.empty()) out = v.override_text;  // `--set name=12` targets a string

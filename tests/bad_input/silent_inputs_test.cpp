@@ -1,0 +1,152 @@
+// Inputs that used to pass silently or fail unclearly: numbers that are not finite, a
+// path that expands to nothing, a pipeline file named with spaces and accents, results
+// written into the photo folder, a symlink loop among the photos, and the command line's
+// own mistakes (an unknown command, --version).
+
+#include "bad_input/bad_input_support.hpp"
+
+using namespace crackkd::test;
+using ::testing::HasSubstr;
+
+namespace {
+
+struct FlagCase {
+  std::string name;
+  std::vector<std::string> args;
+  std::string flag;
+};
+
+std::ostream& operator<<(std::ostream& out, const FlagCase& c) { return out << c.name; }
+
+class NonFiniteFlag : public ::testing::TestWithParam<FlagCase> {};
+
+TEST_P(NonFiniteFlag, IsRefusedWithExit2NamingTheFlag) {
+  const auto outcome = run_binary(GetParam().args);
+  EXPECT_EQ(outcome.signal, 0) << outcome.said();
+  EXPECT_EQ(outcome.code, 2) << outcome.said();
+  EXPECT_THAT(outcome.err, HasSubstr(GetParam().flag)) << outcome.said();
+  EXPECT_THAT(outcome.err, HasSubstr("is not a finite number")) << outcome.said();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, NonFiniteFlag,
+    ::testing::Values(FlagCase{"InferThreshold", {"infer", "--model", "m.pt", "x.png", "--out", "o", "--threshold", "nan"}, "--threshold"},
+                      FlagCase{"InferScale", {"infer", "--model", "m.pt", "x.png", "--out", "o", "--mm-per-px", "nan"}, "--mm-per-px"},
+                      FlagCase{"ExportThreshold", {"export", "m.pt", "--out", "m.onnx", "--threshold", "nan"}, "--threshold"},
+                      FlagCase{"ExportInfinity", {"export", "m.pt", "--out", "m.onnx", "--threshold", "inf"}, "--threshold"},
+                      FlagCase{"PreviewLevel", {"preview", "p.toml", "--levels", "0,nan"}, "--levels"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(NonFiniteNumber, InAnOverrideOrThePipelineFileIsRefusedNamingTheKey) {
+  Workspace ws;
+  const auto set = ws.validate(ws.pipeline(kTinyPipeline), {"--set", "stages.train.lr=nan"});
+  EXPECT_ENDED_WITH(set, 2, ws.path);
+  EXPECT_THAT(set.err, HasSubstr("stages.train.lr: nan is not a finite number"));
+  const auto file = ws.validate(ws.pipeline(replaced(kTinyPipeline, "epochs = 2", "epochs = 2\nweight_decay = inf")));
+  EXPECT_ENDED_WITH(file, 2, ws.path);
+  EXPECT_THAT(file.err, HasSubstr("stages.train.weight_decay: inf is not a finite number"));
+}
+
+TEST(EmptyPath, AVariableThatExpandsToNothingIsRefusedNamingTheKeyAndTheVariable) {
+  Workspace ws;
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                         "plugin = \"folder\"\nroot = \"${CRACKKD_TEST_UNSET_DATA:-}\""));
+  RunSpec spec;
+  spec.args = {"run", file.string(), "--workdir", ws.workdir().string()};
+  spec.cwd = ws.path.string();  // a working folder with files a dataset could read
+  const auto outcome = run_crackkd(spec);
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("datasets.train.root"));
+  EXPECT_THAT(outcome.err, HasSubstr("CRACKKD_TEST_UNSET_DATA"));
+  EXPECT_THAT(outcome.err, HasSubstr("expands to nothing"));
+  EXPECT_FALSE(fs::exists(ws.workdir()));
+}
+
+TEST(FileNames, APipelineNamedWithSpacesAndAccentsRunsUnderItsOwnName) {
+  Workspace ws;
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "name = \"tiny\"\n", ""), "my pipe été.toml");
+  const auto outcome = ws.run(file);
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+  EXPECT_TRUE(fs::exists(ws.workdir() / "my pipe été" / "train" / "checkpoint.pt")) << outcome.said();
+}
+
+/// A model trained once for the suite, and a photo folder.
+class InferInputs : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    trained_ = new Workspace;
+    ASSERT_EQ(trained_->run(trained_->pipeline(kTinyPipeline)).code, 0);
+  }
+  static void TearDownTestSuite() {
+    delete trained_;
+    trained_ = nullptr;
+  }
+  static std::string checkpoint() { return (trained_->workdir() / "tiny" / "train" / "checkpoint.pt").string(); }
+  Outcome infer(std::vector<std::string> inputs, const fs::path& out) const {
+    std::vector<std::string> args{"infer", "--model", checkpoint()};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    args.insert(args.end(), {"--out", out.string()});
+    return run_binary(args);
+  }
+
+  Workspace ws;
+
+ private:
+  static Workspace* trained_;
+};
+Workspace* InferInputs::trained_ = nullptr;
+
+TEST_F(InferInputs, ResultsAreNeverReadAsPhotos) {
+  const fs::path images = write_folder(ws.path / "photos", 2) / "images";
+  const auto into_input = infer({images.string()}, images);
+  EXPECT_ENDED_WITH(into_input, 1, ws.path);
+  EXPECT_THAT(into_input.err, HasSubstr("holds the input folder")) << into_input.said();
+
+  const fs::path out = ws.path / "results";
+  ASSERT_EQ(infer({images.string()}, out).code, 0);
+  // Run again on the photos and, by a shell glob, on the first run's results.
+  const auto again = infer({(images / "wall_0.png").string(), (out / "wall_0_mask.png").string()}, out);
+  EXPECT_ENDED_WITH(again, 0, ws.path);
+  EXPECT_THAT(again.err, HasSubstr("skipping " + (out / "wall_0_mask.png").string() + ": it lies in --out"));
+  EXPECT_FALSE(fs::exists(out / "wall_0_mask_mask.png"));
+}
+
+TEST_F(InferInputs, ASymlinkLoopAmongThePhotosIsSkippedAndTheOthersRun) {
+  const fs::path images = write_folder(ws.path / "photos", 2) / "images";
+  fs::create_symlink("loop.png", images / "loop.png");  // points at itself
+  const auto outcome = infer({images.string()}, ws.path / "out");
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("skipping " + (images / "loop.png").string())) << outcome.said();
+  EXPECT_TRUE(fs::exists(ws.path / "out" / "wall_0_mask.png"));
+  EXPECT_TRUE(fs::exists(ws.path / "out" / "wall_1_mask.png"));
+}
+
+TEST(CommandLine, AnUnknownCommandIsNamedWithExit2EvenWithHelp) {
+  for (const auto& args : {std::vector<std::string>{"trian", "x.toml"}, std::vector<std::string>{"measurex", "--help"},
+                           std::vector<std::string>{"--log-level", "warn", "rnu", "x.toml"}}) {
+    const auto outcome = run_binary(args);
+    EXPECT_EQ(outcome.code, 2) << outcome.said();
+    EXPECT_THAT(outcome.err, HasSubstr("unknown command '" + args[args[0] == "--log-level" ? 2 : 0] + "'"));
+    EXPECT_THAT(outcome.err, HasSubstr("the commands are run, validate"));
+    EXPECT_EQ(outcome.out, "") << "no help text for an unknown command";
+  }
+  EXPECT_THAT(run_binary({"rnu", "x.toml"}).err, HasSubstr("(did you mean 'run'?)"));
+}
+
+TEST(CommandLine, AnUnknownOptionAndNoCommandExit2) {
+  const auto option = run_binary({"run", "x.toml", "--wrokdir", "w"});
+  EXPECT_EQ(option.code, 2) << option.said();
+  EXPECT_THAT(option.err, HasSubstr("--wrokdir"));
+  const auto nothing = run_binary({});
+  EXPECT_EQ(nothing.code, 2) << nothing.said();
+}
+
+TEST(CommandLine, VersionNamesCrackKDLibTorchAndThePluginAbi) {
+  const auto outcome = run_binary({"--version"});
+  EXPECT_EQ(outcome.code, 0) << outcome.said();
+  EXPECT_THAT(outcome.out, HasSubstr("crackkd 0."));
+  EXPECT_THAT(outcome.out, HasSubstr("plugin ABI: SDK "));
+  EXPECT_THAT(outcome.out, HasSubstr("LibTorch "));
+}
+
+}  // namespace
