@@ -7,6 +7,7 @@
 #include "app/host_setup.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/stage.hpp"
+#include "inference/inference_model.hpp"
 #include "metrics/model_cost.hpp"
 #include "pipeline/toml_params.hpp"
 
@@ -49,7 +50,10 @@ int inspect_command(const Common& common, const InspectArgs& args) {
   const auto device = engine::resolve_device(args.device);
   std::shared_ptr<SegmentationModel> model;
   std::string label;
-  if (args.model.size() > 3 && args.model.substr(args.model.size() - 3) == ".pt") {
+  std::error_code ec;
+  const bool is_file = std::filesystem::is_regular_file(args.model, ec);
+  if (is_file) inference::require_torch_archive(args.model);
+  if (is_file || (args.model.size() > 3 && args.model.substr(args.model.size() - 3) == ".pt")) {
     auto loaded = engine::load_checkpoint(args.model, *host, device);
     model = loaded.model;
     label = "model." + loaded.config.plugin + " from " + args.model;

@@ -10,6 +10,8 @@
 #include <torch/nn/functional/padding.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <fstream>
 #include <map>
 
 namespace crackkd::inference {
@@ -118,8 +120,24 @@ bool is_exported_model(const fs::path& file) {
   }
 }
 
+void require_torch_archive(const fs::path& file) {
+  char magic[2] = {0, 0};
+  std::ifstream(file, std::ios::binary).read(magic, 2);
+  if (magic[0] == 'P' && magic[1] == 'K') return;
+  std::string extension = file.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  // An ONNX file is a protobuf ModelProto, whose first field (ir_version) starts 0x08.
+  if (extension == ".onnx" || magic[0] == 0x08)
+    throw Error(file.string() + " is an ONNX model (crackkd export --format onnx): it runs in ONNX Runtime, as "
+                                "sdk/examples/deploy/segment_cracks.js shows; crackkd reads a checkpoint (.pt) or a "
+                                "TorchScript export (crackkd export --format torchscript)");
+  throw Error(file.string() + " is neither a checkpoint (.pt of a train or distill stage) nor a TorchScript export: "
+                              "both are zip archives, and it is not one");
+}
+
 InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
   if (!fs::exists(file)) throw Error("model file " + file.string() + " does not exist");
+  require_torch_archive(file);
   if (is_exported_model(file)) return from_export(file, torch::jit::load(file.string(), device), engine);
   return inference_model_of(engine::load_checkpoint(file, host, device), file, engine);
 }

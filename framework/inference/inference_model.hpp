@@ -42,6 +42,10 @@ InferenceModel inference_model_of(const engine::LoadedModel& loaded, const std::
 /// crackkd.json), false for a checkpoint or anything else.
 bool is_exported_model(const std::filesystem::path& file);
 
+/// Throws crackkd::Error saying what `file` is when it is not a zip archive, as every
+/// checkpoint and TorchScript file is: an ONNX export (and where that runs), or neither.
+void require_torch_archive(const std::filesystem::path& file);
+
 /// Loads `file` (checkpoint or exported TorchScript) onto `device` for `engine`; throws
 /// crackkd::Error naming the file when it is neither.
 InferenceModel load_inference_model(const std::filesystem::path& file, host::PluginHost& host, c10::Device device,

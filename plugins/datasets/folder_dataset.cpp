@@ -131,6 +131,29 @@ std::string mib(std::uint64_t bytes) {
   return text;
 }
 
+/// What is wrong with the layout, and the keys that would read what is there: a user with
+/// photos/ and labels/ learns of `images` and `masks`; a relative root names the working
+/// folder it was read from.
+crackkd::Error missing_folder(const fs::path& root, const fs::path& image_dir, const fs::path& mask_dir) {
+  const bool images_there = fs::is_directory(image_dir);
+  const std::string missing = std::string(images_there ? "no mask folder " : "no image folder ") +
+                              (images_there ? mask_dir : image_dir).string();
+  const std::string relative = root.is_relative() ? " (a relative root is read from the working folder " +
+                                                        fs::current_path().string() +
+                                                        "; the shipped pipelines find their data through CRACKKD_DATA)"
+                                                  : "";
+  if (!fs::is_directory(root))
+    return crackkd::Error("dataset folder: " + missing + ": " + root.string() + " does not exist" + relative);
+  std::string there;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec))
+    if (entry.is_directory(ec)) there += (there.empty() ? "" : ", ") + entry.path().filename().string() + "/";
+  return crackkd::Error("dataset folder: " + missing + "; " + root.string() + " holds " +
+                        (there.empty() ? "no folders" : there) +
+                        ": the dataset's `images` and `masks` keys name the folders of the photos and the masks"
+                        " (default \"images\" and \"masks\")" + relative);
+}
+
 class FolderDataset : public crackkd::Dataset {
  public:
   using Options = FolderDatasetOptions;
@@ -139,8 +162,7 @@ class FolderDataset : public crackkd::Dataset {
     const fs::path root(options.root);
     const fs::path image_dir = root / options.images;
     const fs::path mask_dir = root / options.masks;
-    if (!fs::is_directory(image_dir)) throw crackkd::Error("dataset folder: no image folder " + image_dir.string());
-    if (!fs::is_directory(mask_dir)) throw crackkd::Error("dataset folder: no mask folder " + mask_dir.string());
+    if (!fs::is_directory(image_dir) || !fs::is_directory(mask_dir)) throw missing_folder(root, image_dir, mask_dir);
 
     pairs_ = crackkd::datasets::pair_files(image_dir, mask_dir, options.mask_suffix);
     std::vector<fs::path> masks;

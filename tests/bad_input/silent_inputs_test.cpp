@@ -121,6 +121,45 @@ TEST_F(InferInputs, ASymlinkLoopAmongThePhotosIsSkippedAndTheOthersRun) {
   EXPECT_TRUE(fs::exists(ws.path / "out" / "wall_1_mask.png"));
 }
 
+TEST(LayoutHints, PhotosAndLabelsFoldersNameTheKeysThatReadThem) {
+  Workspace ws;
+  write_folder(ws.path / "data", 2);
+  fs::rename(ws.path / "data" / "images", ws.path / "data" / "photos");
+  fs::rename(ws.path / "data" / "masks", ws.path / "data" / "labels");
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                         "plugin = \"folder\"\nroot = \"" + (ws.path / "data").string() + "\""));
+  const auto outcome = ws.run(file);
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("holds labels/, photos/")) << outcome.said();
+  EXPECT_THAT(outcome.err, HasSubstr("`images` and `masks` keys"));
+
+  // A relative root names the working folder it was read from (`check` lists problems on stdout).
+  RunSpec relative;
+  relative.args = {"check", ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                                 "plugin = \"folder\"\nroot = \"nowhere\""), "relative.toml").string()};
+  relative.cwd = ws.path.string();
+  const auto lost = run_crackkd(relative);
+  EXPECT_NE(lost.code, 0) << lost.said();
+  EXPECT_THAT(lost.out, HasSubstr("relative root is read from the working folder " + ws.path.string())) << lost.said();
+  EXPECT_THAT(lost.out, HasSubstr("CRACKKD_DATA"));
+}
+
+TEST(ModelFiles, AnOnnxExportWhereACheckpointIsExpectedIsNamedWithWhereItRuns) {
+  Workspace ws;
+  const std::string onnx = ws.write("model.onnx", std::string("\x08\x07\x12\x07pytorch", 11)).string();
+  const std::string junk = ws.write("model.bin", "not a model").string();
+  write_folder(ws.path / "photos", 1);
+  const std::string photos = (ws.path / "photos" / "images").string();
+  for (const auto& outcome : {run_binary({"inspect", onnx}), run_binary({"infer", "--model", onnx, photos, "--out", "o"})}) {
+    EXPECT_EQ(outcome.code, 1) << outcome.said();
+    EXPECT_THAT(outcome.err, HasSubstr(onnx + " is an ONNX model")) << outcome.said();
+    EXPECT_THAT(outcome.err, HasSubstr("ONNX Runtime"));
+  }
+  const auto other = run_binary({"inspect", junk});
+  EXPECT_EQ(other.code, 1) << other.said();
+  EXPECT_THAT(other.err, HasSubstr(junk + " is neither a checkpoint"));
+}
+
 TEST(CommandLine, AnUnknownCommandIsNamedWithExit2EvenWithHelp) {
   for (const auto& args : {std::vector<std::string>{"trian", "x.toml"}, std::vector<std::string>{"measurex", "--help"},
                            std::vector<std::string>{"--log-level", "warn", "rnu", "x.toml"}}) {
