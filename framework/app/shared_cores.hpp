@@ -20,16 +20,21 @@
 
 namespace crackkd::app {
 
-/// The pid of another running `crackkd` process, or 0.
+/// The pid of another `crackkd` process that may use the cores (not stopped, not a
+/// zombie), or 0.
 inline pid_t other_crackkd_process() {
   const std::string self = std::to_string(::getpid());
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string pid = entry.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
-    std::string name;
+    std::string name, stat;
     std::getline(std::ifstream(entry.path() / "comm"), name);
-    if (name == "crackkd") return static_cast<pid_t>(std::stol(pid));
+    if (name != "crackkd") continue;
+    std::getline(std::ifstream(entry.path() / "stat"), stat);  // "pid (comm) S ...": S is the state
+    const auto state_at = stat.rfind(") ");
+    const char state = state_at == std::string::npos || state_at + 2 >= stat.size() ? '?' : stat[state_at + 2];
+    if (state != 'T' && state != 't' && state != 'Z') return static_cast<pid_t>(std::stol(pid));
   }
   return 0;
 }

@@ -56,7 +56,7 @@ class SideBySideRun {
   };
   struct Worker {
     std::size_t job;
-    int output;
+    int output, input;
     int threads;
     std::string pending;  // output not yet a whole line
     std::string failure;  // what the worker said went wrong
@@ -68,10 +68,11 @@ class SideBySideRun {
   void open_stage(const std::string& name);
   void finish_stage(const std::string& name);
   void start_jobs();
-  int threads_for(const Job& job) const;
+  int threads_for(const Job& job, std::size_t running) const;
   void watch();
   void read_output(Worker& worker);
   void ended(pid_t pid, int status);
+  void rebalance();
   void log_status();
 
   const pipeline::Pipeline& pipeline_;
@@ -164,18 +165,22 @@ void SideBySideRun::finish_stage(const std::string& name) {
   spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name, seconds_since(s.started), (run_dir_ / name).string());
 }
 
-/// `[pipeline] threads` when set; else the cores split over the jobs, or all of them for a
-/// job that runs alone.
-int SideBySideRun::threads_for(const Job& job) const {
+/// `[pipeline] threads` when set; else the cores split over the jobs that will be running
+/// (all of them for a job that starts alone or runs alone: a stage that nothing can join
+/// would leave cores idle on a fixed share).
+int SideBySideRun::threads_for(const Job& job, std::size_t running) const {
   if (pipeline_.options.threads > 0) return static_cast<int>(pipeline_.options.threads);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return job.alone ? cores : std::max(1, cores / options_.jobs);
+  return job.alone ? cores : std::max(1, cores / static_cast<int>(std::max<std::size_t>(1, running)));
 }
 
 void SideBySideRun::start_jobs() {
-  while (const auto index = scheduler_.start_next()) {
-    const Job& job = scheduler_.job(*index);
-    const int threads = threads_for(job);
+  std::vector<std::size_t> starting;
+  while (const auto index = scheduler_.start_next()) starting.push_back(*index);
+  const std::size_t running = workers_.size() + starting.size();
+  for (const std::size_t index : starting) {
+    const Job& job = scheduler_.job(index);
+    const int threads = threads_for(job, running);
     std::map<std::string, std::string> environment;
     // Workers share the cores: OpenMP threads that spin while they wait would take them
     // from each other (the variable is read when a process starts, so it is set here).
@@ -183,10 +188,24 @@ void SideBySideRun::start_jobs() {
     const auto process = io::start_worker(program_, options_.worker_arguments(job.id(), threads), environment,
                                           /*capture_output=*/true, "the worker of " + job.label());
     ::fcntl(process.output, F_SETFL, ::fcntl(process.output, F_GETFL) | O_NONBLOCK);
-    workers_[process.pid] = Worker{*index, process.output, threads, "", ""};
+    workers_[process.pid] = Worker{index, process.output, process.input, threads, "", ""};
     progress_.started(job.label());
     spdlog::info("{} starts (worker {}, {} thread{}) [{}]", job.label(), process.pid, threads, threads > 1 ? "s" : "",
                  progress_.status());
+  }
+}
+
+/// Gives each running worker its share of the cores again after jobs started or ended.
+void SideBySideRun::rebalance() {
+  if (pipeline_.options.threads > 0) return;  // pinned: results must not depend on timing
+  for (auto& [pid, w] : workers_) {
+    const Job& job = scheduler_.job(w.job);
+    const int share = threads_for(job, workers_.size());
+    if (share == w.threads) continue;
+    const std::string line = worker_report::kThreads + std::to_string(share) + "\n";
+    if (::write(w.input, line.data(), line.size()) != static_cast<ssize_t>(line.size())) continue;  // it is ending
+    spdlog::info("{} goes on with {} thread{}", job.label(), share, share > 1 ? "s" : "");
+    w.threads = share;
   }
 }
 
@@ -233,6 +252,7 @@ void SideBySideRun::ended(pid_t pid, int status) {
   Worker w = workers_.at(pid);
   read_output(w);  // what it wrote before it ended
   ::close(w.output);
+  ::close(w.input);
   workers_.erase(pid);
   const Job job = scheduler_.job(w.job);
   const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -261,6 +281,7 @@ void SideBySideRun::log_status() {
 RunSummary SideBySideRun::run() {
   io::RunLock lock(run_dir_);
   LogFile log(run_dir_ / "log.txt");
+  std::signal(SIGPIPE, SIG_IGN);  // a worker that ends while told its threads must not end the run
   spdlog::info("pipeline {} ({}): {} stages into {}, up to {} jobs side by side", pipeline_.options.name,
                pipeline_.file.string(), plan_.order.size(), run_dir_.string(), options_.jobs);
   summary_.run_dir = run_dir_;
@@ -270,6 +291,7 @@ RunSummary SideBySideRun::run() {
       open_ready_stages();
       start_jobs();
     }
+    rebalance();
     if (workers_.empty()) break;
     watch();
   }

@@ -4,7 +4,8 @@
 // it reads have finished (a stage's fingerprint holds their runs), and starts each job of a
 // stage that runs as a worker process, `crackkd … run PIPELINE --job ID` (job_scheduler.hpp
 // says which job starts when), with its share of the threads: `[pipeline] threads` when
-// set, else the cores split over N (every core for a job that runs alone). A worker runs
+// set, else the cores split over the jobs running, told again whenever a job starts or
+// ends (every core for a job left alone, or one that runs alone). A worker runs
 // its job exactly as the one-process runner would, resuming from its own resume state,
 // logs with its job's name to stderr and log.txt, and tells the parent on its standard
 // output how many epochs it has done (and why it failed). The parent writes stage.done
@@ -31,10 +32,13 @@ inline std::string worker_log_pattern(const std::string& job) {
   return "[%Y-%m-%d %H:%M:%S.%e] [%l] [" + job + "] %v";
 }
 
-/// The lines a worker writes on its standard output: "epochs 3.25", "failed <message>".
+/// The lines a worker writes on its standard output: "epochs 3.25", "failed <message>";
+/// and the one its parent writes on its standard input: "threads 2", when the jobs beside
+/// it have changed (a worker alone takes every core; not when `[pipeline] threads` is set).
 namespace worker_report {
 inline constexpr const char* kEpochs = "epochs ";
 inline constexpr const char* kFailed = "failed ";
+inline constexpr const char* kThreads = "threads ";
 }  // namespace worker_report
 
 }  // namespace crackkd::engine

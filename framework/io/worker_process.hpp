@@ -17,14 +17,15 @@ std::string this_executable();
 
 struct WorkerProcess {
   pid_t pid = -1;
-  int output = -1;  ///< read end of the worker's standard output, or -1 when not captured
+  int output = -1;  ///< read end of the worker's standard output, or -1 when not connected
+  int input = -1;   ///< write end of the worker's standard input, or -1 when not connected
 };
 
-/// Forks and execs `program args…` with `environment` added; with `capture_output` its
-/// standard output is a pipe the caller reads (`output`), else the caller's. Throws
+/// Forks and execs `program args…` with `environment` added; with `connect` its standard
+/// output and input are pipes to the caller (`output`, `input`), else the caller's. Throws
 /// crackkd::Error naming `what` when the process cannot be started.
 WorkerProcess start_worker(const std::string& program, const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& environment, bool capture_output,
+                           const std::map<std::string, std::string>& environment, bool connect,
                            const std::string& what);
 
 /// "exited with code 3", "was killed by signal 9 (Killed)".

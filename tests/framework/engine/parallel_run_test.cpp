@@ -1,6 +1,7 @@
 // `crackkd run -j 2` through the real binary: independent stages run at the same time in
 // their own workers and end bit-identical to `-j 1`; Ctrl-C stops every worker and the
-// rerun resumes each exactly; a failing stage is named and the others' results are kept.
+// rerun resumes each exactly; a failing stage is named and the others' results are kept,
+// and a stage left alone takes every core.
 
 #include "bad_input/subprocess.hpp"
 #include "test_support.hpp"
@@ -8,6 +9,7 @@
 #include <gmock/gmock.h>
 
 #include <fstream>
+#include <thread>
 
 using namespace crackkd;
 namespace fs = std::filesystem;
@@ -158,6 +160,7 @@ TEST_F(SideBySide, AFailingStageIsNamedAndTheOthersResultsSurvive) {
   pipeline.replace(pipeline.find(student_b), student_b.size(),
                    "[stages.b]\nkind = \"distill\"\nteacher_checkpoint = \"" + (dir.path / "garbage.pt").string() +
                        "\"\nstudent = \"student\"\ndata = \"train\"\ndistiller = { plugin = \"rfkd\" }\nepochs = 1\n");
+  pipeline.replace(pipeline.find("threads = 1\n"), 12, "");  // threads follow the jobs that run
   const auto file = dir.write("side.toml", pipeline);
   const auto r = run(file, dir.path / "runs", {"-j", "2"});
   EXPECT_EQ(r.code, 1) << r.said();
@@ -167,6 +170,9 @@ TEST_F(SideBySide, AFailingStageIsNamedAndTheOthersResultsSurvive) {
   EXPECT_TRUE(fs::exists(run_dir / "a" / "stage.done")) << "the stage that was running finishes and is kept";
   EXPECT_FALSE(fs::exists(run_dir / "b" / "stage.done"));
   EXPECT_FALSE(fs::exists(run_dir / "evaluate")) << "no stage starts after a failure";
+  // Alone now, the stage that trains goes on with every core.
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores > 1) EXPECT_THAT(r.err, HasSubstr("a goes on with " + std::to_string(cores) + " threads")) << r.said();
 }
 
 TEST_F(SideBySide, JobsAndDataParallelRanksAreOneOrTheOther) {
