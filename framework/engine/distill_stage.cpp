@@ -32,6 +32,7 @@
 #include "engine/teacher_forward.hpp"
 #include "engine/training_options.hpp"
 #include "engine/weighted_loss.hpp"
+#include "report/csv_table.hpp"
 #include "training/fit.hpp"
 
 #include <crackkd/distiller.hpp>
@@ -116,6 +117,7 @@ class DistillStage : public StageKind {
     if (!o.teacher.empty()) require_model_of_stage(teacher, teacher_file, ctx.pipeline, o.teacher);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
+    warn_if_untaught(ctx, teacher_file);
 
     const auto& student_config = ctx.pipeline.models.at(o.student);
     auto student = initial_model(ctx, stream_of(ctx, o), student_config, device);
@@ -151,6 +153,20 @@ class DistillStage : public StageKind {
   }
 
  private:
+  /// A teacher whose training stage scored (almost) nothing on its validation data at its
+  /// last epoch (metrics.csv beside the checkpoint) has nothing to teach: say so before
+  /// hours of distillation (a student of such a teacher scored mDS 0.0004).
+  static void warn_if_untaught(const StageContext& ctx, const std::filesystem::path& teacher_file) {
+    constexpr double kFloor = 0.1;  // an untrained tiny U-Net scores ~0.05 on thin cracks
+    const auto metrics = report::read_csv_if_present(teacher_file.parent_path() / results::kMetrics);
+    if (!metrics || metrics->rows.empty() || !metrics->has_column("val_mDS")) return;
+    const double score = metrics->number(metrics->rows.size() - 1, "val_mDS");
+    if (score >= kFloor) return;
+    spdlog::warn("distill {}: the teacher {} scored val mDS {:.4f} at its last epoch ({}): below {}, it has learned "
+                 "(almost) nothing to teach; train it longer or check its data",
+                 ctx.stage.name, teacher_file.string(), score, metrics->file.string(), kFloor);
+  }
+
   /// States the cache's size up front (the teacher run once on the first sample); stores
   /// nothing new when the disk lacks room for this stage's samples.
   static TeacherCache open_cache(StageContext& ctx, SegmentationModel& teacher, const std::filesystem::path& file,

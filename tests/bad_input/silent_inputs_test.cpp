@@ -160,6 +160,22 @@ TEST(ModelFiles, AnOnnxExportWhereACheckpointIsExpectedIsNamedWithWhereItRuns) {
   EXPECT_THAT(other.err, HasSubstr(junk + " is neither a checkpoint"));
 }
 
+TEST(Teachers, OneThatLearnedNothingIsNamedBeforeDistillation) {
+  Workspace ws;
+  // One epoch on 8 images: the tiny teacher scores ~0.05 on val, as untrained.
+  const auto file = ws.pipeline(replaced(std::string(kTinyPipeline) +
+                                             "\n[stages.student]\nkind = \"distill\"\nteacher = \"train\"\nstudent = "
+                                             "\"net\"\ndata = \"train\"\nepochs = 1\nbatch_size = 4\n",
+                                         "epochs = 2\nbatch_size = 4\n", "epochs = 1\nbatch_size = 4\nvalidate_on = \"val\"\n"));
+  const auto outcome = ws.run(file);
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("[warning] distill student: the teacher " +
+                                     (ws.workdir() / "tiny" / "train").string() + "/"))
+      << outcome.said();
+  EXPECT_THAT(outcome.err, ::testing::ContainsRegex("scored val mDS 0\\.0[0-9]+ at its last epoch"));
+  EXPECT_THAT(outcome.err, HasSubstr("learned (almost) nothing to teach"));
+}
+
 TEST(CommandLine, AnUnknownCommandIsNamedWithExit2EvenWithHelp) {
   for (const auto& args : {std::vector<std::string>{"trian", "x.toml"}, std::vector<std::string>{"measurex", "--help"},
                            std::vector<std::string>{"--log-level", "warn", "rnu", "x.toml"}}) {
