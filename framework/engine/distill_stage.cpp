@@ -40,6 +40,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <optional>
 
 namespace crackkd::engine {
@@ -160,8 +161,10 @@ class DistillStage : public StageKind {
     constexpr double kFloor = 0.1;  // an untrained tiny U-Net scores ~0.05 on thin cracks
     const auto metrics = report::read_csv_if_present(teacher_file.parent_path() / results::kMetrics);
     if (!metrics || metrics->rows.empty() || !metrics->has_column("val_mDS")) return;
-    const double score = metrics->number(metrics->rows.size() - 1, "val_mDS");
-    if (score >= kFloor) return;
+    const std::string& field = metrics->rows.back()[metrics->column("val_mDS")];
+    char* end = nullptr;
+    const double score = std::strtod(field.c_str(), &end);
+    if (field.empty() || *end != '\0' || score >= kFloor) return;  // not validated, or taught something
     spdlog::warn("distill {}: the teacher {} scored val mDS {:.4f} at its last epoch ({}): below {}, it has learned "
                  "(almost) nothing to teach; train it longer or check its data",
                  ctx.stage.name, teacher_file.string(), score, metrics->file.string(), kFloor);
