@@ -20,6 +20,17 @@ bool channels_agree(const std::vector<cv::Mat>& channels) {
   return true;
 }
 
+/// Whether every pixel of every channel has one value.
+bool is_constant(const std::vector<cv::Mat>& channels) {
+  double lo = 0, hi = 0, first = -1;
+  for (const auto& c : channels) {
+    cv::minMaxLoc(c, &lo, &hi);
+    if (lo != hi || (first >= 0 && lo != first)) return false;
+    first = lo;
+  }
+  return true;
+}
+
 cv::Mat matching_colour(const cv::Mat& bgr, const std::vector<std::int64_t>& rgb) {
   const auto lo = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] - 8); };
   const auto hi = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] + 8); };
@@ -35,14 +46,15 @@ struct Seen {
   Kind kind = Kind::Empty;
   double largest = 0;
   int full_scale = 255;
+  bool from_alpha = false;
 };
 
 Seen classify(const MaskLevel& m) {
   double largest = 0;
   cv::minMaxLoc(m.level, nullptr, &largest);
-  if (largest == 0) return {Kind::Empty, 0, m.full_scale};
-  if (m.colour) return {Kind::Colour, largest, m.full_scale};
-  return {2 * largest < m.full_scale ? Kind::Label : Kind::FullRange, largest, m.full_scale};
+  if (largest == 0) return {Kind::Empty, 0, m.full_scale, m.from_alpha};
+  if (m.colour) return {Kind::Colour, largest, m.full_scale, m.from_alpha};
+  return {2 * largest < m.full_scale ? Kind::Label : Kind::FullRange, largest, m.full_scale, m.from_alpha};
 }
 
 std::string kind_text(const Seen& s) {
@@ -94,7 +106,17 @@ MaskLevel read_mask_level(const fs::path& file, const std::vector<std::int64_t>&
   m.full_scale = raw.depth() == CV_16U ? 65535 : 255;
   std::vector<cv::Mat> channels;
   cv::split(raw, channels);
-  if (channels.size() == 2 || channels.size() == 4) channels.pop_back();  // alpha
+  if (channels.size() == 2 || channels.size() == 4) {
+    cv::Mat alpha = channels.back();
+    channels.pop_back();
+    // Drawn as transparency (white everywhere, crack opaque): the colour says nothing,
+    // the alpha channel is the mask.
+    if (color.empty() && is_constant(channels) && !is_constant({alpha})) {
+      m.level = alpha;
+      m.from_alpha = true;
+      return m;
+    }
+  }
   if (!color.empty()) {
     cv::Mat bgr;
     if (channels.size() == 1) channels = {channels[0], channels[0], channels[0]};
@@ -126,7 +148,9 @@ MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& option
                 kinds[0].second->string() + ") and " + kind_text(kinds[1].first) + " (" + kinds[1].second->string() +
                 "); set mask_values or mask_threshold");
   const MaskRule if_empty{MaskRule::Kind::HalfScale, 0, "are empty (crack would be value >= half the scale)"};
-  const MaskRule rule = !automatic ? rule_from_options(options) : kinds.empty() ? if_empty : rule_for(kinds[0].first);
+  MaskRule rule = !automatic ? rule_from_options(options) : kinds.empty() ? if_empty : rule_for(kinds[0].first);
+  if (!kinds.empty() && kinds[0].first.from_alpha)
+    rule.description += " (in the alpha channel: the colour is the same everywhere)";
   std::clog << "dataset folder: the masks of " << folder << " " << rule.description << std::endl;
   return rule;
 }

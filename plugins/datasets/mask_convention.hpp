@@ -4,6 +4,8 @@
 // colour) and RGB masks. Each mask is first reduced to one channel, its level:
 //   - grey files (8- or 16-bit, or colour files whose channels agree everywhere): the value;
 //   - colour files: the brightest channel, so any non-black pixel has a level;
+//   - files with alpha whose colour is one value everywhere (crack drawn as opacity over
+//     white): the alpha channel;
 //   - with `mask_color = [r, g, b]`: 255 where the pixel is that colour (each channel
 //     within 8), else 0.
 // Then one rule per data set says which levels are crack:
@@ -35,6 +37,7 @@ struct MaskLevel {
   cv::Mat level;         ///< one channel, CV_8U or CV_16U
   bool colour = false;   ///< from a colour file whose channels differ
   int full_scale = 255;  ///< 255, or 65535 for 16-bit files
+  bool from_alpha = false;  ///< the alpha channel, the colour being one value everywhere
 };
 
 /// Reads `file` and reduces it to its level. Throws crackkd::Error naming an unreadable file.

@@ -144,6 +144,25 @@ TEST(LayoutHints, PhotosAndLabelsFoldersNameTheKeysThatReadThem) {
   EXPECT_THAT(lost.out, HasSubstr("CRACKKD_DATA"));
 }
 
+TEST(MaskFiles, CrackDrawnInTheAlphaChannelIsReadFromItNotAsAllCrack) {
+  Workspace ws;
+  write_folder(ws.path / "data", 1);
+  for (const char* name : {"wall_0.png"}) {  // white RGB, the crack opaque
+    const auto file = (ws.path / "data" / "masks" / name).string();
+    const cv::Mat grey = cv::imread(file, cv::IMREAD_GRAYSCALE);
+    cv::Mat rgba;
+    cv::merge(std::vector<cv::Mat>{cv::Mat(grey.size(), CV_8UC3, cv::Scalar(255, 255, 255)), grey}, rgba);
+    cv::imwrite(file, rgba);
+  }
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                         "plugin = \"folder\"\nroot = \"" + (ws.path / "data").string() + "\""));
+  const auto outcome = run_binary({"check", file.string()});
+  EXPECT_EQ(outcome.code, 0) << outcome.said();
+  EXPECT_THAT(outcome.err, HasSubstr("in the alpha channel")) << outcome.said();
+  EXPECT_THAT(outcome.out, ::testing::Not(HasSubstr("100.00 %"))) << outcome.out;  // as all crack, before
+  EXPECT_THAT(outcome.out, HasSubstr("| 10.64 % |")) << outcome.out;  // the diagonal, 3 px wide
+}
+
 TEST(ModelFiles, AnOnnxExportWhereACheckpointIsExpectedIsNamedWithWhereItRuns) {
   Workspace ws;
   const std::string onnx = ws.write("model.onnx", std::string("\x08\x07\x12\x07pytorch", 11)).string();

@@ -105,6 +105,16 @@ TEST_F(MaskFormats, PaletteAndColourMasksGiveTheSameSamples) {
   EXPECT_THAT(expect_reference_samples(two, "mask_color = [255, 0, 0]"), HasSubstr("(mask_color)"));
 }
 
+TEST_F(MaskFormats, AMaskDrawnInItsAlphaChannelIsReadFromIt) {
+  // White everywhere, the crack opaque, the rest transparent (an editor's layer export).
+  const auto alpha = write_set("alpha", [](const cv::Mat& p) {
+    cv::Mat white(p.size(), CV_8UC3, cv::Scalar(255, 255, 255)), out;
+    cv::merge(std::vector<cv::Mat>{white, cv::Mat(p * 255)}, out);
+    return out;
+  });
+  EXPECT_THAT(expect_reference_samples(alpha), HasSubstr("in the alpha channel"));
+}
+
 TEST_F(MaskFormats, AThresholdOrConventionSetByHandIsUsed) {
   const auto labels = write_set("labels", [](const cv::Mat& p) { return cv::Mat(p * 38); });
   EXPECT_THAT(expect_reference_samples(labels, "mask_threshold = 30"),
