@@ -19,8 +19,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <thread>
 #include <optional>
+#include <thread>
 
 namespace crackkd::engine {
 
