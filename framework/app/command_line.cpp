@@ -101,7 +101,7 @@ CommandLine::CommandLine() {
 void CommandLine::add_run() {
   run_cmd_ = app_.add_subcommand("run", "validate a pipeline, then run its stages in dependency order");
   add_pipeline_arguments(run_cmd_, run_.pipeline, run_.overrides);
-  run_cmd_->add_option("--force", run_.force, "rerun this stage even when it is up to date (repeatable)");
+  run_cmd_->add_option("--force", run_.force, "rerun this stage, every seed of it, even when up to date (repeatable)");
   run_cmd_->add_option("--workdir", run_.workdir, "folder for results (runs/<pipeline>/<stage>/)");
   add_launch_options(*run_cmd_, launch_);
   run_cmd_->add_option("--timeout", run_.timeout_s, "seconds a rank waits for the others before failing")

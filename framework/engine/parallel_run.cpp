@@ -146,7 +146,7 @@ void SideBySideRun::open_stage(const std::string& name) {
     const Job job{name, r.folder, stage.kind, static_cast<double>(stage_plan.epochs),
                   stage_plan.shared_cache.empty() ? "" : stage_plan.shared_cache + " " + r.folder,
                   stage_plan.runs_alone};
-    if (!r.folder.empty() && replicate_finished(base, r)) {
+    if (!r.folder.empty() && !s.decision.forced && replicate_finished(base, r)) {
       spdlog::info("stage {}: seed {} was finished before, kept", name, r.seed);
       progress_.finished(job.label());
       continue;

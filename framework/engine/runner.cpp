@@ -44,7 +44,7 @@ class PipelineRun {
     return decide_stage(pipeline_, plan_, host_, run_dir_, options_.force, name);
   }
   void run_stage(const std::string& name, const StageDecision& decision);
-  void run_replicates(const StageKind& kind, StageContext& base);
+  void run_replicates(const StageKind& kind, StageContext& base, bool keep_finished = true);
 
   const pipeline::Pipeline& pipeline_;
   const PipelinePlan& plan_;
@@ -75,12 +75,13 @@ RunProgress PipelineRun::forecast() const {
 
 /// Runs a stage: once, or a stage that runs per seed once per replicate (stage.hpp). On
 /// the other ranks of a data-parallel run `base.out_dir` is not written.
-void PipelineRun::run_replicates(const StageKind& kind, StageContext& base) {
+void PipelineRun::run_replicates(const StageKind& kind, StageContext& base, bool keep_finished) {
   if (!base.plan->can(Capability::RunsPerSeed) || pipeline_.options.seeds.empty()) return kind.run(base);
   const auto all = replicates(pipeline_.options);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& r = all[i];
-    if (agreed(group_, "replicate " + base.stage.name + " " + r.folder, [&] { return replicate_finished(base, r); })) {
+    if (keep_finished &&
+        agreed(group_, "replicate " + base.stage.name + " " + r.folder, [&] { return replicate_finished(base, r); })) {
       if (main_) spdlog::info("stage {}: seed {} was finished before, kept", base.stage.name, r.seed);
       continue;
     }
@@ -100,14 +101,14 @@ void PipelineRun::run_stage(const std::string& name, const StageDecision& decisi
   const std::string fingerprint =
       group_ && joined ? group_->agree("fingerprint " + name, [&] { return decision.fingerprint; }) : decision.fingerprint;
   StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_};
-  if (!main_) return joined ? run_replicates(*find_stage_kind(stage.kind), context) : void();
+  if (!main_) return joined ? run_replicates(*find_stage_kind(stage.kind), context, !decision.forced) : void();
   context.run_progress = &progress_;
   fs::create_directories(out_dir);
   fs::remove(out_dir / kStageDoneFile);
   spdlog::info("stage {} ({}) starts [{}]", name, stage.kind, progress_.status());
   const auto started = std::chrono::steady_clock::now();
   try {
-    run_replicates(*find_stage_kind(stage.kind), context);
+    run_replicates(*find_stage_kind(stage.kind), context, !decision.forced);
   } catch (const std::exception& e) {
     spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
     throw;

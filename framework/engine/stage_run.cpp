@@ -28,7 +28,8 @@ StageDecision decide_stage(const pipeline::Pipeline& pipeline, const PipelinePla
   StageDecision d;
   d.fingerprint = stage_fingerprint(pipeline, pipeline.stages.at(name), stage_plan, host, run_dir);
   d.print = stage_print(d.fingerprint, stage_plan, pipeline.options);
-  if (force.count(name) || !fs::exists(done)) return d;
+  d.forced = force.count(name) > 0;
+  if (d.forced || !fs::exists(done)) return d;
   const StageDone previous = read_stage_done(done);
   d.previous_build = previous.build;
   d.runs = previous.print != d.print;

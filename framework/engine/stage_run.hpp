@@ -13,6 +13,7 @@ namespace crackkd::engine {
 
 struct StageDecision {
   bool runs = true;
+  bool forced = false;  ///< --force: every replicate runs again, finished or not
   std::string fingerprint, print, previous_build;
 };
 

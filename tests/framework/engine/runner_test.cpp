@@ -299,6 +299,13 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   summary = run(overrides);
   EXPECT_EQ(summary.skipped, (std::vector<std::string>{"train"}));
   EXPECT_THAT(test::read_file(runs / "log.txt"), ::testing::HasSubstr("stage distill: seed 1 was finished before, kept"));
+  // --force reruns every seed of the stage, finished or not.
+  run(overrides, {"distill"});
+  const auto forced_log = test::read_file(runs / "log.txt");
+  EXPECT_THAT(forced_log.substr(forced_log.rfind("stage distill (distill) starts")),
+              ::testing::AllOf(::testing::HasSubstr("stage distill: seed 1 (1 of 2)"),
+                               ::testing::HasSubstr("stage distill: seed 2 (2 of 2)"),
+                               ::testing::Not(::testing::HasSubstr("was finished before, kept"))));
   // Another seed list reruns the training stages.
   auto more = overrides;
   more[0] = "pipeline.seeds=[1, 2, 3]";
