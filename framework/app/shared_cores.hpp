@@ -45,7 +45,8 @@ inline void sleep_while_waiting_beside_others(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY")) return;
   const pid_t other = other_crackkd_process();
   if (!other) return;
-  spdlog::info("another CrackKD process (pid {}) runs on this machine: this one's threads sleep while they wait "
+  // Debug, not info: a one-line error or `plugins --names` must stay one line.
+  spdlog::debug("another CrackKD process (pid {}) runs on this machine: this one's threads sleep while they wait "
                "(OMP_WAIT_POLICY=passive) instead of spinning on the shared cores",
                other);
   ::setenv("OMP_WAIT_POLICY", "passive", 1);
