@@ -85,7 +85,7 @@ std::vector<std::string> worker_arguments(int argc, char** argv) {
 
 CommandLine::CommandLine() {
   app_.require_subcommand(1);
-  app_.set_version_flag("--version", version_text());
+  app_.set_version_flag("--version", std::function<std::string()>(version_text));  // asked only when used
   app_.add_option("--plugin-path", common_.plugin_path,
                   "folder with plugins, searched before CRACKKD_PLUGIN_PATH (repeatable)");
   app_.add_option("--log-level", common_.log_level, "trace, debug, info, warn, error")
