@@ -3,7 +3,7 @@
 // each other, which makes one process ~10 % faster alone (PCT training step 204 against
 // 224 ms, inspect 31 against 35 ms, 2 cores) but takes the cores from any other busy
 // process: `crackkd inspect pct --size 224` measured 155 ms (p90 1,248 ms) beside a
-// training run, and 54 ms when it slept instead of spinning (OMP_WAIT_POLICY=passive;
+// training run, and 52-54 ms when it slept instead of spinning (OMP_WAIT_POLICY=passive;
 // 2026-12-07). A process alone keeps spinning; one that starts while another CrackKD
 // process runs makes its threads sleep. OpenMP reads the variable when the library loads,
 // before main, so the process starts itself again with it set (~0.5 s, only then).
@@ -47,8 +47,8 @@ inline void sleep_while_waiting_beside_others(char** argv) {
   if (!other) return;
   // Debug, not info: a one-line error or `plugins --names` must stay one line.
   spdlog::debug("another CrackKD process (pid {}) runs on this machine: this one's threads sleep while they wait "
-               "(OMP_WAIT_POLICY=passive) instead of spinning on the shared cores",
-               other);
+                "(OMP_WAIT_POLICY=passive) instead of spinning on the shared cores",
+                other);
   ::setenv("OMP_WAIT_POLICY", "passive", 1);
   ::execv("/proc/self/exe", argv);  // on failure, go on as before
 }
