@@ -62,7 +62,12 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
     return std::nullopt;
   }
   if (saved_print.toStringRef() != fingerprint) {
-    spdlog::info("{} is from another configuration: starting afresh", file.string());
+    // A warning: the epochs it holds are given up (its options, its data's files or a
+    // plugin's version changed since it was written).
+    c10::IValue saved_epoch;
+    const bool has_epoch = archive.try_read("epoch", saved_epoch);
+    spdlog::warn("{}{} is from another configuration (options, data files or plugin versions changed): starting afresh",
+                 file.string(), has_epoch ? " (after epoch " + std::to_string(saved_epoch.toInt()) + ")" : "");
     return std::nullopt;
   }
   if (!archive.try_read("build", saved_build) || saved_build.toStringRef() != build)

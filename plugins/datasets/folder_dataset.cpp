@@ -31,6 +31,7 @@
 // mystery slowdown.
 
 #include "file_pairing.hpp"
+#include "folder_fingerprint.hpp"
 #include "mask_convention.hpp"
 
 #include <crackkd/dataset.hpp>
@@ -172,22 +173,10 @@ class FolderDataset : public crackkd::Dataset {
     if (options.cache) fill_cache(options, image_dir);
   }
 
-  /// Names, sizes and modification times of the files: a changed folder reruns its stages.
+  /// Names and bytes of the files (folder_fingerprint.hpp): a changed folder reruns its
+  /// stages, a copied one does not.
   static std::string input_fingerprint(const Options& options) {
-    std::vector<std::string> entries;
-    for (const auto& sub : {options.images, options.masks}) {
-      std::error_code ec;
-      for (const auto& e : fs::directory_iterator(fs::path(options.root) / sub, ec)) {
-        if (!e.is_regular_file(ec)) continue;
-        entries.push_back(sub + "/" + e.path().filename().string() + " " + std::to_string(e.file_size(ec)) + " " +
-                          std::to_string(e.last_write_time(ec).time_since_epoch().count()));
-      }
-    }
-    std::sort(entries.begin(), entries.end());
-    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-    for (const auto& line : entries)
-      for (unsigned char c : line + "\n") h = (h ^ c) * 0x100000001b3ull;
-    return std::to_string(entries.size()) + " files " + std::to_string(h);
+    return crackkd::datasets::folder_fingerprint(options.root, {options.images, options.masks});
   }
 
   std::size_t size() const override { return pairs_.size(); }

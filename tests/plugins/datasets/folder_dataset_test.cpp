@@ -7,6 +7,10 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 using namespace crackkd;
 using ::testing::HasSubstr;
 
@@ -129,4 +133,35 @@ TEST_F(FolderDataset, ReadsTheRealMasonryDataWhenPresent) {
   const double crack_fraction = s.mask.mean().item<double>();
   EXPECT_GT(crack_fraction, 0.0);
   EXPECT_LT(crack_fraction, 0.5);
+}
+
+TEST_F(FolderDataset, ItsFingerprintFollowsTheFilesBytesNotTheirTimes) {
+  // What decides whether its stages rerun: a copy (new times) keeps their training, a
+  // file changed in place (same size) reruns them, as does a file added.
+  write_noise_pair("a", 8);
+  write_noise_pair("b", 8);
+  const auto& folder = host_->entry("dataset", "folder");
+  const auto print = [&](const std::filesystem::path& root) {
+    return folder.input_fingerprint(test::params_from("root = \"" + root.string() + "\""));
+  };
+  const std::string before = print(dir_.path);
+  EXPECT_THAT(before, ::testing::StartsWith("4 files "));
+
+  test::TempDir copy;
+  std::filesystem::copy(dir_.path, copy.path, std::filesystem::copy_options::recursive |
+                                                 std::filesystem::copy_options::overwrite_existing);
+  for (const auto& f : std::filesystem::recursive_directory_iterator(copy.path))
+    if (f.is_regular_file())
+      std::filesystem::last_write_time(f.path(), std::filesystem::last_write_time(f.path()) + std::chrono::hours(24));
+  EXPECT_EQ(print(copy.path), before);
+
+  const auto mask = copy.path / "masks" / "a.png";
+  std::fstream bytes(mask, std::ios::in | std::ios::out | std::ios::binary);
+  bytes.seekp(-5, std::ios::end);  // inside the PNG's last chunk: same size, other bytes
+  bytes.put('x');
+  bytes.close();
+  const std::string edited = print(copy.path);
+  EXPECT_NE(edited, before);
+  write_noise_pair("c", 8);
+  EXPECT_NE(print(dir_.path), before);
 }
