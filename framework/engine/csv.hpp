@@ -4,16 +4,24 @@
 // free space). Until then the previous results stay whole: a stage that fails or is
 // killed half-way never leaves a truncated scores.csv in place of the last good one.
 // Result tables are small (a row per image or model). Fields with commas, quotes or
-// newlines are quoted.
+// newlines are quoted. A measure in [0, 1] goes in as `Score{v}`: six decimals, so a
+// collapsed model reads 0.000000, not 3.99447e-11, and an undefined one (NaN: AP of a set
+// without crack) is an empty cell.
 
 #include "io/durable_file.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <vector>
 #include <sstream>
 #include <string>
 
 namespace crackkd::engine {
+
+/// A measure in [0, 1] for a CsvWriter row (see above).
+struct Score {
+  double value;
+};
 
 class CsvWriter {
  public:
@@ -44,6 +52,14 @@ class CsvWriter {
     return q + "\"";
   }
   static std::string field(const char* s) { return field(std::string(s)); }
+  static std::string field(Score s) {
+    if (std::isnan(s.value)) return "";
+    std::ostringstream text;
+    text.setf(std::ios::fixed);
+    text.precision(6);
+    text << s.value;
+    return text.str();
+  }
   template <class T> static std::string field(const T& v) {
     std::ostringstream s;
     s.precision(6);

@@ -142,13 +142,14 @@ class EvaluateStage : public StageKind {
       const auto means = evaluate_model(
           *t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
           [&](const std::string& id, const metrics::ImageScore& s) {
-            per_image.row(t.label, t.seed, id, s.dice, s.iou, s.counts.precision(), s.counts.recall(), s.counts.f1());
+            per_image.row(t.label, t.seed, id, Score{s.dice}, Score{s.iou}, Score{s.counts.precision()},
+                          Score{s.counts.recall()}, Score{s.counts.f1()});
           },
           &sweep);
       const auto swept = sweep.summary();
-      scores.row(t.label, t.seed, t.file.string(), means.images, means.mean_dice(), means.mean_iou(),
-                 means.counts.precision(), means.counts.recall(), means.counts.f1(), swept.ods_f1, swept.ods_threshold,
-                 swept.ois_f1, swept.ap);
+      scores.row(t.label, t.seed, t.file.string(), means.images, Score{means.mean_dice()}, Score{means.mean_iou()},
+                 Score{means.counts.precision()}, Score{means.counts.recall()}, Score{means.counts.f1()},
+                 Score{swept.ods_f1}, swept.ods_threshold, Score{swept.ois_f1}, Score{swept.ap});
       spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} F1 {:.4f} ODS {:.4f} (at {:.2f}) "
                    "OIS {:.4f} AP {:.4f} over {} images",
                    ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, means.mean_dice(),
@@ -231,8 +232,9 @@ class EvaluateStage : public StageKind {
         batches.flush();
         for (std::size_t m = 0; m < models.size(); ++m) {
           const auto swept = sweeps[m].summary();
-          robustness.row(models[m].label, models[m].seed, noise_name, level, means[m].mean_dice(), means[m].mean_iou(),
-                         means[m].images, means[m].counts.f1(), swept.ods_f1, swept.ois_f1, swept.ap);
+          robustness.row(models[m].label, models[m].seed, noise_name, level, Score{means[m].mean_dice()},
+                         Score{means[m].mean_iou()}, means[m].images, Score{means[m].counts.f1()}, Score{swept.ods_f1},
+                         Score{swept.ois_f1}, Score{swept.ap});
         }
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
       }

@@ -81,7 +81,25 @@ at::Tensor run_fixed(Module& module, const std::vector<std::int64_t>& shape, con
   return torch::cat(parts);
 }
 
+/// An archive carrying crackkd.json is an export only with the attributes `crackkd export`
+/// writes beside it: without them LibTorch's "has no attribute" names neither the file nor
+/// what is missing.
+void require_export_attributes(const fs::path& file, const Module& module) {
+  const std::vector<std::pair<const char*, bool (c10::IValue::*)() const>> wanted = {
+      {"crackkd_input_shape", &c10::IValue::isIntList},
+      {"crackkd_size_multiple", &c10::IValue::isInt},
+      {"crackkd_threshold", &c10::IValue::isDouble},
+      {"crackkd_model", &c10::IValue::isString}};
+  std::string missing;
+  for (const auto& [name, is_type] : wanted)
+    if (!module.hasattr(name) || !(module.attr(name).*is_type)()) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  if (!missing.empty())
+    throw Error(file.string() + " carries crackkd.json but lacks the attributes of a crackkd export (" + missing +
+                "): it was not written by `crackkd export`; export its checkpoint again");
+}
+
 InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
+  require_export_attributes(file, module);
   InferenceModel m;
   const auto shape = module.attr("crackkd_input_shape").toIntList().vec();
   m.stride = module.attr("crackkd_size_multiple").toInt();
@@ -138,7 +156,16 @@ void require_torch_archive(const fs::path& file) {
 InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host, c10::Device device, Engine engine) {
   if (!fs::exists(file)) throw Error("model file " + file.string() + " does not exist");
   require_torch_archive(file);
-  if (is_exported_model(file)) return from_export(file, torch::jit::load(file.string(), device), engine);
+  if (is_exported_model(file)) {
+    Module module;
+    try {
+      module = torch::jit::load(file.string(), device);
+    } catch (const c10::Error& e) {
+      throw Error(file.string() + " carries crackkd.json but does not load as a TorchScript export: " +
+                  e.what_without_backtrace());
+    }
+    return from_export(file, std::move(module), engine);
+  }
   return inference_model_of(engine::load_checkpoint(file, host, device), file, engine);
 }
 

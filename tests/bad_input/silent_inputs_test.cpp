@@ -5,6 +5,8 @@
 
 #include "bad_input/bad_input_support.hpp"
 
+#include <cstdlib>
+
 using namespace crackkd::test;
 using ::testing::HasSubstr;
 
@@ -121,6 +123,23 @@ TEST_F(InferInputs, ASymlinkLoopAmongThePhotosIsSkippedAndTheOthersRun) {
   EXPECT_TRUE(fs::exists(ws.path / "out" / "wall_1_mask.png"));
 }
 
+TEST_F(InferInputs, AnArchiveCarryingCrackkdJsonButNoExportAttributesIsNamed) {
+  // A checkpoint with crackkd.json added (as a hand-made or foreign export would carry it).
+  const fs::path fake = ws.path / "fake_export.pt";
+  fs::copy_file(checkpoint(), fake);
+  const std::string add = "/usr/bin/python3 -c \"import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a')"
+                          ".writestr('archive/extra/crackkd.json', '{}')\" '" + fake.string() + "'";
+  ASSERT_EQ(std::system(add.c_str()), 0) << add;
+  write_folder(ws.path / "photos", 1);
+  const auto outcome = run_binary({"infer", "--model", fake.string(), (ws.path / "photos" / "images").string(), "--out",
+                                   (ws.path / "out").string()});
+  EXPECT_ENDED_WITH(outcome, 1, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr(fake.string() + " carries crackkd.json but lacks the attributes of a crackkd "
+                                                     "export (crackkd_input_shape, crackkd_size_multiple"))
+      << outcome.said();
+  EXPECT_FALSE(fs::exists(ws.path / "out" / "summary.csv"));
+}
+
 TEST(LayoutHints, PhotosAndLabelsFoldersNameTheKeysThatReadThem) {
   Workspace ws;
   write_folder(ws.path / "data", 2);
@@ -193,6 +212,10 @@ TEST(Teachers, OneThatLearnedNothingIsNamedBeforeDistillation) {
       << outcome.said();
   EXPECT_THAT(outcome.err, ::testing::ContainsRegex("scored val mDS 0\\.0[0-9]+ at its last epoch"));
   EXPECT_THAT(outcome.err, HasSubstr("learned (almost) nothing to teach"));
+  // Its scores read as decimals (0.000000), never as 3.99447e-11.
+  const std::string scores = read_file(ws.workdir() / "tiny" / "evaluate" / "scores.csv");
+  EXPECT_THAT(scores, ::testing::ContainsRegex(",0\\.[0-9]{6},")) << scores;
+  EXPECT_THAT(scores, ::testing::Not(::testing::ContainsRegex("[0-9]e-[0-9]"))) << scores;
 }
 
 TEST(CommandLine, AnUnknownCommandIsNamedWithExit2EvenWithHelp) {
