@@ -4,6 +4,7 @@
 //   kind        = "benchmark"
 //   models      = ["teacher", "rfkd"]   # train/distill stages (their checkpoints' models)
 //   checkpoints = []                    # and/or checkpoint files
+//   labels      = []                    # their names in efficiency.csv (engine/checkpoint_labels.hpp)
 //   size        = 448                   # input side: 1x3xSIZExSIZE
 //   runs        = 50                    # timed batch-1 forwards, after `warmup` untimed ones
 //   engine      = "frozen"              # as `crackkd infer` runs models; "eager": the plugin's forward
@@ -14,6 +15,7 @@
 // rows of one run only.
 
 #include "engine/checkpoint.hpp"
+#include "engine/checkpoint_labels.hpp"
 #include "engine/csv.hpp"
 #include "engine/stage.hpp"
 #include "inference/inference_model.hpp"
@@ -31,6 +33,7 @@ namespace {
 struct BenchmarkOptions {
   std::vector<std::string> models;
   std::vector<std::string> checkpoints;
+  std::vector<std::string> labels;
   std::int64_t size = 448;
   std::int64_t runs = 50;
   std::int64_t warmup = 5;
@@ -41,6 +44,9 @@ struct BenchmarkOptions {
   static void declare(OptionSchema<BenchmarkOptions>& s) {
     s.optional("models", &BenchmarkOptions::models, "train/distill stages whose checkpoint's model to measure");
     s.optional("checkpoints", &BenchmarkOptions::checkpoints, "checkpoint files to measure, besides the stages'");
+    s.optional("labels", &BenchmarkOptions::labels,
+               "names of the checkpoint files in the results, one per file; [] = each file's shortest path tail "
+               "that tells it apart (runA/train/best)");
     s.optional("size", &BenchmarkOptions::size, "input side in pixels (the seed paper's tables use 448)").in_range(32, 8192);
     s.optional("runs", &BenchmarkOptions::runs, "timed batch-1 forwards").in_range(1, 100000);
     s.optional("warmup", &BenchmarkOptions::warmup, "untimed forwards first").in_range(0, 1000);
@@ -100,6 +106,7 @@ class BenchmarkStage : public StageKind {
                                                                     std::to_string(i) + "]: " + o.checkpoints[i] +
                                                                     " is an exported model; give its checkpoint");
     }
+    checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
@@ -112,7 +119,8 @@ class BenchmarkStage : public StageKind {
     // With [pipeline] seeds the first seed's model stands for all: the seeds change weights, not cost.
     const auto first = replicates(ctx.pipeline.options).front().folder;
     for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m) / first));
-    for (const auto& c : o.checkpoints) targets.emplace_back(checkpoint_label(c), c);
+    const auto labels = checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
+    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) targets.emplace_back(labels[i], o.checkpoints[i]);
     CsvWriter efficiency(ctx.out_dir / results::kEfficiency, {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads", "engine"});
     for (std::size_t i = 0; i < targets.size(); ++i) {

@@ -40,13 +40,6 @@ void require_model_of_stage(const LoadedModel& loaded, const std::filesystem::pa
 /// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
 std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
 
-/// How results name a checkpoint file: its folder and stem ("teacher/best" for
-/// runs/teacher_masonry/teacher/best.pt), since the stems alone (best, checkpoint) repeat.
-inline std::string checkpoint_label(const std::filesystem::path& file) {
-  const auto folder = file.parent_path().filename().string();
-  return folder.empty() ? file.stem().string() : folder + "/" + file.stem().string();
-}
-
 // Results are written through io/durable_file.hpp; the engine names them as before.
 using io::append_durably;
 using io::write_atomically;

@@ -5,6 +5,7 @@
 //   models      = ["train"]          # stages whose checkpoint to score
 //   checkpoint  = "last"             # the last epoch's, or "best" (best validation mDS)
 //   checkpoints = []                 # and/or checkpoint files
+//   labels      = []                 # their names in the results (engine/checkpoint_labels.hpp)
 //   data        = "val"
 //   threshold   = 0.5
 //   noises      = ["salt", "pepper", "blur", "texture"]     # [noises.*] names (optional)
@@ -28,6 +29,7 @@
 // and each model's prediction (engine/example_figures.hpp).
 
 #include "engine/checkpoint.hpp"
+#include "engine/checkpoint_labels.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
 #include "engine/interrupt.hpp"
@@ -54,6 +56,7 @@ namespace {
 struct EvaluateOptions {
   std::vector<std::string> models;
   std::vector<std::string> checkpoints;
+  std::vector<std::string> labels;
   std::string data;
   double threshold = 0.5;
   std::string device = "pipeline";
@@ -70,6 +73,9 @@ struct EvaluateOptions {
                "which checkpoint of each stage: last, or best (best validation mDS; biased when scored on that same split)")
         .one_of({"best", "last"});
     s.optional("checkpoints", &EvaluateOptions::checkpoints, "checkpoint files to score, besides the stages'");
+    s.optional("labels", &EvaluateOptions::labels,
+               "names of the checkpoint files in the results, one per file; [] = each file's shortest path tail "
+               "that tells it apart (runA/train/best)");
     s.required("data", &EvaluateOptions::data, "the [datasets.*] entry to score on");
     s.optional("threshold", &EvaluateOptions::threshold, "probability above which a pixel counts as crack")
         .in_range(0.0, 1.0);
@@ -108,6 +114,7 @@ class EvaluateStage : public StageKind {
     for (std::size_t i = 0; i < o.models.size(); ++i)
       read_result_of(stage, "models", o.models[i], model_file, pipeline, plan, i);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
+    checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
     for (std::size_t i = 0; i < o.noises.size(); ++i) {
@@ -127,7 +134,8 @@ class EvaluateStage : public StageKind {
       for (const auto& r : replicates(ctx.pipeline.options))
         targets.push_back({m, r.folder.empty() ? "" : std::to_string(r.seed),
                            stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}, m});
-    for (const auto& c : o.checkpoints) targets.push_back({checkpoint_label(c), "", c, {}});
+    const auto labels = checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
+    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) targets.push_back({labels[i], "", o.checkpoints[i], {}});
 
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.

@@ -196,3 +196,46 @@ TEST(BadCheckpoint, DistillFromATeacherFileOfAnUnknownModel) {
 }
 
 }  // namespace
+
+TEST(CheckpointLabels, FilesOfTwoRunsAtTheSameTailAreTwoModelsNotTwoSeeds) {
+  // runA/train/checkpoint.pt and runB/train/checkpoint.pt were both "train/checkpoint",
+  // and the report averaged them as seeds of one model.
+  Workspace ws;
+  for (const char* run : {"runA", "runB"})
+    ASSERT_EQ(ws.run(ws.pipeline(replaced(kTinyPipeline, "name = \"tiny\"", std::string("name = \"") + run + "\""),
+                                 std::string(run) + ".toml"))
+                  .code,
+              0);
+  const auto a = (ws.workdir() / "runA" / "train" / "checkpoint.pt").string();
+  const auto b = (ws.workdir() / "runB" / "train" / "checkpoint.pt").string();
+  const std::string scoring = std::string(kTinyPipeline) + "\n[stages.files]\nkind = \"evaluate\"\ncheckpoints = [\"" +
+                              a + "\", \"" + b + "\"]\ndata = \"val\"\nexamples = 0\n\n[stages.report]\nkind = "
+                                                 "\"report\"\nstages = [\"files\"]\n";
+  const auto outcome = ws.run(ws.pipeline(scoring, "score.toml"));
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+  const std::string scores = read_file(ws.workdir() / "tiny" / "files" / "scores.csv");
+  EXPECT_THAT(scores, HasSubstr("\nrunA/train/checkpoint,,")) << scores;
+  EXPECT_THAT(scores, HasSubstr("\nrunB/train/checkpoint,,")) << scores;
+  const std::string report = read_file(ws.workdir() / "tiny" / "report" / "report.md");
+  EXPECT_THAT(report, HasSubstr("| runA/train/checkpoint |")) << report;
+  EXPECT_THAT(report, HasSubstr("| runB/train/checkpoint |")) << report;
+
+  // Labels a user sets must tell the files apart, and from the stages' models.
+  for (const auto& [labels, said] :
+       std::vector<std::pair<std::string, std::string>>{{"[\"x\", \"x\"]", "labels[1]: 'x' is used twice"},
+                                                        {"[\"x\"]", "labels: 1 labels for 2 checkpoint files"},
+                                                        {"[\"x\", \"train\"]", "labels[1]: 'train' is also a model"}}) {
+    const auto bad = ws.validate(ws.pipeline(replaced(scoring, "data = \"val\"\nexamples = 0\n\n[stages.report]",
+                                                      "labels = " + labels + "\nmodels = [\"train\"]\ndata = \"val\"\n"
+                                                      "examples = 0\n\n[stages.report]"),
+                                             "labels.toml"));
+    EXPECT_ENDED_WITH(bad, 2, ws.path);
+    EXPECT_THAT(bad.err, HasSubstr("stages.files." + said)) << bad.said();
+  }
+  const auto named = ws.run(ws.pipeline(replaced(scoring, "data = \"val\"\nexamples = 0\n\n[stages.report]",
+                                                 "labels = [\"baseline\", \"tuned\"]\ndata = \"val\"\nexamples = 0\n\n"
+                                                 "[stages.report]"),
+                                        "score.toml"));
+  EXPECT_ENDED_WITH(named, 0, ws.path);
+  EXPECT_THAT(read_file(ws.workdir() / "tiny" / "files" / "scores.csv"), HasSubstr("\ntuned,,"));
+}
