@@ -1,6 +1,7 @@
 // `crackkd run` and `crackkd validate`: load, validate completely, then check the data
 // (run: unless it passed before unchanged; validate: with --data) and (run) execute.
 
+#include "app/batch_needs.hpp"
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
@@ -48,7 +49,7 @@ int validate_command(const Common& common, const RunArgs& args) {
     std::cout << args.pipeline.string() << ": valid; stages " << order << std::endl;
     return 0;
   }
-  const auto checks = data::check_pipeline_data(l.pipeline, *l.host);
+  const auto checks = data::check_pipeline_data(l.pipeline, *l.host, batch_needs(l.plan));
   std::cout << data::check_table(checks) << "\n";
   const bool problems = data::stops_a_run(checks);  // duplicated images are listed, not fatal
   std::cout << args.pipeline.string() << ": " << (problems ? "the pipeline is valid but its data is not" : "valid")
@@ -105,7 +106,8 @@ int run_command(const Common& common, const RunArgs& args) {
   else if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
   // Rank 0 checks for the run: the other ranks read the same files.
   if (args.data_check && (!group || group->is_main()))
-    data::check_data_before_run(l.pipeline, *l.host, args.workdir / l.pipeline.options.name / "data.checked");
+    data::check_data_before_run(l.pipeline, *l.host, args.workdir / l.pipeline.options.name / "data.checked",
+                                batch_needs(l.plan));
   engine::RunOptions options;
   options.workdir = args.workdir;
   options.group = group;

@@ -1,5 +1,6 @@
 #include "data/dataset_check.hpp"
 
+#include "data/batch_check.hpp"
 #include "io/content_hash.hpp"
 #include "io/json_text.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 namespace crackkd::data {
@@ -20,8 +22,9 @@ std::string image_hash(const at::Tensor& image) {
   return io::content_hash(std::string_view(static_cast<const char*>(bytes.data_ptr()), bytes.nbytes()));
 }
 
-void record_sizes(DatasetCheck& c, const Sample& s) {
+void record_sizes(DatasetCheck& c, const Sample& s, std::size_t index, std::set<std::pair<std::int64_t, std::int64_t>>& sizes) {
   const std::int64_t h = s.image.size(1), w = s.image.size(2);
+  if (sizes.emplace(h, w).second && c.size_examples.size() < 16) c.size_examples.push_back(index);
   const bool first = c.read == 0;
   c.min_height = first ? h : std::min(c.min_height, h), c.max_height = first ? h : std::max(c.max_height, h);
   c.min_width = first ? w : std::min(c.min_width, w), c.max_width = first ? w : std::max(c.max_width, w);
@@ -37,7 +40,7 @@ std::string percent(double share) {
 
 std::string sizes_text(const DatasetCheck& c) {
   if (c.read == 0) return "-";
-  const auto one = [](std::int64_t h, std::int64_t w) { return std::to_string(h) + "x" + std::to_string(w); };
+  const auto one = width_x_height;
   const bool same = c.min_height == c.max_height && c.min_width == c.max_width;
   return same ? one(c.min_height, c.min_width)
               : one(c.min_height, c.min_width) + " … " + one(c.max_height, c.max_width);
@@ -55,6 +58,7 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
                            std::map<std::string, std::string>& seen) {
   DatasetCheck c{name, plugin, dataset.mask_convention(), dataset.size()};
   double crack = 0, pixels = 0;
+  std::set<std::pair<std::int64_t, std::int64_t>> sizes;
   for (std::size_t i = 0; i < c.samples; ++i) {
     Sample s;
     try {
@@ -64,7 +68,8 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
       continue;
     }
     if (s.mask.size(1) != s.image.size(1) || s.mask.size(2) != s.image.size(2)) {
-      c.problems.push_back(s.id + ": mask and image differ in size");
+      c.problems.push_back(s.id + ": mask and image differ in size: image " + width_x_height(s.image.size(1), s.image.size(2)) +
+                           ", mask " + width_x_height(s.mask.size(1), s.mask.size(2)) + " (width x height)");
       continue;
     }
     const auto [first, inserted] = seen.emplace(image_hash(s.image), name + ": " + s.id);
@@ -72,7 +77,7 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
       c.problems.push_back(name + ": " + s.id + " is the same image as " + first->second);
       ++c.duplicates;
     }
-    record_sizes(c, s);
+    record_sizes(c, s, i, sizes);
     ++c.read;
     const double in_mask = s.mask.sum().item<double>();
     crack += in_mask, pixels += static_cast<double>(s.mask.numel());
@@ -84,7 +89,7 @@ DatasetCheck check_dataset(const std::string& name, const std::string& plugin, c
 
 std::string check_table(const std::vector<DatasetCheck>& checks) {
   std::ostringstream out;
-  out << "| dataset | plugin | images | read | size | channels | masks | crack share | empty masks | problems |\n"
+  out << "| dataset | plugin | images | read | size (W x H) | channels | masks | crack share | empty masks | problems |\n"
       << "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : checks)
     out << "| " << c.name << " | " << c.plugin << " | " << c.samples << " | " << c.read << " | " << sizes_text(c)

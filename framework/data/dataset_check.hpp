@@ -3,7 +3,7 @@
 // own plugin (so any plugin is checked, not only folders), with the figures a user needs
 // before training (sizes, channels, crack share, empty masks) and every problem found
 // (a sample that cannot be read, a mask of another size, the same image twice, within a
-// dataset or across them), each named by the sample.
+// dataset or across them), each named by the sample. Sizes are width x height.
 
 #include <crackkd/dataset.hpp>
 
@@ -22,6 +22,7 @@ struct DatasetCheck {
   std::size_t read = 0;     ///< samples read without an error
   std::int64_t min_height = 0, max_height = 0, min_width = 0, max_width = 0;
   std::vector<std::int64_t> channels;  ///< distinct image channel counts
+  std::vector<std::size_t> size_examples;  ///< the first sample of each distinct size (16 at most)
   double crack_share = 0;              ///< crack pixels / all mask pixels read
   std::size_t empty_masks = 0;
   std::vector<std::string> problems;   ///< one line each

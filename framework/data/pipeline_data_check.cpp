@@ -24,7 +24,7 @@ ComponentConfig without_cache(host::PluginHost& host, ComponentConfig config) {
 }
 
 DatasetCheck check_one(host::PluginHost& host, const std::string& name, const ComponentConfig& config,
-                       std::map<std::string, std::string>& seen) {
+                       std::map<std::string, std::string>& seen, const std::vector<BatchNeed>& needs) {
   std::shared_ptr<Dataset> dataset;
   try {
     dataset = host.create<Dataset>("dataset", without_cache(host, config));
@@ -34,7 +34,17 @@ DatasetCheck check_one(host::PluginHost& host, const std::string& name, const Co
     return failed;
   }
   spdlog::info("checking dataset {} ({} samples)", name, dataset->size());
-  return check_dataset(name, config.plugin, *dataset, seen);
+  auto check = check_dataset(name, config.plugin, *dataset, seen);
+  for (const auto& need : needs) {
+    if (need.data != name) continue;
+    try {
+      const auto problem = check_batch_sizes(need, *dataset, check.size_examples, host);
+      if (!problem.empty()) check.problems.push_back(problem);
+    } catch (const std::exception& e) {  // an augment that fails on a sample: the run would fail there too
+      check.problems.push_back("stages." + need.stage + "'s augment: " + e.what());
+    }
+  }
+  return check;
 }
 
 std::string read_text(const fs::path& file) {
@@ -44,11 +54,11 @@ std::string read_text(const fs::path& file) {
   return text;
 }
 
-/// "train: 169 images, 224x224, crack 4.12 %, masks 0/255: crack = value >= 128".
+/// "train: 169 images, 224x224 to 224x224 (width x height), crack 4.12 %, masks 0/255: crack = value >= 128".
 void log_summary(const DatasetCheck& c) {
-  spdlog::info("data {}: {} images, {}x{} to {}x{}, crack {:.2f} %, {} empty masks{}", c.name, c.samples, c.min_height,
-               c.min_width, c.max_height, c.max_width, 100 * c.crack_share, c.empty_masks,
-               c.masks.empty() ? "" : ", masks " + c.masks);
+  spdlog::info("data {}: {} images, {} to {} (width x height), crack {:.2f} %, {} empty masks{}", c.name, c.samples,
+               width_x_height(c.min_height, c.min_width), width_x_height(c.max_height, c.max_width),
+               100 * c.crack_share, c.empty_masks, c.masks.empty() ? "" : ", masks " + c.masks);
 }
 
 bool is_duplicate(const std::string& problem) { return problem.find(" is the same image as ") != std::string::npos; }
@@ -67,10 +77,11 @@ std::string problems_text(const std::vector<DatasetCheck>& checks) {
 
 }  // namespace
 
-std::vector<DatasetCheck> check_pipeline_data(const pipeline::Pipeline& pipeline, host::PluginHost& host) {
+std::vector<DatasetCheck> check_pipeline_data(const pipeline::Pipeline& pipeline, host::PluginHost& host,
+                                              const std::vector<BatchNeed>& needs) {
   std::vector<DatasetCheck> checks;
   std::map<std::string, std::string> seen;  // image hash -> the sample that first had it
-  for (const auto& [name, config] : pipeline.datasets) checks.push_back(check_one(host, name, config, seen));
+  for (const auto& [name, config] : pipeline.datasets) checks.push_back(check_one(host, name, config, seen, needs));
   return checks;
 }
 
@@ -99,23 +110,29 @@ bool has_problems(const std::vector<DatasetCheck>& checks) {
   return false;
 }
 
-std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host) {
+std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs) {
   std::ostringstream text;
   for (const auto& [name, config] : pipeline.datasets) {
     const ComponentEntry& entry = host.entry("dataset", config.plugin);
     text << name << " dataset." << config.plugin << " " << (entry.version ? entry.version : "") << " {"
          << pipeline::to_toml(config.params) << "} " << entry.input_fingerprint(config.params) << "\n";
   }
+  for (const auto& need : needs) {
+    text << "batches " << need.stage << " " << need.data << " " << need.batch_size;
+    for (const auto& a : need.augment) text << " " << a.plugin << " {" << pipeline::to_toml(a.params) << "}";
+    text << "\n";
+  }
   return io::content_hash(text.str());
 }
 
-void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host, const fs::path& record) {
-  const std::string print = data_print(pipeline, host);
+void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host, const fs::path& record,
+                           const std::vector<BatchNeed>& needs) {
+  const std::string print = data_print(pipeline, host, needs);
   if (fs::exists(record) && read_text(record) == print) {
     spdlog::info("data: unchanged since it was last checked ({} datasets)", pipeline.datasets.size());
     return;
   }
-  const auto checks = check_pipeline_data(pipeline, host);
+  const auto checks = check_pipeline_data(pipeline, host, needs);
   for (const auto& c : checks) log_summary(c);
   warn_duplicates(checks);
   if (stops_a_run(checks))

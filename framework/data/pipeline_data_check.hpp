@@ -5,6 +5,7 @@
 // stops the run at once instead of hours in. The run remembers the datasets' print (their
 // plugins, options and files) once they pass, and checks again only when it changes.
 
+#include "data/batch_check.hpp"
 #include "data/dataset_check.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
@@ -14,8 +15,10 @@
 namespace crackkd::data {
 
 /// One check per dataset of `pipeline`, in name order. A dataset that cannot open (no such
-/// folder, unpaired files) is a check with that one problem.
-std::vector<DatasetCheck> check_pipeline_data(const pipeline::Pipeline& pipeline, host::PluginHost& host);
+/// folder, unpaired files) is a check with that one problem; a dataset whose samples a
+/// stage of `needs` cannot stack into batches (batch_check.hpp) has that problem too.
+std::vector<DatasetCheck> check_pipeline_data(const pipeline::Pipeline& pipeline, host::PluginHost& host,
+                                              const std::vector<BatchNeed>& needs = {});
 
 /// True when a check found a problem.
 bool has_problems(const std::vector<DatasetCheck>& checks);
@@ -24,14 +27,15 @@ bool has_problems(const std::vector<DatasetCheck>& checks);
 bool stops_a_run(const std::vector<DatasetCheck>& checks);
 
 /// What the data of `pipeline` is: each dataset's plugin, declared version, options and
-/// input fingerprint (its files). Equal prints mean the same data.
-std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host);
+/// input fingerprint (its files), and how the stages of `needs` batch it. Equal prints
+/// mean the same check.
+std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs);
 
 /// `crackkd run`'s check: skipped when `record` holds the current data print; otherwise
 /// the pipeline's data is checked, one line per dataset logged, duplicated images warned
 /// about, and the print written to `record` when nothing stops the run. Throws
 /// crackkd::Error naming the problems that do.
 void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host,
-                           const std::filesystem::path& record);
+                           const std::filesystem::path& record, const std::vector<BatchNeed>& needs);
 
 }  // namespace crackkd::data

@@ -3,6 +3,7 @@
 #include "distributed/process_group.hpp"
 #include "engine/stage.hpp"
 
+#include <ATen/Context.h>
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
 

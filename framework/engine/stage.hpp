@@ -47,6 +47,14 @@ struct StagePlan {
   std::string shared_cache;
   /// Side by side: runs with no other stage beside it and with every core (it measures time).
   bool runs_alone = false;
+  /// A training stage's batches, which the data check tries on its data set's sizes
+  /// (data/batch_check.hpp): the [datasets.*] entry, samples a batch, its augment.
+  struct Batches {
+    std::string data;
+    std::int64_t batch_size = 1;
+    std::vector<ComponentConfig> augment;
+  };
+  std::optional<Batches> batches;
 
   bool can(Capability c) const { return capabilities.count(c) != 0; }
   bool writes_file(const std::string& file) const {

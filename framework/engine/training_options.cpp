@@ -49,6 +49,7 @@ void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig
   for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
   plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
   plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
+  plan.batches = StagePlan::Batches{o.data, o.batch_size, o.augment};
 }
 
 }  // namespace crackkd::engine

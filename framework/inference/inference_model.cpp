@@ -114,8 +114,8 @@ InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
   m.max_side = std::min(shape[2], shape[3]);
   m.logits = [runnable, shape, file](const at::Tensor& images) {
     if (images.size(2) > shape[2] || images.size(3) > shape[3])
-      throw Error(file.string() + " takes images up to " + std::to_string(shape[2]) + "x" + std::to_string(shape[3]) +
-                  ", got " + std::to_string(images.size(2)) + "x" + std::to_string(images.size(3)));
+      throw Error(file.string() + " takes images up to " + std::to_string(shape[3]) + "x" + std::to_string(shape[2]) +
+                  " (width x height), got " + std::to_string(images.size(3)) + "x" + std::to_string(images.size(2)));
     return run_fixed(*runnable, shape, images);
   };
   return m;

@@ -31,8 +31,9 @@ class RandomCrop : public crackkd::Transform {
     const auto h = s.image.size(1), w = s.image.size(2);
     if (h < th || w < tw) {
       if (!options_.pad_if_needed)
-        throw crackkd::Error("random_crop: " + s.id + " is " + std::to_string(h) + "x" + std::to_string(w) +
-                             ", smaller than the crop " + std::to_string(th) + "x" + std::to_string(tw));
+        throw crackkd::Error("random_crop: " + s.id + " is " + std::to_string(w) + "x" + std::to_string(h) +
+                             " (width x height), smaller than the crop size = [" + std::to_string(th) + ", " +
+                             std::to_string(tw) + "] ([height, width]); pad_if_needed = true pads it");
       const std::vector<std::int64_t> pad{0, std::max<std::int64_t>(0, tw - w), 0, std::max<std::int64_t>(0, th - h)};
       s.image = at::constant_pad_nd(s.image, pad, 0.0);
       s.mask = at::constant_pad_nd(s.mask, pad, 0.0);

@@ -235,9 +235,9 @@ class FolderDataset : public crackkd::Dataset {
     const auto level = crackkd::datasets::read_mask_level(p.mask, mask_options_.color);
     const cv::Mat mask = crackkd::datasets::crack_pixels(level, rule_);
     if (mask.size() != bgr.size())
-      throw crackkd::Error("dataset folder: mask 1x" + std::to_string(mask.rows) + "x" + std::to_string(mask.cols) +
-                           " does not match image 3x" + std::to_string(bgr.rows) + "x" + std::to_string(bgr.cols) +
-                           " in " + p.mask.string());
+      throw crackkd::Error("dataset folder: mask " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) +
+                           " does not match image " + std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) +
+                           " (width x height) in " + p.mask.string());
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);  // imread's Mats are continuous, as from_blob needs
     const auto pixels = at::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, at::kByte);

@@ -182,6 +182,37 @@ TEST(MaskFiles, CrackDrawnInTheAlphaChannelIsReadFromItNotAsAllCrack) {
   EXPECT_THAT(outcome.out, HasSubstr("| 10.64 % |")) << outcome.out;  // the diagonal, 3 px wide
 }
 
+TEST(MixedSizes, PhotosATrainingStageCannotStackAreFoundByCheckAndBeforeTheRun) {
+  Workspace ws;
+  write_folder(ws.path / "data", 2);
+  const cv::Mat wide(32, 48, CV_8UC3, cv::Scalar(90, 90, 90)), mask(32, 48, CV_8UC1, cv::Scalar(0));
+  cv::imwrite((ws.path / "data" / "images" / "wide.png").string(), wide);
+  cv::imwrite((ws.path / "data" / "masks" / "wide.png").string(), mask);
+  const std::string folder = replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                      "plugin = \"folder\"\nroot = \"" + (ws.path / "data").string() + "\"");
+  const std::string said = "stages.train stacks 4 samples a batch, but train's differ in size after its augment "
+                           "(width x height): ";
+  const auto check = run_binary({"check", ws.pipeline(folder).string()});
+  EXPECT_EQ(check.code, 1) << check.said();
+  EXPECT_THAT(check.out, HasSubstr(said)) << check.out;
+  EXPECT_THAT(check.out, HasSubstr("48x32 from " + (ws.path / "data" / "images" / "wide.png").string())) << check.out;
+  EXPECT_THAT(check.out, HasSubstr("| size (W x H) |"));
+  EXPECT_THAT(check.out, HasSubstr("| 48x32 … 64x64 |"));
+  const auto run = ws.run(ws.pipeline(folder));
+  EXPECT_ENDED_WITH(run, 1, ws.path);
+  EXPECT_THAT(run.err, HasSubstr(said)) << run.said();
+  EXPECT_FALSE(fs::exists(ws.workdir() / "tiny" / "train"));
+  // One size after the stage's augment, or one sample a batch: nothing to say.
+  const auto cropped = replaced(folder, "batch_size = 4\n", "batch_size = 4\naugment = [{ plugin = \"random_crop\", "
+                                                             "size = [32, 32] }]\n");
+  const auto single = replaced(folder, "batch_size = 4\n", "batch_size = 1\n");
+  for (const auto& fine : {ws.pipeline(cropped, "cropped.toml"), ws.pipeline(single, "single.toml")}) {
+    const auto outcome = run_binary({"validate", fine.string(), "--data"});  // the copied walls are only a warning
+    EXPECT_EQ(outcome.code, 0) << outcome.said();
+    EXPECT_THAT(outcome.out, ::testing::Not(HasSubstr("stacks"))) << outcome.out;
+  }
+}
+
 TEST(ModelFiles, AnOnnxExportWhereACheckpointIsExpectedIsNamedWithWhereItRuns) {
   Workspace ws;
   const std::string onnx = ws.write("model.onnx", std::string("\x08\x07\x12\x07pytorch", 11)).string();

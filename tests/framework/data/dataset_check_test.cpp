@@ -47,13 +47,13 @@ TEST_F(DatasetCheck, NamesEachPlantedProblemAndCountsWhatItRead) {
   EXPECT_EQ(train.masks, "0/255: crack = value >= 128");  // the folder's convention, from the dataset
   ASSERT_EQ(train.problems.size(), 2u);
   EXPECT_THAT(train.problems[0], HasSubstr("cannot read image " + (dir_.path / "train" / "images" / "b.png").string()));
-  EXPECT_THAT(train.problems[1], HasSubstr("does not match image 3x16x24"));
+  EXPECT_THAT(train.problems[1], HasSubstr("does not match image 24x16 (width x height)"));
   ASSERT_EQ(val.problems.size(), 1u);
   EXPECT_THAT(val.problems[0], HasSubstr("d_again.png is the same image as train: " +
                                          (dir_.path / "train" / "images" / "d.png").string()));
 
   const auto table = data::check_table({train, val});
-  EXPECT_THAT(table, HasSubstr("| train | folder | 4 | 2 | 16x24 | 3 | 0/255: crack = value >= 128 | 25.00 % | 0 | 2 |"));
+  EXPECT_THAT(table, HasSubstr("| train | folder | 4 | 2 | 24x16 | 3 | 0/255: crack = value >= 128 | 25.00 % | 0 | 2 |"));
   EXPECT_THAT(table, HasSubstr("\ntrain: 2 problems\n  "));
   const auto json = data::check_json({train, val});
   EXPECT_THAT(json, HasSubstr("{\"dataset\": \"train\", \"plugin\": \"folder\", \"masks\": \"0/255: crack = value >= 128\", "

@@ -93,7 +93,7 @@ TEST(RandomCrop, CropsImageAndMaskTogetherAndPadsSmallOnes) {
   EXPECT_EQ(padded.mask.sizes(), (std::vector<std::int64_t>{1, 16, 24}));
   EXPECT_TRUE(aligned(padded));
   EXPECT_THAT(test::error_of([&] { transform("random_crop", "size = [16, 24]\npad_if_needed = false")->apply(s, rng); }),
-              ::testing::HasSubstr("random_crop: marked is 12x20, smaller than the crop 16x24"));
+              ::testing::HasSubstr("random_crop: marked is 20x12 (width x height), smaller than the crop size = [16, 24]"));
 }
 
 TEST(Resize, ToASizeOrALongerSideWithTheMaskStillZeroOne) {

@@ -102,7 +102,7 @@ TEST_F(FolderDataset, CorruptImageIsNamed) {
 TEST_F(FolderDataset, MaskSizeMismatchIsNamed) {
   write_pair("a", 32, 32, 30, 32);
   EXPECT_THAT(test::error_of([&] { open(); }),
-              HasSubstr("mask 1x30x32 does not match image 3x32x32 in " + (dir_.path / "masks" / "a.png").string()));
+              HasSubstr("mask 32x30 does not match image 32x32 (width x height) in " + (dir_.path / "masks" / "a.png").string()));
 }
 
 TEST_F(FolderDataset, MissingMaskIsNamed) {

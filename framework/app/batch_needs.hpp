@@ -1,0 +1,19 @@
+#pragma once
+// The data check's view of a validated pipeline's training stages: what each needs of its
+// data set's sizes (data/batch_check.hpp). Kept out of engine/stage.hpp, which tests
+// include after `using namespace crackkd;`: declaring crackkd::data before LibTorch's
+// c10/util/variant.h turns that header's unqualified data() into the namespace.
+
+#include "data/batch_check.hpp"
+#include "engine/plan.hpp"
+
+namespace crackkd::app {
+
+inline std::vector<data::BatchNeed> batch_needs(const engine::PipelinePlan& plan) {
+  std::vector<data::BatchNeed> needs;
+  for (const auto& [name, stage] : plan.stages)
+    if (stage.batches) needs.push_back({name, stage.batches->data, stage.batches->batch_size, stage.batches->augment});
+  return needs;
+}
+
+}  // namespace crackkd::app
