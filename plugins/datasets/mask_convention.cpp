@@ -65,7 +65,13 @@ std::string kind_text(const Seen& s) {
 }
 
 MaskRule rule_for(const Seen& s) {
-  if (s.kind == Kind::Colour) return {MaskRule::Kind::Nonzero, 0, "are colour: crack = any non-black pixel"};
+  if (s.kind == Kind::Colour) {
+    // Half the brightest level seen, not any non-black pixel: a JPEG mask's faint halos
+    // around the crack (levels of a few units) made 60 % of a red-on-black set crack.
+    const int from = static_cast<int>(s.largest + 1) / 2;
+    return {MaskRule::Kind::Threshold, from,
+            "are colour: crack = brightest channel >= " + std::to_string(from) + " (half the brightest seen)"};
+  }
   if (s.kind == Kind::Label) {
     const std::string k = std::to_string(static_cast<long>(s.largest));
     return {MaskRule::Kind::Nonzero, 0, "are " + kind_text(s) + ": crack = " + (k == "1" ? "1" : "any value above 0")};
@@ -139,8 +145,9 @@ MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& option
     const Seen seen = classify(read_mask_level(file, options.color));
     if (seen.kind == Kind::Empty) continue;
     const auto same_kind = [&](const auto& e) { return e.first.kind == seen.kind; };
-    const bool known = std::any_of(kinds.begin(), kinds.end(), same_kind);
-    if (!known) kinds.emplace_back(seen, &file);
+    const auto known = std::find_if(kinds.begin(), kinds.end(), same_kind);
+    if (known == kinds.end()) kinds.emplace_back(seen, &file);
+    else known->first.largest = std::max(known->first.largest, seen.largest);
   }
   if (kinds.empty()) warn_if_all_empty(masks, options, folder);
   if (automatic && kinds.size() > 1)

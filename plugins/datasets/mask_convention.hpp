@@ -3,7 +3,7 @@
 // aliased too), 0/1 (mmsegmentation), 0/k label images, 16-bit, palette PNGs (read as
 // colour) and RGB masks. Each mask is first reduced to one channel, its level:
 //   - grey files (8- or 16-bit, or colour files whose channels agree everywhere): the value;
-//   - colour files: the brightest channel, so any non-black pixel has a level;
+//   - colour files: the brightest channel;
 //   - files with alpha whose colour is one value everywhere (crack drawn as opacity over
 //     white): the alpha channel;
 //   - with `mask_color = [r, g, b]`: 255 where the pixel is that colour (each channel
@@ -11,7 +11,8 @@
 // Then one rule per data set says which levels are crack:
 //   - label masks (largest level below half the scale: 0/1, 0/k): any non-zero level;
 //   - full-range masks (0/255, 0/65535, anti-aliased): at least half the scale (128, 32768);
-//   - colour masks: any non-black pixel;
+//   - colour masks: at least half the brightest level seen (a JPEG mask's faint halos
+//     around the crack are not crack);
 //   - or what the options say: mask_values = "0/255" (half the scale), "0/1" or "nonzero"
 //     (non-zero), mask_threshold = T (level >= T).
 // "auto" reads up to 32 masks spread over the data set; masks of two kinds are an error

@@ -182,6 +182,27 @@ TEST(MaskFiles, CrackDrawnInTheAlphaChannelIsReadFromItNotAsAllCrack) {
   EXPECT_THAT(outcome.out, HasSubstr("| 10.64 % |")) << outcome.out;  // the diagonal, 3 px wide
 }
 
+TEST(MaskFiles, RedOnBlackMasksAreReadAsColourMasksSavedAsPngOrJpeg) {
+  // The grey masks' crack share (10.64 %: the diagonal, 3 px wide) is the reference.
+  for (const std::string ext : {".png", ".jpg"}) {
+    Workspace ws;
+    write_folder(ws.path / "data", 2);
+    for (const char* stem : {"wall_0", "wall_1"}) {
+      const auto grey_file = ws.path / "data" / "masks" / (std::string(stem) + ".png");
+      const cv::Mat grey = cv::imread(grey_file.string(), cv::IMREAD_GRAYSCALE);
+      cv::Mat red;
+      cv::merge(std::vector<cv::Mat>{cv::Mat::zeros(grey.size(), CV_8U), cv::Mat::zeros(grey.size(), CV_8U), grey}, red);
+      fs::remove(grey_file);
+      cv::imwrite((ws.path / "data" / "masks" / (stem + ext)).string(), red);
+    }
+    const auto file = ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                           "plugin = \"folder\"\nroot = \"" + (ws.path / "data").string() + "\""));
+    const auto outcome = run_binary({"check", file.string()});
+    EXPECT_THAT(outcome.out, HasSubstr("| colour: ")) << ext << "\n" << outcome.said();
+    EXPECT_THAT(outcome.out, HasSubstr("| 10.64 % |")) << ext << "\n" << outcome.out;
+  }
+}
+
 TEST(MixedSizes, PhotosATrainingStageCannotStackAreFoundByCheckAndBeforeTheRun) {
   Workspace ws;
   write_folder(ws.path / "data", 2);
