@@ -21,6 +21,8 @@
 #include "inference/tiled_prediction.hpp"
 #include "report/image_grid.hpp"
 
+#include <crackkd/exif_orientation.hpp>
+
 #include <torch/torch.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -93,7 +95,13 @@ std::vector<fs::path> collect_photos(const std::vector<fs::path>& inputs, const 
   return photos;
 }
 
+/// The photo upright, as viewers show it (its EXIF orientation applied, said once per
+/// photo), so its mask and overlay lie over it as its user sees it; the folder dataset
+/// reads training photos the same way.
 cv::Mat read_photo(const fs::path& file) {
+  if (const int o = exif_orientation(file); o != 1)
+    spdlog::info("infer: {} carries EXIF orientation {} ({}): segmented upright, as viewers show it", file.string(), o,
+                 exif_orientation_text(o));
   try {
     return cv::imread(file.string(), cv::IMREAD_COLOR);
   } catch (const cv::Exception&) {

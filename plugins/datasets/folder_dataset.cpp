@@ -29,12 +29,19 @@
 // rest are decoded (and checked) when read. One line on stderr says how many were cached:
 // plugins have no logger of the host's, and a silent fallback to decoding would be a
 // mystery slowdown.
+//
+// Photos are read upright, as viewers and annotation tools show them: a JPEG's EXIF
+// orientation tag turns its pixels (a phone's portrait photo is stored as landscape with
+// tag 6), and its mask is taken as drawn on the upright photo. A mask that fits only the
+// photo as stored (its width and height swapped) was drawn on the stored pixels: that
+// photo is read as stored. One line on stderr counts the tagged photos and names one.
 
 #include "file_pairing.hpp"
 #include "folder_fingerprint.hpp"
 #include "mask_convention.hpp"
 
 #include <crackkd/dataset.hpp>
+#include <crackkd/exif_orientation.hpp>
 #include <crackkd/plugin.hpp>
 
 #include <ATen/ATen.h>
@@ -170,6 +177,7 @@ class FolderDataset : public crackkd::Dataset {
     for (const auto& p : pairs_) masks.push_back(p.mask);
     mask_options_ = {options.mask_values, options.mask_threshold, options.mask_color};
     rule_ = crackkd::datasets::mask_rule(masks, mask_options_, mask_dir.string());
+    report_orientation_tags(image_dir);
     if (options.cache) fill_cache(options, image_dir);
   }
 
@@ -228,12 +236,31 @@ class FolderDataset : public crackkd::Dataset {
     return {d.image.to(at::kFloat).div_(255.0f), d.mask.to(at::kFloat), pairs_[index].image.string()};
   }
 
+  /// The line on stderr about photos an EXIF tag turns (see the header).
+  void report_orientation_tags(const fs::path& image_dir) const {
+    std::size_t tagged = 0;
+    std::string example;
+    for (const auto& p : pairs_)
+      if (const int o = crackkd::exif_orientation(p.image); o != 1 && tagged++ == 0)
+        example = p.image.filename().string() + ": " + std::to_string(o) + ", " + crackkd::exif_orientation_text(o);
+    if (tagged > 0)
+      std::clog << "dataset folder: " << tagged << " photo" << (tagged == 1 ? "" : "s") << " of " << image_dir.string()
+                << " carry an EXIF orientation tag (" << example << "): read upright, as viewers show them, with "
+                << "masks taken as drawn on the upright photo; a mask that fits only the photo as stored is read "
+                   "with the photo as stored"
+                << std::endl;
+  }
+
   Decoded decode(std::size_t index) const {
     const Pair& p = pairs_[index];
     cv::Mat bgr = cv::imread(p.image.string(), cv::IMREAD_COLOR);
     if (bgr.empty()) throw crackkd::Error("dataset folder: cannot read image " + p.image.string());
     const auto level = crackkd::datasets::read_mask_level(p.mask, mask_options_.color);
     const cv::Mat mask = crackkd::datasets::crack_pixels(level, rule_);
+    if (mask.size() != bgr.size() && mask.size() == cv::Size(bgr.rows, bgr.cols))  // drawn on the stored pixels?
+      if (cv::Mat stored = cv::imread(p.image.string(), cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+          stored.size() == mask.size())
+        bgr = stored;
     if (mask.size() != bgr.size())
       throw crackkd::Error("dataset folder: mask " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) +
                            " does not match image " + std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) +

@@ -6,6 +6,7 @@
 #include "bad_input/bad_input_support.hpp"
 
 #include <cstdlib>
+#include <fstream>
 
 using namespace crackkd::test;
 using ::testing::HasSubstr;
@@ -201,6 +202,53 @@ TEST(MaskFiles, RedOnBlackMasksAreReadAsColourMasksSavedAsPngOrJpeg) {
     EXPECT_THAT(outcome.out, HasSubstr("| colour: ")) << ext << "\n" << outcome.said();
     EXPECT_THAT(outcome.out, HasSubstr("| 10.64 % |")) << ext << "\n" << outcome.out;
   }
+}
+
+/// `image` as a JPEG carrying EXIF orientation `tag` (an APP1 segment after the SOI).
+void write_tagged_jpeg(const fs::path& file, const cv::Mat& image, int tag) {
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 100});
+  const std::vector<unsigned char> app1 = {
+      0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,                      // marker, length 34, "Exif\0\0"
+      'M', 'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,                          // big-endian TIFF, IFD0 at 8
+      0x00, 0x01,                                                            // one entry:
+      0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01,                        // Orientation, SHORT, 1 value
+      0x00, static_cast<unsigned char>(tag), 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};  // the value; no next IFD
+  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
+                                              static_cast<std::streamsize>(jpeg.size()));
+}
+
+TEST_F(InferInputs, AnExifTagTurnsThePhotoUprightAndAMaskDrawnOnTheStoredPixelsStillFits) {
+  // A landscape photo stored 64 wide, 48 high, tagged 6 (a phone's portrait): viewers show
+  // it 48 wide, 64 high. wall_0's mask is drawn upright, wall_1's on the stored pixels.
+  const fs::path data = ws.path / "data";
+  fs::create_directories(data / "images");
+  fs::create_directories(data / "masks");
+  cv::Mat stored(48, 64, CV_8UC3, cv::Scalar(150, 160, 170)), stored_mask(48, 64, CV_8UC1, cv::Scalar(0));
+  cv::rectangle(stored, {0, 10}, {63, 13}, cv::Scalar(20, 20, 20), cv::FILLED);  // a crack along the stored rows
+  cv::rectangle(stored_mask, {0, 10}, {63, 13}, cv::Scalar(255), cv::FILLED);
+  cv::Mat upright_mask;
+  cv::rotate(stored_mask, upright_mask, cv::ROTATE_90_CLOCKWISE);
+  for (const char* stem : {"wall_0", "wall_1"}) write_tagged_jpeg(data / "images" / (std::string(stem) + ".jpg"), stored, 6);
+  cv::imwrite((data / "masks" / "wall_0.png").string(), upright_mask);
+  cv::imwrite((data / "masks" / "wall_1.png").string(), stored_mask);
+  const auto file = ws.pipeline(replaced(kTinyPipeline, "plugin = \"synthetic_cracks\"\ncount = 8\nsize = 64",
+                                         "plugin = \"folder\"\nroot = \"" + data.string() + "\""));
+  const auto check = run_binary({"check", file.string()});
+  EXPECT_THAT(check.err, HasSubstr("dataset folder: 2 photos of " + (data / "images").string() +
+                                   " carry an EXIF orientation tag (wall_0.jpg: 6, turned 90° clockwise): read upright"))
+      << check.said();
+  EXPECT_THAT(check.out, HasSubstr("| 48x48 … 64x64 |")) << check.out;  // each photo as its mask has it
+  EXPECT_THAT(check.out, HasSubstr("| 8.33 % |")) << check.out;  // 4 of 48 rows (or columns)
+  EXPECT_THAT(check.out, ::testing::Not(HasSubstr("does not match"))) << check.out;
+
+  // infer turns it upright too, and says so.
+  const auto outcome = run_binary({"infer", "--model", checkpoint(), (data / "images" / "wall_0.jpg").string(),
+                                   "--out", (ws.path / "out").string()});
+  EXPECT_ENDED_WITH(outcome, 0, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("carries EXIF orientation 6 (turned 90° clockwise): segmented upright"));
+  EXPECT_EQ(cv::imread((ws.path / "out" / "wall_0_mask.png").string(), cv::IMREAD_GRAYSCALE).size(), cv::Size(48, 64));
 }
 
 TEST(MixedSizes, PhotosATrainingStageCannotStackAreFoundByCheckAndBeforeTheRun) {
