@@ -7,12 +7,15 @@
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "deploy/onnx_export.hpp"
+#include "deploy/trace_memory.hpp"
 #include "deploy/traced_model.hpp"
 #include "engine/checkpoint.hpp"
 #include "pipeline/toml_params.hpp"
 
+#include <crackkd/available_memory.hpp>
 #include <crackkd/error.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 namespace crackkd::app {
@@ -74,6 +77,27 @@ void write_export(const std::string& torchscript, const ExportArgs& args, const 
   }
 }
 
+std::string gib(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (1 << 30));
+  return text;
+}
+
+/// Refuses a --size whose trace would not fit in the memory left (trace_memory.hpp).
+void require_trace_fits(SegmentationModel& model, const deploy::InputShape& shape, const ExportArgs& args,
+                        const std::string& model_name) {
+  const std::uint64_t need = deploy::estimated_trace_bytes(model, shape);
+  const std::uint64_t have = available_memory_bytes();
+  spdlog::debug("export: the trace at {} needs about {} ({} available)", deploy::shape_text(shape, 1), gib(need),
+                gib(have));
+  if (have == 0 || need <= have) return;
+  throw ConfigError({}, "export: --size " + std::to_string(args.size.at(0)) + " " + std::to_string(args.size.at(1)) +
+                            (args.batch > 1 ? " --batch " + std::to_string(args.batch) : "") + ": tracing " + model_name +
+                            " at that size needs about " + gib(need) + ", and " + gib(have) +
+                            " of memory is available: export a smaller size (crackkd infer and the deploy examples "
+                            "run larger photos in tiles of the exported size)");
+}
+
 }  // namespace
 
 int export_command(const Common& common, const ExportArgs& args) {
@@ -88,6 +112,7 @@ int export_command(const Common& common, const ExportArgs& args) {
   if (args.size[0] % metadata.size_multiple != 0 || args.size[1] % metadata.size_multiple != 0)
     throw ConfigError({}, "export: --size " + std::to_string(args.size[0]) + " " + std::to_string(args.size[1]) + ": " +
                               model_name + " takes sides that are multiples of " + std::to_string(metadata.size_multiple));
+  require_trace_fits(*loaded.model, metadata.input, args, model_name);
   spdlog::info("export: tracing {} (epoch {}) from {} at {}", model_name, loaded.epoch, args.checkpoint.string(),
                deploy::shape_text(metadata.input, metadata.size_multiple));
   // ONNX's graph carries the input shape itself: its source module needs no shape check.

@@ -40,6 +40,7 @@
 #include "folder_fingerprint.hpp"
 #include "mask_convention.hpp"
 
+#include <crackkd/available_memory.hpp>
 #include <crackkd/dataset.hpp>
 #include <crackkd/exif_orientation.hpp>
 #include <crackkd/plugin.hpp>
@@ -48,7 +49,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -105,33 +105,6 @@ struct FolderDatasetOptions {
                                                 "say what crack is: set one of them");
   }
 };
-
-/// Bytes that can be allocated without swapping: MemAvailable from /proc/meminfo, else
-/// the free physical pages (which undercounts the reclaimable page cache); in a container
-/// with a cgroup v2 memory limit, no more than the limit leaves, since /proc/meminfo
-/// describes the whole machine there.
-std::uint64_t available_memory_bytes() {
-  std::uint64_t available = 0;
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key, rest;
-  std::uint64_t kib = 0;
-  while (meminfo >> key >> kib) {
-    if (key == "MemAvailable:") {
-      available = kib * 1024;
-      break;
-    }
-    std::getline(meminfo, rest);
-  }
-  if (available == 0) {
-    const long pages = ::sysconf(_SC_AVPHYS_PAGES), page_bytes = ::sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page_bytes > 0)
-      available = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_bytes);
-  }
-  std::uint64_t limit = 0, current = 0;  // memory.max reads "max" when there is no limit
-  if (std::ifstream("/sys/fs/cgroup/memory.max") >> limit && std::ifstream("/sys/fs/cgroup/memory.current") >> current)
-    available = std::min(available, limit > current ? limit - current : 0);
-  return available;
-}
 
 std::string mib(std::uint64_t bytes) {
   char text[32];
@@ -213,7 +186,7 @@ class FolderDataset : public crackkd::Dataset {
 
   void fill_cache(const Options& options, const fs::path& image_dir) {
     const std::uint64_t budget = options.cache_mb >= 0 ? static_cast<std::uint64_t>(options.cache_mb) << 20
-                                                       : available_memory_bytes() / 2;
+                                                       : crackkd::available_memory_bytes() / 2;
     std::uint64_t used = 0;
     for (std::size_t i = 0; i < pairs_.size(); ++i) {
       Decoded d = decode(i);

@@ -141,6 +141,17 @@ TEST_F(InferInputs, AnArchiveCarryingCrackkdJsonButNoExportAttributesIsNamed) {
   EXPECT_FALSE(fs::exists(ws.path / "out" / "summary.csv"));
 }
 
+TEST_F(InferInputs, AnExportSizeThatCannotFitIsRefusedBeforeTracingNamingTheFlagAndTheEstimate) {
+  const auto out = ws.path / "huge.onnx";
+  const auto outcome = run_binary({"export", checkpoint(), "--out", out.string(), "--size", "16384", "16384", "--batch", "8"});
+  EXPECT_ENDED_WITH(outcome, 2, ws.path);
+  EXPECT_THAT(outcome.err, HasSubstr("export: --size 16384 16384 --batch 8: tracing model.tiny_unet at that size needs about "))
+      << outcome.said();
+  EXPECT_THAT(outcome.err, ::testing::ContainsRegex("GiB, and [0-9.]+ GiB of memory is available"));
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(run_binary({"export", checkpoint(), "--out", out.string(), "--size", "64", "64"}).code, 0);
+}
+
 TEST(LayoutHints, PhotosAndLabelsFoldersNameTheKeysThatReadThem) {
   Workspace ws;
   write_folder(ws.path / "data", 2);
