@@ -22,7 +22,8 @@ std::string image_hash(const at::Tensor& image) {
   return io::content_hash(std::string_view(static_cast<const char*>(bytes.data_ptr()), bytes.nbytes()));
 }
 
-void record_sizes(DatasetCheck& c, const Sample& s, std::size_t index, std::set<std::pair<std::int64_t, std::int64_t>>& sizes) {
+void record_sizes(DatasetCheck& c, const Sample& s, std::size_t index,
+                  std::set<std::pair<std::int64_t, std::int64_t>>& sizes) {
   const std::int64_t h = s.image.size(1), w = s.image.size(2);
   if (sizes.emplace(h, w).second && c.size_examples.size() < 16) c.size_examples.push_back(index);
   const bool first = c.read == 0;

@@ -16,7 +16,7 @@ namespace crackkd::deploy {
 /// freed after its last use, that peak of live tensors scaled by the pixels and the batch
 /// of `shape` (a convolutional network's activations grow with both), times the resident
 /// memory measured per live byte (trace_memory.cpp). For PoolingCrack at 1792x1792 it
-/// says 5.0 GiB where /usr/bin/time measured 5.0 GiB (5,285,224 KiB).
+/// says 4.9 GiB where /usr/bin/time measured 5.0 GiB (5,285,224 KiB).
 std::uint64_t estimated_trace_bytes(SegmentationModel& model, const InputShape& shape);
 
 }  // namespace crackkd::deploy
