@@ -1,8 +1,6 @@
 #pragma once
 // The data check's view of a validated pipeline's training stages: what each needs of its
-// data set's sizes (data/batch_check.hpp). Kept out of engine/stage.hpp, which tests
-// include after `using namespace crackkd;`: declaring crackkd::data before LibTorch's
-// c10/util/variant.h turns that header's unqualified data() into the namespace.
+// data set's sizes (data/batch_check.hpp), from the stages' plans (StagePlan::batches).
 
 #include "data/batch_check.hpp"
 #include "engine/plan.hpp"

@@ -50,7 +50,8 @@ fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
 }
 
 void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,
-                     std::int64_t epoch, const std::string& trained_by, double threshold) {
+                     std::int64_t epoch, const std::string& trained_by, double threshold,
+                     const std::string& started_from) {
   torch::serialize::OutputArchive archive;
   model.save(archive);
   archive.write("crackkd_plugin", c10::IValue(config.plugin));
@@ -58,6 +59,7 @@ void save_checkpoint(const fs::path& file, SegmentationModel& model, const Compo
   archive.write("crackkd_epoch", c10::IValue(epoch));
   archive.write("crackkd_trained_by", c10::IValue(trained_by));
   archive.write("crackkd_threshold", c10::IValue(threshold));
+  archive.write("crackkd_started_from", c10::IValue(started_from));
   // Serialised in memory first: LibTorch's file writer throws again from its destructor
   // when the disk fills up mid-write (std::terminate); checked writes report it instead.
   std::ostringstream bytes;
@@ -69,7 +71,7 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   if (!fs::exists(file)) throw Error("checkpoint " + file.string() + " does not exist");
   torch::serialize::InputArchive archive;
   LoadedModel out;
-  c10::IValue plugin, options, epoch, trained_by, threshold;
+  c10::IValue plugin, options, epoch, trained_by, threshold, started_from;
   try {
     archive.load_from(file.string(), device);
     if (!archive.try_read("crackkd_plugin", plugin) || !archive.try_read("crackkd_options", options))
@@ -77,6 +79,7 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
     archive.try_read("crackkd_epoch", epoch);
     archive.try_read("crackkd_trained_by", trained_by);
     archive.try_read("crackkd_threshold", threshold);
+    archive.try_read("crackkd_started_from", started_from);
   } catch (const c10::Error& e) {
     throw Error("cannot read checkpoint " + file.string() + ": " + e.what_without_backtrace());
   } catch (const Error& e) {
@@ -88,6 +91,7 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   out.epoch = epoch.isInt() ? epoch.toInt() : 0;
   if (trained_by.isString()) out.trained_by = trained_by.toStringRef();
   if (threshold.isDouble()) out.threshold = threshold.toDouble();
+  if (started_from.isString()) out.started_from = started_from.toStringRef();
   out.model = host.create<SegmentationModel>("model", rebuilt_config(out.config, host));
   try {
     out.model->load(archive);

@@ -21,11 +21,13 @@ struct LoadedModel {
   std::int64_t epoch = 0;
   std::string trained_by;  ///< "<pipeline>/<stage>[/<replicate>]", "" when the file does not say
   double threshold = 0.5;  ///< the stage's validation threshold (0.5 when the file does not say)
+  std::string started_from;  ///< the checkpoint its training started from (init_from), "" for none
 };
 
 /// `trained_by` and `threshold` travel with the weights to exported models.
 void save_checkpoint(const std::filesystem::path& file, SegmentationModel& model, const ComponentConfig& config,
-                     std::int64_t epoch, const std::string& trained_by = "", double threshold = 0.5);
+                     std::int64_t epoch, const std::string& trained_by = "", double threshold = 0.5,
+                     const std::string& started_from = "");
 
 /// Rebuilds the model named in the checkpoint through `host` and loads its weights onto
 /// `device`. Throws crackkd::Error naming the file on a missing, corrupt or foreign file.

@@ -121,7 +121,7 @@ class DistillStage : public StageKind {
     warn_if_untaught(ctx, teacher_file);
 
     const auto& student_config = ctx.pipeline.models.at(o.student);
-    auto student = initial_model(ctx, stream_of(ctx, o), student_config, device);
+    auto student = initial_model(ctx, stream_of(ctx, o), student_config, device, o.init_from);
     auto distiller = ctx.host.create<Distiller>("distiller", o.distiller);
     distiller->set_ground_truth_loss(WeightedLoss(ctx.host, o.loss));
     distiller->prepare(*teacher.model, *student);

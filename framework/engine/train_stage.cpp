@@ -64,7 +64,7 @@ class TrainStage : public StageKind {
     const auto& o = ctx.options<TrainOptions>();
     const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto& model_config = ctx.pipeline.models.at(o.model);
-    auto model = initial_model(ctx, stream_of(ctx, o), model_config, device);
+    auto model = initial_model(ctx, stream_of(ctx, o), model_config, device, o.init_from);
     TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
     const auto validation = validation_data(ctx, o);
     const WeightedLoss loss(ctx.host, o.loss);

@@ -1,6 +1,9 @@
 #include "engine/training_options.hpp"
 
+#include "engine/initial_weights.hpp"
 #include "engine/training_data.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace crackkd::engine {
 
@@ -9,10 +12,16 @@ std::string stream_of(const StageContext& ctx, const TrainingOptions& o) {
 }
 
 std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
-                                                 const ComponentConfig& config, c10::Device device) {
+                                                 const ComponentConfig& config, c10::Device device,
+                                                 const std::string& init_from) {
   torch::manual_seed(stream_seed(ctx.pipeline.options.seed, stream));
   auto model = ctx.host.create<SegmentationModel>("model", config);
   model->to(device);
+  if (!init_from.empty()) {
+    const auto start = copy_initial_weights(init_from, *model, config, ctx.host, device);
+    spdlog::info("{}: starts from the weights of {} (model.{}, epoch {}{})", ctx.stage.name, init_from, config.plugin,
+                 start.epoch, start.trained_by.empty() ? "" : ", trained by " + start.trained_by);
+  }
   return model;
 }
 
@@ -49,6 +58,10 @@ void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig
   for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
   plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
   plan_training_data(stage, pipeline, host, o.augment, o.noise_mix, plan);
+  if (!o.init_from.empty()) {  // its bytes join the fingerprint: a replaced file reruns the stage
+    require_input_file(stage, "init_from", o.init_from);
+    plan.input_files.push_back(o.init_from);
+  }
   plan.batches = StagePlan::Batches{o.data, o.batch_size, o.augment};
 }
 

@@ -32,6 +32,7 @@ struct TrainingOptions {
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
   std::int64_t share_every = 10;
+  std::string init_from;
 
   template <class O> static void declare_training_options(OptionSchema<O>& s) {
     s.required("data", &TrainingOptions::data, "the [datasets.*] entry to train on");
@@ -70,6 +71,9 @@ struct TrainingOptions {
                "each loss term's share of the gradient at the student's outputs (steps.csv share_*) every N-th "
                "step, the others left empty; 1 = every step, 0 = never (it costs a backward pass per term)")
         .in_range(0, 1e9);
+    s.optional("init_from", &TrainingOptions::init_from,
+               "a checkpoint of the stage's model (same plugin and options) whose weights training starts from "
+               "(fine-tuning); \"\" = the model's own initialisation");
   }
 };
 
@@ -77,9 +81,11 @@ struct TrainingOptions {
 std::string stream_of(const StageContext& ctx, const TrainingOptions& o);
 /// The model a training stage starts from, created on `device` right after torch's
 /// generator is seeded for `stream`, so its initial weights depend on the pipeline seed,
-/// the stream and the model alone: paired stages of one model start alike.
+/// the stream and the model alone: paired stages of one model start alike. With
+/// `init_from` set, the weights are that checkpoint's (engine/initial_weights.hpp).
 std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
-                                                 const ComponentConfig& config, c10::Device device);
+                                                 const ComponentConfig& config, c10::Device device,
+                                                 const std::string& init_from = "");
 /// The dataset scored after every epoch (`validate_on`), or null.
 std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o);
 /// AdamW over `parameters` with the stage's learning rate and weight decay.

@@ -23,7 +23,9 @@ class Checkpointer : public FitObserver {
 
  private:
   void save(const std::filesystem::path& file, std::int64_t epoch) {
-    engine::save_checkpoint(file, run_.trainee.model, run_.trainee.config, epoch, trained_by_, run_.options.threshold);
+    engine::save_checkpoint(file, run_.trainee.model, run_.trainee.config, epoch, trained_by_, run_.options.threshold,
+                            run_.options.init_from.empty() ? ""
+                                                           : std::filesystem::absolute(run_.options.init_from).string());
   }
 
   FitRun& run_;

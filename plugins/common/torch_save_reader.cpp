@@ -249,6 +249,10 @@ std::map<std::string, at::Tensor> read_tensor_dict(const std::filesystem::path& 
     }
     auto [bytes, size] = archive->getRecord("data.pkl");
     const std::string pickle(static_cast<const char*>(bytes.get()), size);
+    // A CrackKD checkpoint is a LibTorch archive (a TorchScript module), not a pickled dict.
+    if (pickle.find("crackkd_plugin") != std::string::npos)
+      throw std::runtime_error("a CrackKD checkpoint, not a state dict: to start a training stage from its weights, "
+                               "give it as the stage's init_from");
     const Ref top = PickleMachine(pickle, *archive).run();
     if (top->kind != Object::Kind::Dict)
       throw std::runtime_error("expected a dict of tensors (torch.save(model.state_dict(), PATH))");

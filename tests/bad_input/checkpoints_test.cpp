@@ -239,3 +239,41 @@ TEST(CheckpointLabels, FilesOfTwoRunsAtTheSameTailAreTwoModelsNotTwoSeeds) {
   EXPECT_ENDED_WITH(named, 0, ws.path);
   EXPECT_THAT(read_file(ws.workdir() / "tiny" / "files" / "scores.csv"), HasSubstr("\ntuned,,"));
 }
+
+TEST(InitFrom, AStageStartsFromACheckpointIsRerunWhenItChangesAndRefusesAnotherModel) {
+  Workspace ws;
+  ASSERT_EQ(ws.run(ws.pipeline(kTinyPipeline)).code, 0);
+  const auto trained = ws.workdir() / "tiny" / "train" / "checkpoint.pt";
+  const fs::path start = ws.path / "start.pt";
+  fs::copy_file(trained, start);
+  const std::string tune = replaced(replaced(kTinyPipeline, "name = \"tiny\"", "name = \"tune\""), "epochs = 2\n",
+                                    "epochs = 1\ninit_from = \"" + start.string() + "\"\n");
+  const auto file = ws.pipeline(tune, "tune.toml");
+  const auto first = ws.run(file);
+  EXPECT_ENDED_WITH(first, 0, ws.path);
+  EXPECT_THAT(first.err, HasSubstr("train: starts from the weights of " + start.string() +
+                                   " (model.tiny_unet, epoch 2, trained by tiny/train)"))
+      << first.said();
+  EXPECT_THAT(read_file(ws.workdir() / "tune" / "train" / "checkpoint.pt"), HasSubstr(start.string()))
+      << "the checkpoint records where its training started";
+  EXPECT_THAT(ws.run(file).err, HasSubstr("stage train (train) is up to date"));
+  // Another file at the same path reruns the stage: tiny's train again, with another seed.
+  ASSERT_EQ(ws.run(ws.pipeline(replaced(kTinyPipeline, "seed = 5", "seed = 6"), "other.toml")).code, 0);
+  fs::copy_file(trained, start, fs::copy_options::overwrite_existing);  // now the seed-6 run's
+  const auto changed = ws.run(file);
+  EXPECT_ENDED_WITH(changed, 0, ws.path);
+  EXPECT_THAT(changed.err, HasSubstr("stage train (train) starts")) << changed.said();
+
+  // A checkpoint of the model with other options: every tensor that differs, both shapes.
+  const auto wider = ws.run(ws.pipeline(replaced(tune, "channels = [4, 8, 8, 8]", "channels = [8, 8, 8, 8]"), "wide.toml"));
+  EXPECT_ENDED_WITH(wider, 1, ws.path);
+  EXPECT_THAT(wider.err, HasSubstr("init_from: " + start.string() + " does not fit the stage's model.tiny_unet"));
+  EXPECT_THAT(wider.err, HasSubstr("encoder.0.body.0.weight: [8, 4, 3, 3] in the model, [4, 4, 3, 3] in the file"));
+
+  // A CrackKD checkpoint given where a PoolFormer state dict is read points at init_from.
+  const auto encoder = run_binary({"inspect", "pct", "--set", "encoder_weights=" + start.string()});
+  EXPECT_NE(encoder.code, 0);
+  EXPECT_THAT(encoder.err, HasSubstr("a CrackKD checkpoint, not a state dict: to start a training stage from its "
+                                     "weights, give it as the stage's init_from"))
+      << encoder.said();
+}
