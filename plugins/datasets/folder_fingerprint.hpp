@@ -12,7 +12,8 @@ namespace crackkd::datasets {
 
 /// "N files <hash>" over the regular files of root/<sub> for each sub, by name, size and
 /// content. Each file is read once per process (remembered by path, size and time), so
-/// the stages of one run share the cost: ~20 ms for masonry224's 386 files.
+/// the stages of one run share the cost: masonry224's train split (338 files, 16 MB)
+/// took 45 ms, then 7 ms remembered, on the 2-core development machine.
 std::string folder_fingerprint(const std::filesystem::path& root, const std::vector<std::string>& subs);
 
 }  // namespace crackkd::datasets
