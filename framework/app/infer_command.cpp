@@ -137,10 +137,14 @@ inference::TileOptions tile_options(const InferArgs& args, const inference::Infe
   return tiles;
 }
 
+/// The columns of summary.csv: the measurements, then what made them (the model file,
+/// the threshold and where it was recorded, the scale), so a row can be signed off alone.
 std::vector<std::string> summary_header(bool mm) {
   std::vector<std::string> header{"image",  "width",     "height",        "crack_area_px", "crack_fraction",
                                   "cracks", "length_px", "mean_width_px", "max_width_px",  "seconds"};
   if (mm) header.insert(header.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"});
+  header.insert(header.end(), {"model", "threshold", "threshold_from"});
+  if (mm) header.push_back("mm_per_px");
   return header;
 }
 
@@ -151,11 +155,12 @@ struct Segmenter {
   inference::TileOptions tiles;
   c10::Device device;
   double threshold;
+  std::string threshold_from;
 };
 
 void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& photo, const std::string& name,
                    engine::CsvWriter& summary) {
-  const auto& [args, model, tiles, device, threshold] = with;
+  const auto& [args, model, tiles, device, threshold, threshold_from] = with;
   const auto started = std::chrono::steady_clock::now();
   cv::Mat rgb;
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
@@ -176,13 +181,14 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
   const double s = args.mm_per_px;
+  const std::string model_file = fs::absolute(args.model).lexically_normal().string();
   if (s > 0)
     summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
                 m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s, m.mean_width_px * s,
-                m.max_width_px * s);
+                m.max_width_px * s, model_file, threshold, threshold_from, s);
   else
     summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
-                m.max_width_px, seconds);
+                m.max_width_px, seconds, model_file, threshold, threshold_from);
 }
 
 }  // namespace
@@ -194,11 +200,12 @@ int infer_command(const Common& common, const InferArgs& args) {
   const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
   const auto tiles = tile_options(args, model);
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
+  const std::string threshold_from = args.threshold >= 0 ? "--threshold" : model.threshold_from;
   const auto photos = collect_photos(args.inputs, args.out);
   if (photos.empty()) throw Error("infer: no images to process");
   fs::create_directories(args.out);
-  spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {}", model.description, photos.size(),
-               device.str(), tiles.tile, tiles.overlap, threshold);
+  spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {} (from {})", model.description,
+               photos.size(), device.str(), tiles.tile, tiles.overlap, threshold, threshold_from);
   engine::CsvWriter summary(args.out / "summary.csv", summary_header(args.mm_per_px > 0));
   torch::InferenceMode inference;
   std::vector<std::string> skipped;
@@ -213,7 +220,7 @@ int infer_command(const Common& common, const InferArgs& args) {
       progress.advance();
       continue;
     }
-    segment_photo({args, model, tiles, device, threshold}, bgr, photo, output_name(photo, used), summary);
+    segment_photo({args, model, tiles, device, threshold, threshold_from}, bgr, photo, output_name(photo, used), summary);
     progress.advance(photo.filename().string());
   }
   progress.finish();

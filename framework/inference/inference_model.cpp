@@ -51,6 +51,7 @@ InferenceModel inference_model_of(const engine::LoadedModel& loaded, const fs::p
   InferenceModel m;
   m.stride = loaded.model->input_stride();
   m.threshold = loaded.threshold;
+  m.threshold_from = "the checkpoint (its training stage's)";
   const std::string name = "model." + loaded.config.plugin;
   m.description = name + " (epoch " + std::to_string(loaded.epoch) + ") from " + file.string();
   if (engine == Engine::Frozen) {
@@ -104,6 +105,7 @@ InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
   const auto shape = module.attr("crackkd_input_shape").toIntList().vec();
   m.stride = module.attr("crackkd_size_multiple").toInt();
   m.threshold = module.attr("crackkd_threshold").toDouble();
+  m.threshold_from = "the export (crackkd export --threshold, else its checkpoint's)";
   m.description = module.attr("crackkd_model").toStringRef() + " exported in " + file.string();
   m.description += engine_suffix(engine);
   auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? frozen(module) : module);

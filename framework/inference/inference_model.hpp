@@ -32,6 +32,7 @@ struct InferenceModel {
   std::int64_t stride = 32;    ///< input sides must be multiples of this
   std::int64_t max_side = 0;   ///< > 0: the largest tile side the file takes (a fixed-shape export)
   double threshold = 0.5;      ///< from the checkpoint or the export
+  std::string threshold_from;  ///< where `threshold` was recorded, for the log and summary.csv
   std::string description;     ///< "model.pct (epoch 12) from runs/q/student/best.pt, frozen"
 };
 

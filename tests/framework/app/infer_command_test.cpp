@@ -60,6 +60,12 @@ TEST(InferCommand, ProcessesTheGoodPhotosAndNamesTheCorruptOne) {
   EXPECT_DOUBLE_EQ(summary.number(1, "width"), 300);
   EXPECT_DOUBLE_EQ(summary.number(1, "height"), 180);
   EXPECT_NEAR(summary.number(1, "length_mm"), summary.number(1, "length_px") * 0.2, 1e-5 * summary.number(1, "length_px"));  // 6 digits
+  // What made each row: the model file, its threshold and where that was recorded, the scale.
+  EXPECT_EQ(summary.rows[1][summary.column("model")], fs::absolute(checkpoint).lexically_normal().string());
+  EXPECT_DOUBLE_EQ(summary.number(1, "threshold"), 0.5);
+  EXPECT_EQ(summary.rows[1][summary.column("threshold_from")], "the checkpoint (its training stage's)");
+  EXPECT_DOUBLE_EQ(summary.number(1, "mm_per_px"), 0.2);
+  EXPECT_THAT(r.out, HasSubstr("threshold 0.5 (from the checkpoint (its training stage's))"));
 }
 
 TEST(InferCommand, HelpDocumentsTheOptions) {
