@@ -2,7 +2,8 @@
 // Fine-tuning: a training stage that starts from a trained checkpoint's weights
 // (`init_from`) instead of its model's own initialisation, e.g. a masonry model taught a
 // few road photos. The checkpoint must hold the stage's model: the same plugin, and
-// every parameter and buffer by name and shape.
+// every parameter and buffer by name and shape. Options that change no tensor (the
+// encoder_weights an ImageNet start came from) may differ: they do not change the model.
 
 #include "engine/checkpoint.hpp"
 

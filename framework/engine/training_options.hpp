@@ -72,8 +72,8 @@ struct TrainingOptions {
                "step, the others left empty; 1 = every step, 0 = never (it costs a backward pass per term)")
         .in_range(0, 1e9);
     s.optional("init_from", &TrainingOptions::init_from,
-               "a checkpoint of the stage's model (same plugin and options) whose weights training starts from "
-               "(fine-tuning); \"\" = the model's own initialisation");
+               "a checkpoint of the stage's model (same plugin, every tensor of the same name and shape) whose "
+               "weights training starts from (fine-tuning); \"\" = the model's own initialisation");
   }
 };
 
