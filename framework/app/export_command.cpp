@@ -10,6 +10,7 @@
 #include "deploy/trace_memory.hpp"
 #include "deploy/traced_model.hpp"
 #include "engine/checkpoint.hpp"
+#include "inference/chosen_threshold.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <crackkd/available_memory.hpp>
@@ -43,7 +44,14 @@ deploy::ExportMetadata metadata_of(const engine::LoadedModel& loaded, const Expo
   m.origin = loaded.trained_by;
   m.input = {args.batch, args.size.at(0), args.size.at(1), args.dynamic};
   m.size_multiple = multiple;
-  m.threshold = args.threshold >= 0 ? args.threshold : loaded.threshold;
+  if (args.threshold >= 0) {
+    m.threshold = args.threshold, m.threshold_from = "--threshold";
+  } else if (const auto chosen = inference::read_chosen_threshold(args.checkpoint)) {
+    m.threshold = chosen->threshold;
+    m.threshold_from = chosen->chosen_by + " (" + inference::chosen_threshold_file(args.checkpoint).string() + ")";
+  } else {
+    m.threshold = loaded.threshold, m.threshold_from = "the checkpoint (its training stage's)";
+  }
   return m;
 }
 
@@ -113,8 +121,9 @@ int export_command(const Common& common, const ExportArgs& args) {
     throw ConfigError({}, "export: --size " + std::to_string(args.size[0]) + " " + std::to_string(args.size[1]) + ": " +
                               model_name + " takes sides that are multiples of " + std::to_string(metadata.size_multiple));
   require_trace_fits(*loaded.model, metadata.input, args, model_name);
-  spdlog::info("export: tracing {} (epoch {}) from {} at {}", model_name, loaded.epoch, args.checkpoint.string(),
-               deploy::shape_text(metadata.input, metadata.size_multiple));
+  spdlog::info("export: tracing {} (epoch {}) from {} at {}, threshold {} (from {})", model_name, loaded.epoch,
+               args.checkpoint.string(), deploy::shape_text(metadata.input, metadata.size_multiple), metadata.threshold,
+               metadata.threshold_from);
   // ONNX's graph carries the input shape itself: its source module needs no shape check.
   auto module = deploy::trace_logits(*loaded.model, metadata.input, model_name, format == "torchscript");
   const std::string torchscript = deploy::torchscript_bytes(module, metadata);

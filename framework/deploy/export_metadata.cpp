@@ -38,7 +38,8 @@ std::string to_json(const ExportMetadata& m) {
     << " \"other_sizes\": \"tile larger photos; pad smaller tiles by repeating their border and crop the output back\"},\n"
     << "  \"output\": {\"name\": \"logits\", \"shape\": " << shape_json(m.input, 1)
     << ", \"meaning\": \"crack logit per pixel: sigmoid(logit) > threshold is crack\"},\n"
-    << "  \"threshold\": " << m.threshold << "\n}\n";
+    << "  \"threshold\": " << m.threshold << ",\n"
+    << "  \"threshold_from\": " << quoted(m.threshold_from) << "\n}\n";
   return j.str();
 }
 

@@ -27,6 +27,7 @@ struct ExportMetadata {
   InputShape input;
   std::int64_t size_multiple = 32;
   double threshold = 0.5;  ///< sigmoid(logit) > threshold = crack
+  std::string threshold_from;  ///< where the threshold was recorded: --threshold, an evaluate stage's choice, the checkpoint
 };
 
 /// The metadata as one JSON object (keys in a fixed order, strings escaped).

@@ -36,6 +36,12 @@ class CsvWriter {
     text_ += line.str() + '\n';
   }
 
+  /// A row of fields already turned into text by text(), for tables whose columns vary.
+  void row_of_texts(const std::vector<std::string>& texts) { row_of(texts); }
+  /// A field's text as row() writes it, before quoting.
+  static std::string text(const std::string& s) { return s; }
+  template <class T> static std::string text(const T& v) { return field(v); }
+
   /// Replaces the file with the header and the rows so far; throws crackkd::Error on failure.
   void commit() const { io::write_atomically(file_, text_); }
 

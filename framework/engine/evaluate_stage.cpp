@@ -12,17 +12,30 @@
 //   levels      = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]            # intensities
 //   examples    = 4                  # images in the qualitative figures (0 = none)
 //   example_level = 0.4              # the noise intensity those figures show
+//   tolerance   = 2.0                # pixels (or, with tolerance_of = "diagonal", times the diagonal)
+//   centerline_tolerance = 4.0       # pixels, for clIoU
+//   min_crack_area = 0               # pixels: smaller predicted specks are no crack on a crack-free image
+//   bootstrap   = 1000               # resamples for the 95 % intervals (0 = none)
+//   choose_threshold = "none"        # "ods" or "fixed": record a threshold beside each checkpoint
 //
 // Writes scores.csv (model, seed, checkpoint, images, mDS, mIoU, and the data set's
 // precision, recall and F1 at the threshold, ODS with its threshold, OIS and AP from a
-// sweep of thresholds 0.01..0.99: metrics/crack_measures.hpp) and per_image.csv (model,
-// seed, image, dice, iou, precision, recall, F1) on clean images, and with noises
-// robustness.csv (model, seed, noise, level, mDS, mIoU, images, F1, ODS, OIS, AP): one
-// row per model, noise and level. With [pipeline]
+// sweep of thresholds 0.01..0.99: metrics/crack_measures.hpp; the same within the
+// tolerance, clDice, clIoU, boundary F1 and the crack-free images' figures:
+// metrics/image_measures.hpp; and each figure's bootstrap interval over images, columns
+// <figure>_low and <figure>_high: metrics/dataset_measures.hpp) and per_image.csv (model,
+// seed, image, dice, iou, precision, recall, F1, and the same within the tolerance,
+// clDice, clIoU, BF) on clean images, and with noises robustness.csv (model, seed, noise,
+// level, mDS, mIoU, images, F1, ODS, OIS, AP, F1_tol, ODS_tol, OIS_tol, AP_tol, clDice,
+// clIoU, BF): one row per model, noise and level. With [pipeline]
 // seeds every seed's replicate of a stage is scored (one row each, `seed` telling them
 // apart; the report gives mean ± std); `seed` is empty for checkpoint files. A corrupted
 // image depends only on (pipeline seed, noise name, level, image), so every model sees
 // the very same input.
+// With choose_threshold, each scored checkpoint gets <stem>.threshold.toml beside it (the
+// ODS threshold on this stage's data, or `threshold`), which `crackkd infer` and
+// `crackkd export` then use for it (inference/chosen_threshold.hpp); written last, after
+// every result of the stage.
 // Images may differ in size: each is padded to the model's stride and its prediction
 // cropped back; consecutive images of one size are scored in one batch. Also writes
 // examples_clean.png and, per noise, examples_<noise>.png: a few images with their truth
@@ -32,6 +45,8 @@
 #include "engine/checkpoint_labels.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
+#include "inference/chosen_threshold.hpp"
+#include "metrics/dataset_measures.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/example_figures.hpp"
 #include "data/batching.hpp"
@@ -66,6 +81,21 @@ struct EvaluateOptions {
   std::string checkpoint = "last";
   std::int64_t examples = 4;
   double example_level = 0.4;
+  double tolerance = 2.0;
+  std::string tolerance_of = "pixels";
+  double centerline_tolerance = 4.0;
+  std::int64_t min_crack_area = 0;
+  std::int64_t bootstrap = 1000;
+  std::string choose_threshold = "none";
+
+  metrics::MeasureOptions measure_options() const {
+    metrics::MeasureOptions m;
+    m.threshold = threshold;
+    m.tolerance = {tolerance, tolerance_of == "diagonal"};
+    m.centerline_tolerance = centerline_tolerance;
+    m.min_crack_area = min_crack_area;
+    return m;
+  }
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
     s.optional("models", &EvaluateOptions::models, "train/distill stages whose checkpoint to score");
@@ -88,6 +118,27 @@ struct EvaluateOptions {
         .in_range(0, 64);
     s.optional("example_level", &EvaluateOptions::example_level, "the noise intensity examples_<noise>.png shows")
         .in_range(0.0, 1.0);
+    s.optional("tolerance", &EvaluateOptions::tolerance,
+               "how far a predicted crack pixel may lie from an annotated one and still count (precision_tol, "
+               "recall_tol, F1_tol, ODS_tol, OIS_tol, AP_tol, BF); 0 = exact")
+        .in_range(0.0, 1000.0);
+    s.optional("tolerance_of", &EvaluateOptions::tolerance_of,
+               "the tolerance's unit: pixels, or diagonal (a fraction of each image's diagonal: BSDS uses 0.0075)")
+        .one_of({"pixels", "diagonal"});
+    s.optional("centerline_tolerance", &EvaluateOptions::centerline_tolerance,
+               "pixels between the predicted and annotated skeletons that clIoU still matches (OmniCrack30k: 4)")
+        .in_range(0.0, 1000.0);
+    s.optional("min_crack_area", &EvaluateOptions::min_crack_area,
+               "pixels: on a crack-free image, predicted components smaller than this are not counted as a crack")
+        .in_range(0, 1000000);
+    s.optional("bootstrap", &EvaluateOptions::bootstrap,
+               "resamples of the images for each figure's 95 % interval (<figure>_low, <figure>_high); 0 = none")
+        .in_range(0, 100000);
+    s.optional("choose_threshold", &EvaluateOptions::choose_threshold,
+               "record a threshold for each scored checkpoint, beside it (<stem>.threshold.toml), that crackkd infer "
+               "and export then use: ods = the ODS threshold on this stage's data, fixed = `threshold`; none = record "
+               "nothing")
+        .one_of({"none", "ods", "fixed"});
   }
 };
 
@@ -140,29 +191,31 @@ class EvaluateStage : public StageKind {
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.
     for (auto& t : targets) t.loaded = load_target(ctx, t, device);
-    CsvWriter scores(ctx.out_dir / results::kScores, {"model", "seed", "checkpoint", "images", "mDS", "mIoU", "precision",
-                                                      "recall", "F1", "ODS", "ODS_threshold", "OIS", "AP"});
+    CsvWriter scores(ctx.out_dir / results::kScores, score_header());
+    std::vector<std::pair<std::filesystem::path, double>> chosen;  // checkpoint → its threshold
     CsvWriter per_image(ctx.out_dir / results::kPerImage,
-                        {"model", "seed", "image", "dice", "iou", "precision", "recall", "F1"});
+                        {"model", "seed", "image", "dice", "iou", "precision", "recall", "F1", "precision_tol",
+                         "recall_tol", "F1_tol", "clDice", "clIoU", "BF"});
+    // One set of draws for every model: their intervals resample the same images.
+    const auto draws = metrics::bootstrap_draws(dataset->size(), static_cast<std::size_t>(o.bootstrap),
+                                                static_cast<std::uint64_t>(ctx.pipeline.options.seed));
     for (auto& t : targets) {
       const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
-      metrics::ThresholdSweep sweep;
-      const auto means = evaluate_model(
-          *t.loaded.model, *dataset, device, o.threshold, "evaluate " + name,
-          [&](const std::string& id, const metrics::ImageScore& s) {
-            per_image.row(t.label, t.seed, id, Score{s.dice}, Score{s.iou}, Score{s.counts.precision()},
-                          Score{s.counts.recall()}, Score{s.counts.f1()});
-          },
-          &sweep);
-      const auto swept = sweep.summary();
-      scores.row(t.label, t.seed, t.file.string(), means.images, Score{means.mean_dice()}, Score{means.mean_iou()},
-                 Score{means.counts.precision()}, Score{means.counts.recall()}, Score{means.counts.f1()},
-                 Score{swept.ods_f1}, swept.ods_threshold, Score{swept.ois_f1}, Score{swept.ap});
+      std::vector<metrics::ImageMeasures> records;
+      const ImageMeasuresSink measures{o.measure_options(), [&](const std::string& id, metrics::ImageMeasures&& m) {
+                                         write_image_row(per_image, t, id, m);
+                                         records.push_back(std::move(m));
+                                       }};
+      evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name, {}, &measures);
+      const auto d = metrics::summarize(records);
+      scores.row_of_texts(score_row(t, o, d, metrics::bootstrap_intervals(records, draws)));
+      if (o.choose_threshold != "none") chosen.emplace_back(t.file, o.choose_threshold == "ods" ? d.ods_threshold : o.threshold);
       spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} F1 {:.4f} ODS {:.4f} (at {:.2f}) "
-                   "OIS {:.4f} AP {:.4f} over {} images",
-                   ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, means.mean_dice(),
-                   means.mean_iou(), means.counts.f1(), swept.ods_f1, swept.ods_threshold, swept.ois_f1, swept.ap,
-                   means.images);
+                   "OIS {:.4f} AP {:.4f}; within {}: F1 {:.4f} ODS {:.4f} AP {:.4f}; clDice {:.4f} clIoU {:.4f} "
+                   "BF {:.4f} over {} images",
+                   ctx.stage.name, name, t.loaded.config.plugin, t.loaded.epoch, o.data, d.mds, d.miou, d.f1, d.ods,
+                   d.ods_threshold, d.ois, d.ap, o.measure_options().tolerance.describe(), d.f1_tol, d.ods_tol,
+                   d.ap_tol, d.cl_dice, d.cl_iou, d.boundary_f1, d.images);
     }
     std::optional<CsvWriter> robustness;
     if (!o.noises.empty()) robustness = score_robustness(ctx, o, *dataset, targets, device);
@@ -170,6 +223,7 @@ class EvaluateStage : public StageKind {
     scores.commit();
     per_image.commit();
     if (robustness) robustness->commit();
+    record_thresholds(ctx, o, chosen);
   }
 
  private:
@@ -180,6 +234,63 @@ class EvaluateStage : public StageKind {
     LoadedModel loaded;
     std::string stage;  ///< the train/distill stage it comes from, or "" for a file
   };
+
+  static std::vector<std::string> score_header() {
+    std::vector<std::string> h = {"model", "seed", "checkpoint", "images", "mDS", "mIoU", "precision", "recall", "F1",
+                                  "ODS", "ODS_threshold", "OIS", "AP", "tolerance", "precision_tol", "recall_tol",
+                                  "F1_tol", "ODS_tol", "ODS_tol_threshold", "OIS_tol", "AP_tol", "clDice", "clIoU",
+                                  "centerline_tolerance", "BF", "crack_free_images", "crack_free_with_crack",
+                                  "crack_free_px_per_MP"};
+    for (const auto& m : metrics::interval_measures())
+      for (const char* end : {"_low", "_high"}) h.push_back(m.name + std::string(end));
+    return h;
+  }
+
+  /// A figure's text: six decimals for those in [0, 1], one for pixels per megapixel; NaN empty.
+  static std::string figure_text(double v, bool per_megapixel = false) {
+    if (!per_megapixel || std::isnan(v)) return CsvWriter::text(Score{v});
+    return fmt::format("{:.1f}", v);
+  }
+
+  static std::vector<std::string> score_row(const Target& t, const EvaluateOptions& o, const metrics::DatasetMeasures& d,
+                                            const std::vector<metrics::Interval>& intervals) {
+    const auto f = [](double v) { return figure_text(v); };
+    std::vector<std::string> row = {t.label, t.seed, t.file.string(), std::to_string(d.images), f(d.mds), f(d.miou),
+                                    f(d.precision), f(d.recall), f(d.f1), f(d.ods), CsvWriter::text(d.ods_threshold),
+                                    f(d.ois), f(d.ap), o.measure_options().tolerance.describe(), f(d.precision_tol),
+                                    f(d.recall_tol), f(d.f1_tol), f(d.ods_tol), CsvWriter::text(d.ods_tol_threshold),
+                                    f(d.ois_tol), f(d.ap_tol), f(d.cl_dice), f(d.cl_iou),
+                                    CsvWriter::text(o.centerline_tolerance), f(d.boundary_f1),
+                                    CsvWriter::text(d.crack_free_images), f(d.crack_free_with_crack),
+                                    figure_text(d.crack_free_pixels_per_mp, true)};
+    const auto& measures = metrics::interval_measures();
+    for (std::size_t k = 0; k < measures.size(); ++k) {
+      const bool per_mp = measures[k].value == &metrics::DatasetMeasures::crack_free_pixels_per_mp;
+      row.push_back(figure_text(intervals[k].low, per_mp));  // NaN (empty) without resamples
+      row.push_back(figure_text(intervals[k].high, per_mp));
+    }
+    return row;
+  }
+
+  static void write_image_row(CsvWriter& per_image, const Target& t, const std::string& id,
+                              const metrics::ImageMeasures& m) {
+    per_image.row(t.label, t.seed, id, Score{m.exact.dice}, Score{m.exact.iou}, Score{m.exact.counts.precision()},
+                  Score{m.exact.counts.recall()}, Score{m.exact.counts.f1()}, Score{m.tolerant.precision()},
+                  Score{m.tolerant.recall()}, Score{m.tolerant.f1()}, Score{m.cl_dice}, Score{m.centerline.iou()},
+                  Score{m.boundary.f1()});
+  }
+
+  /// Each checkpoint's chosen threshold beside it, saying how and where it was chosen.
+  static void record_thresholds(const StageContext& ctx, const EvaluateOptions& o,
+                                const std::vector<std::pair<std::filesystem::path, double>>& chosen) {
+    for (const auto& [checkpoint, threshold] : chosen) {
+      const std::string how = o.choose_threshold == "ods" ? "the ODS threshold on " + o.data : "fixed";
+      inference::write_chosen_threshold(checkpoint, threshold,
+                                        how + ", evaluate stage " + ctx.stage.name + " of pipeline " + ctx.pipeline.options.name);
+      spdlog::info("evaluate {}: threshold {} recorded for {} ({})", ctx.stage.name, threshold, checkpoint.string(),
+                   inference::chosen_threshold_file(checkpoint).string());
+    }
+  }
 
   /// A stage's checkpoint must hold the model that stage trains, not a file put in its place.
   static LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
@@ -215,21 +326,21 @@ class EvaluateStage : public StageKind {
   static CsvWriter score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
                                std::vector<Target>& models, c10::Device device) {
     CsvWriter robustness(ctx.out_dir / results::kRobustness,
-                         {"model", "seed", "noise", "level", "mDS", "mIoU", "images", "F1", "ODS", "OIS", "AP"});
+                         {"model", "seed", "noise", "level", "mDS", "mIoU", "images", "F1", "ODS", "OIS", "AP", "F1_tol",
+                          "ODS_tol", "OIS_tol", "AP_tol", "clDice", "clIoU", "BF"});
     torch::NoGradGuard no_grad;
     for (auto& t : models) t.loaded.model->eval();
+    const auto measure_options = o.measure_options();
     Progress progress("robustness " + ctx.stage.name, o.noises.size() * o.levels.size());
     for (const auto& noise_name : o.noises) {
       const auto noise = ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(noise_name));
       for (const double level : o.levels) {
-        std::vector<metrics::ScoreMeans> means(models.size());
-        std::vector<metrics::ThresholdSweep> sweeps(models.size());
+        std::vector<std::vector<metrics::ImageMeasures>> records(models.size());
         data::SizeBatcher batches(8, [&](const Batch& batch) {  // each corrupted image made once, for all models
           const auto images = batch.images.to(device), masks = batch.masks.to(device);
           for (std::size_t m = 0; m < models.size(); ++m) {
             const auto logits = data::predict_logits(*models[m].loaded.model, images);
-            for (const auto& score : metrics::score_images(logits, masks, o.threshold)) means[m].add(score);
-            sweeps[m].add(metrics::sweep_counts(logits, masks));
+            for (auto& r : metrics::measure_images(logits, masks, measure_options)) records[m].push_back(std::move(r));
           }
         });
         for (std::size_t i = 0; i < dataset.size(); ++i) {
@@ -239,10 +350,10 @@ class EvaluateStage : public StageKind {
         }
         batches.flush();
         for (std::size_t m = 0; m < models.size(); ++m) {
-          const auto swept = sweeps[m].summary();
-          robustness.row(models[m].label, models[m].seed, noise_name, level, Score{means[m].mean_dice()},
-                         Score{means[m].mean_iou()}, means[m].images, Score{means[m].counts.f1()}, Score{swept.ods_f1},
-                         Score{swept.ois_f1}, Score{swept.ap});
+          const auto d = metrics::summarize(records[m]);
+          robustness.row(models[m].label, models[m].seed, noise_name, level, Score{d.mds}, Score{d.miou}, d.images,
+                         Score{d.f1}, Score{d.ods}, Score{d.ois}, Score{d.ap}, Score{d.f1_tol}, Score{d.ods_tol},
+                         Score{d.ois_tol}, Score{d.ap_tol}, Score{d.cl_dice}, Score{d.cl_iou}, Score{d.boundary_f1});
         }
         progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
       }

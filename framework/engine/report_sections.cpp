@@ -93,7 +93,7 @@ void accuracy_table(Report& r, const std::string& stage, const report::CsvTable&
     if (seeded) row.push_back(std::to_string(indices.size()));
     for (const auto& m : measures) {
       std::vector<double> values;
-      for (auto i : indices) values.push_back(scores.number(i, m));
+      for (auto i : indices) values.push_back(scores.number_or_nan(i, m));
       row.push_back(over_seeds(values));
     }
     row.push_back(scores.rows[indices[0]][scores.column("images")]);

@@ -37,6 +37,10 @@ class Report {
 /// each noise at the scored level closest to `level`), one robustness plot per noise, the example grids.
 void report_evaluation(Report& r, const std::string& stage, const std::filesystem::path& dir, double level);
 
+/// An evaluate stage's folder: the tolerance measures, clDice, clIoU, boundary F1 and the
+/// crack-free images' figures, with intervals over images (scores.csv written since they exist).
+void report_crack_measures(Report& r, const std::string& stage, const std::filesystem::path& dir);
+
 /// An evaluate stage's folder: each model's paired difference to `baseline` over the
 /// seeds (mDS, ODS, AP clean; mDS under each noise at the level closest to `level`), when
 /// the stage scored `baseline`.

@@ -146,6 +146,7 @@ class ReportStage : public StageKind {
     };
     for (const auto& name : reads(results::kScores)) {
       report_evaluation(r, name, ctx.stage_dir(name), o.level);
+      report_crack_measures(r, name, ctx.stage_dir(name));
       if (!o.baseline.empty()) report_paired_differences(r, name, ctx.stage_dir(name), o.baseline, o.level);
     }
     for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, name, ctx.stage_dir(name));

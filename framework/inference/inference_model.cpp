@@ -1,6 +1,7 @@
 #include "inference/inference_model.hpp"
 
 #include "deploy/traced_model.hpp"
+#include "inference/chosen_threshold.hpp"
 #include "engine/checkpoint.hpp"
 
 #include <crackkd/error.hpp>
@@ -52,6 +53,10 @@ InferenceModel inference_model_of(const engine::LoadedModel& loaded, const fs::p
   m.stride = loaded.model->input_stride();
   m.threshold = loaded.threshold;
   m.threshold_from = "the checkpoint (its training stage's)";
+  if (const auto chosen = read_chosen_threshold(file)) {
+    m.threshold = chosen->threshold;
+    m.threshold_from = chosen->chosen_by + " (" + chosen_threshold_file(file).string() + ")";
+  }
   const std::string name = "model." + loaded.config.plugin;
   m.description = name + " (epoch " + std::to_string(loaded.epoch) + ") from " + file.string();
   if (engine == Engine::Frozen) {

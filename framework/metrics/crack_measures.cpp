@@ -55,7 +55,28 @@ std::vector<std::vector<PixelCounts>> sweep_counts(const at::Tensor& logits, con
 ThresholdSweep::ThresholdSweep(std::vector<double> thresholds)
     : thresholds_(std::move(thresholds)), totals_(thresholds_.size()) {}
 
+MatchCounts& MatchCounts::operator+=(const MatchCounts& o) {
+  matched_predicted += o.matched_predicted, predicted += o.predicted;
+  matched_truth += o.matched_truth, truth += o.truth;
+  return *this;
+}
+
+double MatchCounts::f1() const {
+  // Matched alike on both sides (exact counts: both are TP), 2TP / (2TP + FP + FN) to the
+  // last bit, as PixelCounts computes it.
+  if (matched_predicted == matched_truth) return predicted + truth > 0 ? 2 * matched_truth / (predicted + truth) : 1.0;
+  const double p = precision(), r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
 void ThresholdSweep::add(const std::vector<PixelCounts>& image) {
+  std::vector<MatchCounts> counts;
+  counts.reserve(image.size());
+  for (const auto& c : image) counts.push_back(MatchCounts::exact(c));
+  add(counts);
+}
+
+void ThresholdSweep::add(const std::vector<MatchCounts>& image) {
   if (image.size() != thresholds_.size()) throw Error("ThresholdSweep: an image's counts miss thresholds");
   double best = 0;
   for (std::size_t k = 0; k < image.size(); ++k) {
@@ -73,14 +94,14 @@ SweepSummary ThresholdSweep::summary() const {
   for (std::size_t k = 0; k < totals_.size(); ++k)
     if (k == 0 || totals_[k].f1() > s.ods_f1)
       s.ods_f1 = totals_[k].f1(), s.ods_threshold = thresholds_[k];
-  const double cracks = totals_.empty() ? 0 : totals_[0].tp + totals_[0].fn;
+  const double cracks = totals_.empty() ? 0 : totals_[0].truth;
   if (cracks == 0) {
     s.ap = std::numeric_limits<double>::quiet_NaN();
     return s;
   }
   double previous_recall = 0;  // above the highest threshold nothing is predicted
   for (std::size_t k = totals_.size(); k-- > 0;) {
-    const double recall = totals_[k].tp / cracks;
+    const double recall = totals_[k].matched_truth / cracks;
     s.ap += (recall - previous_recall) * totals_[k].precision();
     previous_recall = recall;
   }

@@ -32,6 +32,18 @@ const std::vector<double>& sweep_thresholds();
 std::vector<std::vector<PixelCounts>> sweep_counts(const at::Tensor& logits, const at::Tensor& masks,
                                                    const std::vector<double>& thresholds = sweep_thresholds());
 
+/// Counts under a matching tolerance (metrics/image_measures.hpp): predicted pixels, those
+/// near an annotated one, annotated pixels, those near a predicted one. Exact counts are
+/// the case where both matched counts are TP.
+struct MatchCounts {
+  double matched_predicted = 0, predicted = 0, matched_truth = 0, truth = 0;
+  static MatchCounts exact(const PixelCounts& c) { return {c.tp, c.tp + c.fp, c.tp, c.tp + c.fn}; }
+  MatchCounts& operator+=(const MatchCounts& o);
+  double precision() const { return predicted > 0 ? matched_predicted / predicted : 1.0; }
+  double recall() const { return truth > 0 ? matched_truth / truth : 1.0; }
+  double f1() const;
+};
+
 /// The data-set measures of a sweep.
 struct SweepSummary {
   double ods_f1 = 0, ods_threshold = 0;
@@ -43,7 +55,8 @@ struct SweepSummary {
 class ThresholdSweep {
  public:
   explicit ThresholdSweep(std::vector<double> thresholds = sweep_thresholds());
-  void add(const std::vector<PixelCounts>& image);  ///< one image's counts at each threshold
+  void add(const std::vector<MatchCounts>& image);  ///< one image's counts at each threshold
+  void add(const std::vector<PixelCounts>& image);
   void add(const std::vector<std::vector<PixelCounts>>& images) { for (const auto& i : images) add(i); }
   const std::vector<double>& thresholds() const { return thresholds_; }
   std::size_t images() const { return images_; }
@@ -51,7 +64,7 @@ class ThresholdSweep {
 
  private:
   std::vector<double> thresholds_;
-  std::vector<PixelCounts> totals_;  ///< per threshold, over the images
+  std::vector<MatchCounts> totals_;  ///< per threshold, over the images
   double best_f1_sum_ = 0;           ///< sum over images of their best F1
   std::size_t images_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 namespace crackkd::report {
 
@@ -51,6 +52,10 @@ double CsvTable::number(std::size_t r, const std::string& name) const {
     throw Error(file.string() + ": row " + std::to_string(r + 2) + ", column '" + name + "': '" + text +
                 "' is not a number");
   return value;
+}
+
+double CsvTable::number_or_nan(std::size_t r, const std::string& name) const {
+  return rows.at(r).at(column(name)).empty() ? std::numeric_limits<double>::quiet_NaN() : number(r, name);
 }
 
 CsvTable read_csv(const std::filesystem::path& file) {

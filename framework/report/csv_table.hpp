@@ -19,6 +19,8 @@ struct CsvTable {
   bool has_column(const std::string& name) const;
   /// Field `name` of row `r` as a number; throws naming file, row and column when it is not one.
   double number(std::size_t r, const std::string& name) const;
+  /// The same, an empty field (an undefined measure: AP of a set without crack) as NaN.
+  double number_or_nan(std::size_t r, const std::string& name) const;
 };
 
 /// Reads `file`; throws crackkd::Error naming the file when it cannot be read or a row's

@@ -1,6 +1,7 @@
 // `crackkd infer`: photos of several sizes and formats in a folder, one of them corrupt.
 
 #include "engine/checkpoint.hpp"
+#include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "mask_images.hpp"
 #include "report/csv_table.hpp"
@@ -66,6 +67,41 @@ TEST(InferCommand, ProcessesTheGoodPhotosAndNamesTheCorruptOne) {
   EXPECT_EQ(summary.rows[1][summary.column("threshold_from")], "the checkpoint (its training stage's)");
   EXPECT_DOUBLE_EQ(summary.number(1, "mm_per_px"), 0.2);
   EXPECT_THAT(r.out, HasSubstr("threshold 0.5 (from the checkpoint (its training stage's))"));
+}
+
+TEST(InferCommand, UsesTheThresholdChosenForTheseWeightsAndSaysWhere) {
+  crackkd::test::TempDir dir;
+  const auto checkpoint = tiny_checkpoint(dir.path);
+  fs::create_directories(dir.path / "photos");
+  ASSERT_TRUE(cv::imwrite((dir.path / "photos" / "wall.png").string(), photo(80, 64)));
+  crackkd::inference::write_chosen_threshold(checkpoint, 0.3, "the ODS threshold on val, evaluate stage e of pipeline p");
+  const auto infer = [&](const std::string& out) {
+    return crackkd::test::run_cli("infer --checkpoint " + checkpoint.string() + " " + (dir.path / "photos").string() +
+                                  " --out " + (dir.path / out).string() + " --device cpu");
+  };
+  const auto chosen = infer("chosen");
+  ASSERT_EQ(chosen.code, 0) << chosen.out;
+  const auto summary = crackkd::report::read_csv(dir.path / "chosen" / "summary.csv");
+  EXPECT_DOUBLE_EQ(summary.number(0, "threshold"), 0.3);
+  EXPECT_THAT(summary.rows[0][summary.column("threshold_from")],
+              HasSubstr("the ODS threshold on val, evaluate stage e of pipeline p (" +
+                        crackkd::inference::chosen_threshold_file(checkpoint).string() + ")"));
+  EXPECT_THAT(chosen.out, HasSubstr("threshold 0.3 (from the ODS threshold on val"));
+
+  // Weights retrained since: the record is for other bytes, so the checkpoint's own threshold.
+  auto host = crackkd::test::make_host();
+  const auto config = crackkd::test::component("tiny_unet", "channels = [4, 8, 8, 8]");
+  crackkd::engine::save_checkpoint(checkpoint, *host->create<crackkd::SegmentationModel>("model", config), config, 2);
+  const auto stale = infer("stale");
+  ASSERT_EQ(stale.code, 0) << stale.out;
+  EXPECT_THAT(stale.out, HasSubstr("was chosen for other weights"));
+  EXPECT_DOUBLE_EQ(crackkd::report::read_csv(dir.path / "stale" / "summary.csv").number(0, "threshold"), 0.5);
+
+  // A damaged record is an error naming it, not a silent default.
+  dir.write("tiny.threshold.toml", "threshold = 2\n");
+  const auto damaged = infer("damaged");
+  EXPECT_NE(damaged.code, 0);
+  EXPECT_THAT(damaged.out, HasSubstr("tiny.threshold.toml"));
 }
 
 TEST(InferCommand, HelpDocumentsTheOptions) {

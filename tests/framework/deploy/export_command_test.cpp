@@ -5,11 +5,13 @@
 
 #include "deploy_files.hpp"
 #include "engine/checkpoint.hpp"
+#include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
 
 #include <crackkd/dataset.hpp>
 
 #include <gmock/gmock.h>
+#include <torch/script.h>
 
 #include <fstream>
 #include <iomanip>
@@ -114,6 +116,26 @@ std::vector<std::string> files_in(const fs::path& folder) {
   for (const auto& f : fs::recursive_directory_iterator(folder)) names.push_back(f.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+TEST(ExportCommand, CarriesTheThresholdChosenForTheCheckpointAndSaysWhere) {
+  test::TempDir dir;
+  const auto checkpoint = checkpoint_of(dir, "tiny_unet", "channels = [4, 8, 8, 8]");
+  inference::write_chosen_threshold(checkpoint, 0.3, "the ODS threshold on val, evaluate stage e of pipeline p");
+  const auto metadata_of = [&](const fs::path& file) {
+    torch::jit::ExtraFilesMap extra{{"crackkd.json", ""}};
+    torch::jit::load(file.string(), c10::kCPU, extra);
+    return extra["crackkd.json"];
+  };
+  const auto chosen = test::run_cli("export " + checkpoint.string() + " --size 64 64 --out " + (dir.path / "a.ts").string());
+  ASSERT_EQ(chosen.code, 0) << chosen.out;
+  EXPECT_THAT(chosen.out, HasSubstr("threshold 0.3 (from the ODS threshold on val, evaluate stage e of pipeline p"));
+  EXPECT_THAT(metadata_of(dir.path / "a.ts"), HasSubstr("\"threshold\": 0.3,"));
+  EXPECT_THAT(metadata_of(dir.path / "a.ts"), HasSubstr("\"threshold_from\": \"the ODS threshold on val"));
+  const auto given = test::run_cli("export " + checkpoint.string() + " --size 64 64 --threshold 0.45 --out " +
+                                   (dir.path / "b.ts").string());
+  ASSERT_EQ(given.code, 0) << given.out;
+  EXPECT_THAT(metadata_of(dir.path / "b.ts"), HasSubstr("\"threshold_from\": \"--threshold\""));
 }
 
 TEST(ExportCommand, RefusesAnOperatorWithoutOnnxMappingInOneLineAndLeavesNoFile) {

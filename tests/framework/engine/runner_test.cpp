@@ -5,6 +5,8 @@
 #include "engine/checkpoint.hpp"
 #include "engine/plan.hpp"
 #include "engine/runner.hpp"
+#include "inference/chosen_threshold.hpp"
+#include "report/csv_table.hpp"
 #include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 
@@ -81,12 +83,32 @@ TEST_F(Runner, RunsStagesAndWritesTheirResults) {
   EXPECT_TRUE(fs::exists(runs / "train" / "best.pt"));
   EXPECT_THAT(metrics, ::testing::HasSubstr("\n2,4,"));
   const auto scores = test::read_file(runs / "evaluate" / "scores.csv");
-  EXPECT_THAT(scores, ::testing::StartsWith(
-                          "model,seed,checkpoint,images,mDS,mIoU,precision,recall,F1,ODS,ODS_threshold,OIS,AP\ntrain,,"));
+  EXPECT_THAT(scores, ::testing::StartsWith("model,seed,checkpoint,images,mDS,mIoU,precision,recall,F1,ODS,ODS_threshold,"
+                                            "OIS,AP,tolerance,precision_tol,recall_tol,F1_tol,ODS_tol,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr(",mDS_low,mDS_high,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr("\ntrain,,"));
+  EXPECT_THAT(scores, ::testing::HasSubstr(",2 px,"));
   EXPECT_THAT(scores, ::testing::HasSubstr(",3,"));
   // per_image.csv: a header and one row per image.
   const auto per_image = test::read_file(runs / "evaluate" / "per_image.csv");
   EXPECT_EQ(std::count(per_image.begin(), per_image.end(), '\n'), 4);
+}
+
+TEST_F(Runner, EvaluateWritesIntervalsAndRecordsTheOdsThresholdBesideTheCheckpoint) {
+  run({"stages.evaluate.choose_threshold=\"ods\"", "stages.evaluate.bootstrap=200"});
+  const fs::path runs = dir_.path / "runs" / "tiny";
+  const auto scores = report::read_csv(runs / "evaluate" / "scores.csv");
+  ASSERT_EQ(scores.rows.size(), 1u);
+  for (const char* m : {"mDS", "F1_tol", "clDice", "BF"}) {
+    EXPECT_LE(scores.number(0, std::string(m) + "_low"), scores.number(0, m)) << m;
+    EXPECT_GE(scores.number(0, std::string(m) + "_high"), scores.number(0, m)) << m;
+  }
+  EXPECT_GE(scores.number(0, "F1_tol"), scores.number(0, "F1"));  // a tolerance only adds matches
+  EXPECT_EQ(scores.rows[0][scores.column("crack_free_with_crack")], "");  // synthetic walls all have a crack
+  const auto chosen = inference::read_chosen_threshold(runs / "train" / "checkpoint.pt");
+  ASSERT_TRUE(chosen.has_value());
+  EXPECT_DOUBLE_EQ(chosen->threshold, scores.number(0, "ODS_threshold"));
+  EXPECT_EQ(chosen->chosen_by, "the ODS threshold on val, evaluate stage evaluate of pipeline tiny");
 }
 
 TEST_F(Runner, SkipsUnchangedStagesAndRerunsForcedOrChangedOnes) {
@@ -203,7 +225,8 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
   // 6 clean images + 3 noisy copies = 9 samples: 3 steps of 3 per epoch.
   EXPECT_THAT(test::read_file(runs / "train" / "metrics.csv"), ::testing::HasSubstr("\n1,3,"));
   const auto robustness = test::read_file(runs / "evaluate" / "robustness.csv");
-  EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images,F1,ODS,OIS,AP\n"));
+  EXPECT_THAT(robustness, ::testing::StartsWith("model,seed,noise,level,mDS,mIoU,images,F1,ODS,OIS,AP,F1_tol,ODS_tol,"
+                                                "OIS_tol,AP_tol,clDice,clIoU,BF\n"));
   EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,salt,0.3,"));
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,blur,0,"));
@@ -292,6 +315,9 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   EXPECT_THAT(report, ::testing::HasSubstr("| distill seed 2 | 1 |"));
   EXPECT_THAT(report, ::testing::HasSubstr("## Paired differences to train (stage evaluate)"));
   EXPECT_THAT(report, ::testing::ContainsRegex("\\| distill \\| 2 \\| [-+]0\\.[0-9]{4} \\([-+]0\\.[0-9]{4}, "));
+  EXPECT_THAT(report, ::testing::HasSubstr(" | Δ mDS, interval over images |"));
+  EXPECT_THAT(report, ::testing::HasSubstr("## Crack measures with a tolerance (stage evaluate)"));
+  EXPECT_THAT(report, ::testing::HasSubstr("| model | mDS | F1 | ODS | OIS | AP | clDice | clIoU | BF |"));
 
   // A finished replicate survives an interrupted stage: only seed 2 of distill runs again.
   fs::remove(runs / "distill" / "stage.done");
