@@ -71,20 +71,23 @@ cv::Mat boundary_of(const cv::Mat& mask) {
   return mask - eroded;
 }
 
-double cl_dice(const cv::Mat& predicted, const cv::Mat& truth) {
-  const cv::Mat sp = skeleton_of(predicted), st = skeleton_of(truth);
-  const double np = pixel_count(sp), nt = pixel_count(st);
-  const double tprec = np > 0 ? pixel_count(sp & truth) / np : 1.0;
-  const double tsens = nt > 0 ? pixel_count(st & predicted) / nt : 1.0;
+/// The two masks' Zhang-Suen skeletons, thinned once for clDice and clIoU alike.
+struct Skeletons {
+  cv::Mat predicted, truth;
+};
+
+double cl_dice(const Skeletons& s, const cv::Mat& predicted, const cv::Mat& truth) {
+  const double np = pixel_count(s.predicted), nt = pixel_count(s.truth);
+  const double tprec = np > 0 ? pixel_count(s.predicted & truth) / np : 1.0;
+  const double tsens = nt > 0 ? pixel_count(s.truth & predicted) / nt : 1.0;
   return tprec + tsens > 0 ? 2 * tprec * tsens / (tprec + tsens) : 0.0;
 }
 
-CenterlineCounts centerline(const cv::Mat& predicted, const cv::Mat& truth, double radius) {
-  const cv::Mat sp = skeleton_of(predicted), st = skeleton_of(truth);
+CenterlineCounts centerline(const Skeletons& s, double radius) {
   CenterlineCounts c;
-  c.tp = pixel_count(st & dilate_by_disk(sp, radius));
-  c.fp = pixel_count(sp) - pixel_count(sp & dilate_by_disk(st, radius));
-  c.fn = pixel_count(st) - c.tp;
+  c.tp = pixel_count(s.truth & dilate_by_disk(s.predicted, radius));
+  c.fp = pixel_count(s.predicted) - pixel_count(s.predicted & dilate_by_disk(s.truth, radius));
+  c.fn = pixel_count(s.truth) - c.tp;
   return c;
 }
 
@@ -137,8 +140,9 @@ ImageMeasures measure_one(const cv::Mat& logits, const cv::Mat& truth, const Mea
   ImageMeasures m;
   m.tolerant = match(predicted, truth, radius);
   m.tolerant_sweep = tolerant_sweep(logits, truth, radius, cuts);
-  m.cl_dice = cl_dice(predicted, truth);
-  m.centerline = centerline(predicted, truth, o.centerline_tolerance);
+  const Skeletons skeletons{skeleton_of(predicted), skeleton_of(truth)};
+  m.cl_dice = cl_dice(skeletons, predicted, truth);
+  m.centerline = centerline(skeletons, o.centerline_tolerance);
   m.boundary = match(boundary_of(predicted), boundary_of(truth), radius);
   m.crack_free = cv::countNonZero(truth) == 0;
   m.kept_crack_pixels = pixels_in_large_components(predicted, o.min_crack_area);
