@@ -11,16 +11,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
 #include <optional>
-#include <thread>
 
 namespace crackkd::engine {
 
@@ -44,22 +39,6 @@ std::optional<Replicate> job_replicate(const pipeline::Pipeline& pipeline, const
   throw Error("--job " + job + ": no such job in pipeline " + pipeline.options.name);
 }
 
-std::atomic<int> thread_share{0};  // 0: as started
-
-/// Reads "threads N" lines the parent sends when the jobs beside this one change.
-void follow_thread_shares() {
-  std::thread([] {
-    for (std::string line; std::getline(std::cin, line);)
-      if (line.rfind(worker_report::kThreads, 0) == 0)
-        thread_share.store(std::atoi(line.c_str() + std::strlen(worker_report::kThreads)));
-  }).detach();
-}
-
-void use_thread_share() {
-  const int share = thread_share.exchange(0);
-  if (share > 0 && share != at::get_num_threads()) at::set_num_threads(share);
-}
-
 }  // namespace
 
 RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
@@ -77,9 +56,7 @@ RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
 
   RunProgress progress({{name, stage.kind, static_cast<double>(stage_plan.epochs), 1, true}});
   progress.start_stage(0);
-  follow_thread_shares();
   progress.report_to([last = -1.0](double epochs) mutable {
-    use_thread_share();   // at a step boundary, on the training thread
     if (epochs - last < 0.01) return;  // a line per 1 % of an epoch is plenty
     last = epochs;
     char line[64];

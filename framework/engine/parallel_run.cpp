@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <set>
 #include <poll.h>
 #include <sys/wait.h>
 #include <thread>
@@ -68,11 +69,11 @@ class SideBySideRun {
   void open_stage(const std::string& name);
   void finish_stage(const std::string& name);
   void start_jobs();
-  int threads_for(const Job& job, std::size_t running) const;
+  bool can_overlap(const std::string& name) const;
+  int threads_for(const Job& job) const;
   void watch();
   void read_output(Worker& worker);
   void ended(pid_t pid, int status);
-  void rebalance();
   void log_status();
 
   const pipeline::Pipeline& pipeline_;
@@ -165,22 +166,44 @@ void SideBySideRun::finish_stage(const std::string& name) {
   spdlog::info("stage {} finished in {:.1f} s; outputs in {}", name, seconds_since(s.started), (run_dir_ / name).string());
 }
 
-/// `[pipeline] threads` when set; else the cores split over the jobs that will be running
-/// (all of them for a job that starts alone or runs alone: a stage that nothing can join
-/// would leave cores idle on a fixed share).
-int SideBySideRun::threads_for(const Job& job, std::size_t running) const {
+/// Whether another job may run beside stage `name`'s: it has several seeds, or another
+/// stage neither reads what it writes nor writes what it reads, however far down the line.
+/// Read from the plan, not from what happens to run, so a job's threads never depend on timing.
+bool SideBySideRun::can_overlap(const std::string& name) const {
+  if (replicates_of(name).size() > 1) return true;
+  const auto upstream_of = [&](const std::string& stage) {
+    std::set<std::string> seen;
+    std::vector<std::string> todo{stage};
+    while (!todo.empty()) {
+      const std::string s = todo.back();
+      todo.pop_back();
+      for (const auto& d : plan_.stages.at(s).depends_on)
+        if (seen.insert(d).second) todo.push_back(d);
+    }
+    return seen;
+  };
+  const auto upstream = upstream_of(name);
+  for (const auto& other : plan_.order)
+    if (other != name && !upstream.count(other) && !upstream_of(other).count(name)) return true;
+  return false;
+}
+
+/// `[pipeline] threads` when set; else every core for a job nothing can join (a benchmark,
+/// a stage the others wait for), and the cores split over `-j`'s jobs for the rest. The
+/// share is fixed when the job starts and never follows the jobs that happen to be running:
+/// the sums a step makes depend on its thread count, so a share that changed with timing
+/// would make two runs of one pipeline differ in the last digits (as one of 15 students did
+/// when it did, 2026-12-07).
+int SideBySideRun::threads_for(const Job& job) const {
   if (pipeline_.options.threads > 0) return static_cast<int>(pipeline_.options.threads);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return job.alone ? cores : std::max(1, cores / static_cast<int>(std::max<std::size_t>(1, running)));
+  return job.alone || !can_overlap(job.stage) ? cores : std::max(1, cores / options_.jobs);
 }
 
 void SideBySideRun::start_jobs() {
-  std::vector<std::size_t> starting;
-  while (const auto index = scheduler_.start_next()) starting.push_back(*index);
-  const std::size_t running = workers_.size() + starting.size();
-  for (const std::size_t index : starting) {
-    const Job& job = scheduler_.job(index);
-    const int threads = threads_for(job, running);
+  while (const auto index = scheduler_.start_next()) {
+    const Job& job = scheduler_.job(*index);
+    const int threads = threads_for(job);
     std::map<std::string, std::string> environment;
     // Workers share the cores: OpenMP threads that spin while they wait would take them
     // from each other (the variable is read when a process starts, so it is set here).
@@ -188,24 +211,10 @@ void SideBySideRun::start_jobs() {
     const auto process = io::start_worker(program_, options_.worker_arguments(job.id(), threads), environment,
                                           /*capture_output=*/true, "the worker of " + job.label());
     ::fcntl(process.output, F_SETFL, ::fcntl(process.output, F_GETFL) | O_NONBLOCK);
-    workers_[process.pid] = Worker{index, process.output, process.input, threads, "", ""};
+    workers_[process.pid] = Worker{*index, process.output, process.input, threads, "", ""};
     progress_.started(job.label());
     spdlog::info("{} starts (worker {}, {} thread{}) [{}]", job.label(), process.pid, threads, threads > 1 ? "s" : "",
                  progress_.status());
-  }
-}
-
-/// Gives each running worker its share of the cores again after jobs started or ended.
-void SideBySideRun::rebalance() {
-  if (pipeline_.options.threads > 0) return;  // pinned: results must not depend on timing
-  for (auto& [pid, w] : workers_) {
-    const Job& job = scheduler_.job(w.job);
-    const int share = threads_for(job, workers_.size());
-    if (share == w.threads) continue;
-    const std::string line = worker_report::kThreads + std::to_string(share) + "\n";
-    if (::write(w.input, line.data(), line.size()) != static_cast<ssize_t>(line.size())) continue;  // it is ending
-    spdlog::info("{} goes on with {} thread{}", job.label(), share, share > 1 ? "s" : "");
-    w.threads = share;
   }
 }
 
@@ -281,7 +290,6 @@ void SideBySideRun::log_status() {
 RunSummary SideBySideRun::run() {
   io::RunLock lock(run_dir_);
   LogFile log(run_dir_ / "log.txt");
-  std::signal(SIGPIPE, SIG_IGN);  // a worker that ends while told its threads must not end the run
   spdlog::info("pipeline {} ({}): {} stages into {}, up to {} jobs side by side", pipeline_.options.name,
                pipeline_.file.string(), plan_.order.size(), run_dir_.string(), options_.jobs);
   summary_.run_dir = run_dir_;
@@ -291,7 +299,6 @@ RunSummary SideBySideRun::run() {
       open_ready_stages();
       start_jobs();
     }
-    rebalance();
     if (workers_.empty()) break;
     watch();
   }

@@ -32,13 +32,10 @@ inline std::string worker_log_pattern(const std::string& job) {
   return "[%Y-%m-%d %H:%M:%S.%e] [%l] [" + job + "] %v";
 }
 
-/// The lines a worker writes on its standard output: "epochs 3.25", "failed <message>";
-/// and the one its parent writes on its standard input: "threads 2", when the jobs beside
-/// it have changed (a worker alone takes every core; not when `[pipeline] threads` is set).
+/// The lines a worker writes on its standard output: "epochs 3.25", "failed <message>".
 namespace worker_report {
 inline constexpr const char* kEpochs = "epochs ";
 inline constexpr const char* kFailed = "failed ";
-inline constexpr const char* kThreads = "threads ";
 }  // namespace worker_report
 
 }  // namespace crackkd::engine

@@ -29,7 +29,7 @@ namespace {
                               const std::map<std::string, std::string>& environment, int output, int input) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  ::signal(SIGPIPE, SIG_DFL);  // a parent may ignore it (parallel_run.cpp); exec keeps that
+  ::signal(SIGPIPE, SIG_DFL);  // a parent may ignore it; exec keeps that
   if (output >= 0 && ::dup2(output, STDOUT_FILENO) < 0) std::_Exit(126);
   if (input >= 0 && ::dup2(input, STDIN_FILENO) < 0) std::_Exit(126);
   for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
