@@ -56,8 +56,24 @@ c10::Device device_of(SegmentationModel& model) {
   return parameters.empty() ? c10::Device(c10::kCPU) : parameters.front().device();
 }
 
-/// The model's logits at `shape`, traced into the method `method`.
-Module traced_at(SegmentationModel& model, const InputShape& shape, const std::string& method) {
+/// The tensors a trace returns: the logits, then (Outputs::All) the features in order.
+std::vector<at::Tensor> outputs_of(const ModelOutput& out, Outputs which) {
+  std::vector<at::Tensor> tensors{out.logits};
+  if (which == Outputs::All) tensors.insert(tensors.end(), out.features.begin(), out.features.end());
+  return tensors;
+}
+
+/// What a traced method returned, as outputs_of lists it.
+std::vector<at::Tensor> tensors_of(const c10::IValue& value) {
+  if (!value.isTuple()) return {value.toTensor()};
+  std::vector<at::Tensor> tensors;
+  for (const auto& element : value.toTupleRef().elements()) tensors.push_back(element.toTensor());
+  return tensors;
+}
+
+/// The model's outputs at `shape`, traced into the method `method`: the logits alone, or a
+/// tuple of the logits and the features.
+Module traced_at(SegmentationModel& model, const InputShape& shape, const std::string& method, Outputs which) {
   auto unit = std::make_shared<torch::jit::CompilationUnit>();
   Module module = mirror_of(model, unit);
   const auto example = random_images(shape, 0, device_of(model));
@@ -66,9 +82,14 @@ Module traced_at(SegmentationModel& model, const InputShape& shape, const std::s
   // the inference path instead of tens of thousands of steps rebuilding the cache.
   model.forward(example);
   const auto no_name = [](const at::Tensor&) { return std::string(); };
-  auto traced = torch::jit::tracer::trace(
-      {example}, [&](torch::jit::Stack inputs) -> torch::jit::Stack { return {model.forward(inputs[0].toTensor()).logits}; },
-      no_name, /*strict=*/true, /*force_outplace=*/false, &module, {"images"});
+  const auto forward = [&](torch::jit::Stack inputs) -> torch::jit::Stack {
+    const auto out = model.forward(inputs[0].toTensor());
+    if (which == Outputs::Logits) return {out.logits};
+    const auto tensors = outputs_of(out, which);
+    return {c10::ivalue::Tuple::create(std::vector<c10::IValue>(tensors.begin(), tensors.end()))};
+  };
+  auto traced = torch::jit::tracer::trace({example}, forward, no_name, /*strict=*/true, /*force_outplace=*/false,
+                                          &module, {"images"});
   drop_redundant_upsample_scales(*traced.first->graph);
   auto* function = unit->create_function(c10::QualifiedName(*module.type()->name(), method), traced.first->graph);
   module.type()->addMethod(function);
@@ -93,18 +114,24 @@ void define_checked_forward(Module& module, const InputShape& s, std::int64_t mu
 }
 
 /// Tracing records one path through the model: one that branches on input values would
-/// silently give other logits on other images. Two fresh inputs must match the model.
+/// silently give other outputs on other images. Two fresh inputs must match the model.
 void require_faithful_trace(SegmentationModel& model, Module& traced, const std::string& method, const InputShape& shape,
-                            const std::string& name) {
+                            const std::string& name, Outputs which) {
   for (const std::uint64_t seed : {1, 2}) {
     const auto images = random_images(shape, seed, device_of(model));
-    const auto expected = model.forward(images).logits;
-    const auto got = traced.get_method(method)({images}).toTensor();
-    const double difference = (expected - got).abs().max().item<double>();
-    const double scale = std::max(1.0, expected.abs().max().item<double>());
-    if (!(difference <= 1e-4 * scale))
-      throw Error(name + " cannot be exported: its traced graph differs from the model by " + std::to_string(difference) +
-                  " on a new input, so its forward branches on input values, which a trace cannot record");
+    const auto expected = outputs_of(model.forward(images), which);
+    const auto got = tensors_of(traced.get_method(method)({images}));
+    if (got.size() != expected.size())
+      throw Error(name + " cannot be traced: its graph returns " + std::to_string(got.size()) + " tensors, the model " +
+                  std::to_string(expected.size()));
+    const std::string refused = name + (which == Outputs::Logits ? " cannot be exported: " : " cannot be traced: ");
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      const double difference = (expected[k] - got[k]).abs().max().item<double>();
+      const double scale = std::max(1.0, expected[k].abs().max().item<double>());
+      if (!(difference <= 1e-4 * scale))
+        throw Error(refused + "its traced graph differs from the model by " + std::to_string(difference) +
+                    " on a new input, so its forward branches on input values, which a trace cannot record");
+    }
   }
 }
 
@@ -141,26 +168,47 @@ void require_size_free_graph(Module& first, const std::string& method, Module& s
               where + "); export at a fixed --size H W and tile or pad larger photos");
 }
 
+/// The model in eval mode, without autograd, and a shape it can take, or an error naming both.
+void prepare_for_trace(SegmentationModel& model, const InputShape& shape, const std::string& model_name) {
+  model.eval();
+  const std::int64_t multiple = model.input_stride();
+  if (shape.height % multiple != 0 || shape.width % multiple != 0 || shape.batch < 1)
+    throw Error("trace of " + model_name + ": size " + std::to_string(shape.height) + "x" + std::to_string(shape.width) +
+                " must be positive multiples of the model's stride " + std::to_string(multiple));
+}
+
 }  // namespace
 
 Module trace_logits(SegmentationModel& model, const InputShape& shape, const std::string& model_name, bool check_shape) {
   c10::InferenceMode traceable(false);  // callers may run in inference mode; the tracer needs normal tensors
   torch::NoGradGuard no_grad;
-  model.eval();
-  const std::int64_t multiple = model.input_stride();
-  if (shape.height % multiple != 0 || shape.width % multiple != 0 || shape.batch < 1)
-    throw Error("export of " + model_name + ": size " + std::to_string(shape.height) + "x" + std::to_string(shape.width) +
-                " must be positive multiples of the model's stride " + std::to_string(multiple));
+  prepare_for_trace(model, shape, model_name);
   const std::string method = check_shape ? "traced_forward" : "forward";
-  Module module = traced_at(model, shape, method);
-  require_faithful_trace(model, module, method, shape, model_name);
+  Module module = traced_at(model, shape, method, Outputs::Logits);
+  require_faithful_trace(model, module, method, shape, model_name, Outputs::Logits);
   if (shape.dynamic) {
+    const std::int64_t multiple = model.input_stride();
     const InputShape other{shape.batch + 1, shape.height + multiple, shape.width + 2 * multiple, false};
-    Module second = traced_at(model, other, "forward");
+    Module second = traced_at(model, other, "forward", Outputs::Logits);
     require_size_free_graph(module, method, second, model_name);
   }
-  if (check_shape) define_checked_forward(module, shape, multiple, model_name);
+  if (check_shape) define_checked_forward(module, shape, model.input_stride(), model_name);
   return module;
+}
+
+Module trace_outputs(SegmentationModel& model, const InputShape& shape, const std::string& model_name) {
+  c10::InferenceMode traceable(false);
+  torch::NoGradGuard no_grad;
+  prepare_for_trace(model, shape, model_name);
+  Module module = traced_at(model, shape, "forward", Outputs::All);
+  require_faithful_trace(model, module, "forward", shape, model_name, Outputs::All);
+  return module;
+}
+
+Module frozen_for_inference(Module module) {
+  module.eval();
+  auto fixed = torch::jit::freeze(module);
+  return torch::jit::optimize_for_inference(fixed);
 }
 
 std::string torchscript_bytes(Module& module, const ExportMetadata& metadata) {

@@ -30,6 +30,19 @@ namespace crackkd::deploy {
 torch::jit::Module trace_logits(SegmentationModel& model, const InputShape& shape, const std::string& model_name,
                                 bool check_shape = true);
 
+/// What a trace records: the logits alone (exports), or the logits and the features.
+enum class Outputs { Logits, All };
+
+/// `model`'s logits and features at `shape` as a module whose `forward` returns the tuple
+/// (logits, feature 1, ...), checked like trace_logits: for CrackKD's own use of a frozen
+/// model (a distillation teacher), not for export.
+torch::jit::Module trace_outputs(SegmentationModel& model, const InputShape& shape, const std::string& model_name);
+
+/// `module` frozen (weights as constants, batch norms folded into convolutions) and
+/// optimised for inference by LibTorch; its answers differ from the eager model's only in
+/// float rounding.
+torch::jit::Module frozen_for_inference(torch::jit::Module module);
+
 /// The module's file bytes with `metadata` as its extra file crackkd.json (read by
 /// torch.jit.load(f, _extra_files=...)) and, for programs without a JSON parser, as the
 /// attributes crackkd_input_shape ([N, 3, H, W], -1 where free), crackkd_size_multiple,

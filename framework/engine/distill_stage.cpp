@@ -133,16 +133,16 @@ class DistillStage : public StageKind {
 
     TrainingData train_data(ctx, stream_of(ctx, o), o.data, o.augment, o.noise_mix, o.teacher_sees == "clean");
     const auto validation = validation_data(ctx, o);
+    TeacherForward teacher_forward(*teacher.model, "model." + teacher.config.plugin);
     std::optional<TeacherCache> cache;
-    if (o.teacher_cache) cache = open_cache(ctx, *teacher.model, teacher_file, train_data, o.epochs);
+    if (o.teacher_cache) cache = open_cache(ctx, teacher_forward, teacher_file, train_data, o.epochs);
     spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
                  ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
                  o.distiller.plugin, o.data, train_data.images(), o.epochs, o.batch_size, device.str());
     training::fit(ctx, {*student, student_config, *optimizer, distiller.get()}, {train_data, validation.get()}, device,
                   o, [&](const Batch& batch) {
                     const auto& seen = batch.clean_images.defined() ? batch.clean_images : batch.images;
-                    const ModelOutput teacher_out = cache ? cache->forward(*teacher.model, seen)
-                                                          : teacher_forward(*teacher.model, seen);
+                    const ModelOutput teacher_out = cache ? cache->forward(teacher_forward, seen) : teacher_forward(seen);
                     ModelOutput student_out = data::forward_padded(*student, batch.images);
                     training::StepLoss loss{distiller->loss(student_out, teacher_out, batch), {student_out.logits}};
                     for (auto& f : student_out.features) loss.outputs.push_back(std::move(f));
@@ -172,7 +172,7 @@ class DistillStage : public StageKind {
 
   /// States the cache's size up front (the teacher run once on the first sample); stores
   /// nothing new when the disk lacks room for this stage's samples.
-  static TeacherCache open_cache(StageContext& ctx, SegmentationModel& teacher, const std::filesystem::path& file,
+  static TeacherCache open_cache(StageContext& ctx, TeacherForward& teacher, const std::filesystem::path& file,
                                  const TrainingData& data, std::int64_t epochs) {
     const auto folder = teacher_cache_folder(ctx.run_dir, file);
     const auto first = data.plan(1);

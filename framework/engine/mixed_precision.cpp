@@ -33,6 +33,8 @@ at::ScalarType autocast_dtype(c10::DeviceType device) {
 
 }  // namespace
 
+bool autocast_on(c10::DeviceType device) { return autocast_enabled(device); }
+
 AutocastGuard::AutocastGuard(bool enabled, c10::DeviceType device, at::ScalarType dtype)
     : enabled_(enabled), device_(device) {
   if (!enabled_) return;

@@ -30,6 +30,9 @@ class AutocastGuard {
   at::ScalarType previous_dtype_ = at::kHalf;
 };
 
+/// Whether autocast is on for `device` now (in any guard or caller).
+bool autocast_on(c10::DeviceType device);
+
 class GradScaler {
  public:
   explicit GradScaler(bool enabled) : enabled_(enabled) {}

@@ -1,6 +1,5 @@
 #include "engine/teacher_cache.hpp"
 
-#include "engine/teacher_forward.hpp"
 #include "io/content_hash.hpp"
 #include "io/durable_file.hpp"
 
@@ -109,7 +108,7 @@ fs::path TeacherCache::entry(const at::Tensor& image) const {
   return folder_ / (name + ".bin");
 }
 
-ModelOutput TeacherCache::forward(SegmentationModel& teacher, const at::Tensor& images) {
+ModelOutput TeacherCache::forward(TeacherForward& teacher, const at::Tensor& images) {
   const std::int64_t n = images.size(0);
   std::vector<fs::path> files;
   std::vector<std::optional<std::vector<at::Tensor>>> samples;
@@ -120,7 +119,7 @@ ModelOutput TeacherCache::forward(SegmentationModel& teacher, const at::Tensor& 
     if (!samples.back()) missing.push_back(i);
   }
   if (!missing.empty()) {
-    const auto computed = teacher_forward(teacher, images.index_select(0, at::tensor(missing).to(images.device())));
+    const auto computed = teacher(images.index_select(0, at::tensor(missing).to(images.device())));
     for (std::size_t j = 0; j < missing.size(); ++j) {
       auto& sample = samples[static_cast<std::size_t>(missing[j])];
       sample = sample_of(computed, static_cast<std::int64_t>(j));
@@ -146,8 +145,8 @@ ModelOutput TeacherCache::forward(SegmentationModel& teacher, const at::Tensor& 
   return out;
 }
 
-std::uint64_t TeacherCache::bytes_per_sample(SegmentationModel& teacher, const at::Tensor& image) {
-  const auto out = teacher_forward(teacher, image.unsqueeze(0));
+std::uint64_t TeacherCache::bytes_per_sample(TeacherForward& teacher, const at::Tensor& image) {
+  const auto out = teacher(image.unsqueeze(0));
   return encode(sample_of(out, 0)).size();
 }
 

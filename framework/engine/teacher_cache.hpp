@@ -9,6 +9,8 @@
 // computed, so a stage's results do not depend on which stage filled the cache. A file that
 // cannot be read whole (a killed writer) counts as missing and is written again.
 
+#include "engine/teacher_forward.hpp"
+
 #include <crackkd/model.hpp>
 
 #include <cstdint>
@@ -22,11 +24,11 @@ class TeacherCache {
   TeacherCache(std::filesystem::path folder, bool store);
 
   /// The teacher's outputs for `images` (a batch of one size): read per sample where
-  /// stored, the rest computed in one pass (teacher_forward) and stored.
-  ModelOutput forward(SegmentationModel& teacher, const at::Tensor& images);
+  /// stored, the rest computed in one pass of `teacher` and stored.
+  ModelOutput forward(TeacherForward& teacher, const at::Tensor& images);
 
   /// Bytes one sample of `image`'s size takes: the teacher run once on it.
-  static std::uint64_t bytes_per_sample(SegmentationModel& teacher, const at::Tensor& image);
+  static std::uint64_t bytes_per_sample(TeacherForward& teacher, const at::Tensor& image);
 
   const std::filesystem::path& folder() const { return folder_; }
   std::size_t read() const { return read_; }

@@ -24,12 +24,6 @@ using torch::jit::Module;
 
 std::string engine_suffix(Engine engine) { return engine == Engine::Frozen ? ", frozen graph" : ", eager"; }
 
-Module frozen(Module module) {
-  module.eval();
-  auto fixed = torch::jit::freeze(module);
-  return torch::jit::optimize_for_inference(fixed);
-}
-
 /// A checkpoint's model traced and frozen per input shape.
 std::function<at::Tensor(const at::Tensor&)> frozen_traces(std::shared_ptr<SegmentationModel> model, const std::string& name) {
   auto cache = std::make_shared<std::map<std::vector<std::int64_t>, Module>>();
@@ -39,7 +33,7 @@ std::function<at::Tensor(const at::Tensor&)> frozen_traces(std::shared_ptr<Segme
     if (found == cache->end()) {
       const deploy::InputShape shape{key[0], key[2], key[3], false};
       auto traced = deploy::trace_logits(*model, shape, name, /*check_shape=*/false);
-      found = cache->emplace(key, frozen(traced)).first;
+      found = cache->emplace(key, deploy::frozen_for_inference(traced)).first;
     }
     return found->second.forward({images}).toTensor();
   };
@@ -113,7 +107,7 @@ InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
   m.threshold_from = "the export (crackkd export --threshold, else its checkpoint's)";
   m.description = module.attr("crackkd_model").toStringRef() + " exported in " + file.string();
   m.description += engine_suffix(engine);
-  auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? frozen(module) : module);
+  auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? deploy::frozen_for_inference(module) : module);
   if (shape[2] < 0) {
     m.logits = [runnable](const at::Tensor& images) { return runnable->forward({images}).toTensor(); };
     return m;

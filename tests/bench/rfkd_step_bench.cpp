@@ -1,7 +1,8 @@
 // One RFKD distillation step as the distill stage runs it (plugin host: model.poolingcrack
 // teacher, model.pct student, distiller.rfkd, AdamW over student and connectors), against
 // the same step in Python eager PyTorch (tests/bench/python/rfkd_step_bench.py, Debian's
-// python3-torch = the same LibTorch), same threads, in one run. Prints both and the ratio.
+// python3-torch = the same LibTorch), same threads, in one run. Prints both and the ratio,
+// and the teacher's forward alone as the stage runs it (frozen graph) against eager.
 //
 //   build/bin/bench_rfkd_step [--size 224] [--batch 2] [--steps 10] [--threads N]
 
@@ -65,8 +66,9 @@ int main(int argc, char** argv) {
   crackkd::Batch data;
   data.images = torch::rand({batch, 3, size, size});
   data.masks = (torch::rand({batch, 1, size, size}) > 0.95).to(torch::kFloat);
+  crackkd::engine::TeacherForward teacher_forward(*teacher, "model.poolingcrack");
   const double step_ms = crackkd::bench::median_ms(2, steps, [&] {
-    const crackkd::ModelOutput t = crackkd::engine::teacher_forward(*teacher, data.images);  // as the distill stage
+    const crackkd::ModelOutput t = teacher_forward(data.images);  // as the distill stage
     at::Tensor total;
     for (const auto& [name, value] : distiller->loss(student->forward(data.images), t, data))
       total = total.defined() ? total + value : value;
@@ -74,6 +76,10 @@ int main(int argc, char** argv) {
     total.backward();
     optimizer.step();
   });
+  // The teacher's forward alone, as the stage runs it (a frozen graph) and eagerly.
+  crackkd::engine::TeacherForward eager_teacher(*teacher, "model.poolingcrack", /*frozen=*/false);
+  const double frozen_ms = crackkd::bench::median_ms(2, steps, [&] { teacher_forward(data.images); });
+  const double eager_ms = crackkd::bench::median_ms(2, steps, [&] { eager_teacher(data.images); });
   std::int64_t teacher_params = 0, student_params = 0;
   for (const auto& p : teacher->parameters()) teacher_params += p.numel();
   for (const auto& p : student->parameters()) student_params += p.numel();
@@ -83,6 +89,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(teacher_params), static_cast<long long>(student_params),
               static_cast<long long>(batch), static_cast<long long>(size), static_cast<long long>(size), threads, steps);
   std::printf("CrackKD  %8.1f ms\n", step_ms);
+  std::printf("teacher forward alone: frozen graph %.1f ms, eager %.1f ms: %.2fx\n", frozen_ms, eager_ms,
+              eager_ms / frozen_ms);
   const std::string py = crackkd::bench::run_python(
       std::string(CRACKKD_BENCH_SOURCE_DIR) + "/tests/bench/python/rfkd_step_bench.py",
       "--size " + std::to_string(size) + " --batch " + std::to_string(batch) + " --steps " + std::to_string(steps) +

@@ -22,7 +22,7 @@ class TeacherCacheTest : public ::testing::Test {
   void SetUp() override {
     torch::manual_seed(1);
     teacher_ = host_->create<SegmentationModel>("model", test::component("tiny_unet", "channels = [4, 4, 4, 4]"));
-    teacher_->eval();
+    forward_ = std::make_unique<engine::TeacherForward>(*teacher_, "model.tiny_unet");
   }
   std::size_t entries() const {
     if (!fs::exists(folder_)) return 0;
@@ -33,6 +33,7 @@ class TeacherCacheTest : public ::testing::Test {
   fs::path folder_ = dir_.path / "cache";
   std::unique_ptr<host::PluginHost> host_ = test::make_host();
   std::shared_ptr<SegmentationModel> teacher_;
+  std::unique_ptr<engine::TeacherForward> forward_;
   at::Tensor images_ = at::rand({2, 3, 32, 32});
 };
 
@@ -40,10 +41,10 @@ class TeacherCacheTest : public ::testing::Test {
 
 TEST_F(TeacherCacheTest, StoresEachSampleOnceAndReadsItBackRoundedToHalf) {
   engine::TeacherCache first(folder_, true);
-  const auto computed = first.forward(*teacher_, images_);
+  const auto computed = first.forward(*forward_, images_);
   EXPECT_EQ(first.computed(), 2u);
   EXPECT_EQ(first.read(), 0u);
-  const auto live = engine::teacher_forward(*teacher_, images_);
+  const auto live = (*forward_)(images_);
   EXPECT_TRUE(computed.logits.equal(live.logits.to(at::kHalf).to(at::kFloat)));
   ASSERT_EQ(computed.features.size(), 4u);
   for (std::size_t k = 0; k < 4; ++k)
@@ -52,23 +53,23 @@ TEST_F(TeacherCacheTest, StoresEachSampleOnceAndReadsItBackRoundedToHalf) {
 
   // Another stage: a batch of one stored image and a new one.
   engine::TeacherCache second(folder_, true);
-  const auto out = second.forward(*teacher_, at::stack({images_[1], at::rand({3, 32, 32})}));
+  const auto out = second.forward(*forward_, at::stack({images_[1], at::rand({3, 32, 32})}));
   EXPECT_EQ(second.read(), 1u);
   EXPECT_EQ(second.computed(), 1u);
   EXPECT_TRUE(out.logits[0].equal(computed.logits[1]));
   for (std::size_t k = 0; k < 4; ++k) EXPECT_TRUE(out.features[k][0].equal(computed.features[k][1]));
   EXPECT_EQ(entries(), 3u);
-  EXPECT_EQ(engine::TeacherCache::bytes_per_sample(*teacher_, images_[0]),
+  EXPECT_EQ(engine::TeacherCache::bytes_per_sample(*forward_, images_[0]),
             fs::file_size(fs::directory_iterator(folder_)->path()));
 }
 
 TEST_F(TeacherCacheTest, AnEntryCutShortIsComputedAgain) {
-  engine::TeacherCache(folder_, true).forward(*teacher_, images_);
+  engine::TeacherCache(folder_, true).forward(*forward_, images_);
   const fs::path cut = fs::directory_iterator(folder_)->path();
   const auto whole = fs::file_size(cut);
   fs::resize_file(cut, whole / 2);
   engine::TeacherCache again(folder_, true);
-  again.forward(*teacher_, images_);
+  again.forward(*forward_, images_);
   EXPECT_EQ(again.read(), 1u);
   EXPECT_EQ(again.computed(), 1u);
   EXPECT_EQ(fs::file_size(cut), whole);
@@ -76,7 +77,7 @@ TEST_F(TeacherCacheTest, AnEntryCutShortIsComputedAgain) {
 
 TEST_F(TeacherCacheTest, AReadOnlyCacheStoresNothing) {
   engine::TeacherCache read_only(folder_, false);
-  read_only.forward(*teacher_, images_);
+  read_only.forward(*forward_, images_);
   EXPECT_EQ(read_only.computed(), 2u);
   EXPECT_EQ(entries(), 0u);
 }
