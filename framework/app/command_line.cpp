@@ -179,6 +179,25 @@ void CommandLine::add_infer() {
   c->add_option("--mm-per-px", infer_.mm_per_px, "photo scale: adds area, length and width in millimetres")
       ->check(kFinite)
       ->check(CLI::PositiveNumber);
+  auto* reference = c->add_option("--reference", infer_.reference,
+                                  "folder of the photos' masks: scores them as an evaluate stage does (per_image.csv, "
+                                  "scores.csv)");
+  c->add_option("--mask-suffix", infer_.mask_suffix, "with --reference: a mask is named like its photo + this (\"_mask\")")
+      ->needs(reference);
+  c->add_option("--mask-values", infer_.mask_values, "with --reference: which mask values are crack (auto: as found)")
+      ->check(CLI::IsMember({"auto", "0/255", "0/1", "nonzero"}))
+      ->needs(reference);
+  c->add_option("--tolerance", infer_.tolerance, "with --reference: pixels within which a crack pixel counts as found")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 1000.0))
+      ->needs(reference);
+  c->add_option("--min-crack-area", infer_.min_crack_area,
+                "with --reference: predicted specks under this many pixels are no crack on a crack-free photo")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40))
+      ->needs(reference);
+  c->add_option("--bootstrap", infer_.bootstrap, "with --reference: resamples for the 95 % intervals (0 = none)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}))
+      ->needs(reference);
 }
 
 void CommandLine::add_export() {

@@ -81,6 +81,12 @@ struct InferArgs {
   std::int64_t batch = 4;
   double threshold = -1;  ///< < 0: the model file's (the stage's validation threshold)
   double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
+  std::filesystem::path reference;  ///< folder of masks to score against ("" = none)
+  std::string mask_suffix;          ///< a mask's stem = its photo's + this
+  std::string mask_values = "auto";  ///< auto | 0/255 | 0/1 | nonzero (crackkd/mask_convention.hpp)
+  double tolerance = 2.0;           ///< pixels, for the tolerance measures and boundary F1
+  std::int64_t min_crack_area = 0;  ///< pixels, for the crack-free photos' figures
+  std::int64_t bootstrap = 1000;    ///< resamples for the intervals (0 = none)
 };
 int infer_command(const Common& common, const InferArgs& args);
 

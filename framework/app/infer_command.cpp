@@ -6,12 +6,15 @@
 // thresholded map) and <name>_overlay.png (cracks in red over the photo), and one row of
 // summary.csv: size, crack area, number of cracks, total length, mean and maximum width
 // (see inference/crack_measures.hpp), in pixels and, given --mm-per-px, in millimetres.
+// With --reference MASKS the photos are also scored against their masks as an evaluate
+// stage scores a data set: per_image.csv and scores.csv (app/infer_reference.hpp).
 // Large photos are split into overlapping tiles (inference/tiled_prediction.hpp). A photo
 // that cannot be read is named on stderr and skipped; the rest are processed, and the
 // exit code is then 1.
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
+#include "app/infer_reference.hpp"
 #include "engine/csv.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
@@ -32,6 +35,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace crackkd::app {
@@ -148,6 +152,8 @@ std::vector<std::string> summary_header(bool mm) {
   return header;
 }
 
+std::string model_file_text(const InferArgs& args) { return fs::absolute(args.model).lexically_normal().string(); }
+
 /// One photo through the model: its three PNGs written, its summary.csv row added.
 struct Segmenter {
   const InferArgs& args;
@@ -156,11 +162,12 @@ struct Segmenter {
   c10::Device device;
   double threshold;
   std::string threshold_from;
+  ReferenceScoring* reference;  ///< null without --reference
 };
 
 void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& photo, const std::string& name,
                    engine::CsvWriter& summary) {
-  const auto& [args, model, tiles, device, threshold, threshold_from] = with;
+  const auto& [args, model, tiles, device, threshold, threshold_from, reference] = with;
   const auto started = std::chrono::steady_clock::now();
   cv::Mat rgb;
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
@@ -170,6 +177,7 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
                          .to(torch::kFloat)
                          .div(255.0);
   const auto probability = inference::predict_probabilities(model.logits, image, tiles).squeeze();
+  if (reference) reference->score(photo, probability, threshold);
   const auto bytes = probability.mul(255).round().clamp(0, 255).to(torch::kByte).to(torch::kCPU).contiguous();
   const auto crack = probability.gt(threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
   const cv::Mat probability_png(rgb.rows, rgb.cols, CV_8UC1, bytes.data_ptr());
@@ -181,7 +189,7 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
   const double s = args.mm_per_px;
-  const std::string model_file = fs::absolute(args.model).lexically_normal().string();
+  const std::string model_file = model_file_text(args);
   if (s > 0)
     summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.components, m.length_px, m.mean_width_px,
                 m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s, m.mean_width_px * s,
@@ -195,14 +203,16 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
 
 int infer_command(const Common& common, const InferArgs& args) {
   if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
+  const auto photos = collect_photos(args.inputs, args.out);
+  if (photos.empty()) throw Error("infer: no images to process");
+  std::optional<ReferenceScoring> reference;  // its masks checked before the model runs
+  if (!args.reference.empty()) reference.emplace(args, photos);
   auto host = scanned_host(common);
   const auto device = engine::resolve_device(args.device);
   const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
   const auto tiles = tile_options(args, model);
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
   const std::string threshold_from = args.threshold >= 0 ? "--threshold" : model.threshold_from;
-  const auto photos = collect_photos(args.inputs, args.out);
-  if (photos.empty()) throw Error("infer: no images to process");
   fs::create_directories(args.out);
   spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {} (from {})", model.description,
                photos.size(), device.str(), tiles.tile, tiles.overlap, threshold, threshold_from);
@@ -220,11 +230,13 @@ int infer_command(const Common& common, const InferArgs& args) {
       progress.advance();
       continue;
     }
-    segment_photo({args, model, tiles, device, threshold, threshold_from}, bgr, photo, output_name(photo, used), summary);
+    segment_photo({args, model, tiles, device, threshold, threshold_from, reference ? &*reference : nullptr}, bgr, photo,
+                  output_name(photo, used), summary);
     progress.advance(photo.filename().string());
   }
   progress.finish();
   summary.commit();
+  if (reference) reference->write(model_file_text(args), threshold, threshold_from);
   std::cout << "infer: " << photos.size() - skipped.size() << " of " << photos.size() << " images -> "
             << (args.out / "summary.csv").string() << std::endl;
   if (skipped.empty()) return 0;

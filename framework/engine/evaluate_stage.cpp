@@ -45,6 +45,7 @@
 #include "engine/checkpoint_labels.hpp"
 #include "engine/csv.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/measure_columns.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "metrics/dataset_measures.hpp"
 #include "engine/interrupt.hpp"
@@ -193,9 +194,7 @@ class EvaluateStage : public StageKind {
     for (auto& t : targets) t.loaded = load_target(ctx, t, device);
     CsvWriter scores(ctx.out_dir / results::kScores, score_header());
     std::vector<std::pair<std::filesystem::path, double>> chosen;  // checkpoint → its threshold
-    CsvWriter per_image(ctx.out_dir / results::kPerImage,
-                        {"model", "seed", "image", "dice", "iou", "precision", "recall", "F1", "precision_tol",
-                         "recall_tol", "F1_tol", "clDice", "clIoU", "BF"});
+    CsvWriter per_image(ctx.out_dir / results::kPerImage, per_image_header());
     // One set of draws for every model: their intervals resample the same images.
     const auto draws = metrics::bootstrap_draws(dataset->size(), static_cast<std::size_t>(o.bootstrap),
                                                 static_cast<std::uint64_t>(ctx.pipeline.options.seed));
@@ -236,48 +235,29 @@ class EvaluateStage : public StageKind {
   };
 
   static std::vector<std::string> score_header() {
-    std::vector<std::string> h = {"model", "seed", "checkpoint", "images", "mDS", "mIoU", "precision", "recall", "F1",
-                                  "ODS", "ODS_threshold", "OIS", "AP", "tolerance", "precision_tol", "recall_tol",
-                                  "F1_tol", "ODS_tol", "ODS_tol_threshold", "OIS_tol", "AP_tol", "clDice", "clIoU",
-                                  "centerline_tolerance", "BF", "crack_free_images", "crack_free_with_crack",
-                                  "crack_free_px_per_MP"};
-    for (const auto& m : metrics::interval_measures())
-      for (const char* end : {"_low", "_high"}) h.push_back(m.name + std::string(end));
+    std::vector<std::string> h = {"model", "seed", "checkpoint"};
+    for (auto& c : dataset_measure_columns()) h.push_back(std::move(c));
     return h;
-  }
-
-  /// A figure's text: six decimals for those in [0, 1], one for pixels per megapixel; NaN empty.
-  static std::string figure_text(double v, bool per_megapixel = false) {
-    if (!per_megapixel || std::isnan(v)) return CsvWriter::text(Score{v});
-    return fmt::format("{:.1f}", v);
   }
 
   static std::vector<std::string> score_row(const Target& t, const EvaluateOptions& o, const metrics::DatasetMeasures& d,
                                             const std::vector<metrics::Interval>& intervals) {
-    const auto f = [](double v) { return figure_text(v); };
-    std::vector<std::string> row = {t.label, t.seed, t.file.string(), std::to_string(d.images), f(d.mds), f(d.miou),
-                                    f(d.precision), f(d.recall), f(d.f1), f(d.ods), CsvWriter::text(d.ods_threshold),
-                                    f(d.ois), f(d.ap), o.measure_options().tolerance.describe(), f(d.precision_tol),
-                                    f(d.recall_tol), f(d.f1_tol), f(d.ods_tol), CsvWriter::text(d.ods_tol_threshold),
-                                    f(d.ois_tol), f(d.ap_tol), f(d.cl_dice), f(d.cl_iou),
-                                    CsvWriter::text(o.centerline_tolerance), f(d.boundary_f1),
-                                    CsvWriter::text(d.crack_free_images), f(d.crack_free_with_crack),
-                                    figure_text(d.crack_free_pixels_per_mp, true)};
-    const auto& measures = metrics::interval_measures();
-    for (std::size_t k = 0; k < measures.size(); ++k) {
-      const bool per_mp = measures[k].value == &metrics::DatasetMeasures::crack_free_pixels_per_mp;
-      row.push_back(figure_text(intervals[k].low, per_mp));  // NaN (empty) without resamples
-      row.push_back(figure_text(intervals[k].high, per_mp));
-    }
+    std::vector<std::string> row = {t.label, t.seed, t.file.string()};
+    for (auto& text : dataset_measure_texts(d, o.measure_options(), intervals)) row.push_back(std::move(text));
     return row;
+  }
+
+  static std::vector<std::string> per_image_header() {
+    std::vector<std::string> h = {"model", "seed", "image"};
+    for (auto& c : image_measure_columns()) h.push_back(std::move(c));
+    return h;
   }
 
   static void write_image_row(CsvWriter& per_image, const Target& t, const std::string& id,
                               const metrics::ImageMeasures& m) {
-    per_image.row(t.label, t.seed, id, Score{m.exact.dice}, Score{m.exact.iou}, Score{m.exact.counts.precision()},
-                  Score{m.exact.counts.recall()}, Score{m.exact.counts.f1()}, Score{m.tolerant.precision()},
-                  Score{m.tolerant.recall()}, Score{m.tolerant.f1()}, Score{m.cl_dice}, Score{m.centerline.iou()},
-                  Score{m.boundary.f1()});
+    std::vector<std::string> row = {t.label, t.seed, id};
+    for (auto& text : image_measure_texts(m)) row.push_back(std::move(text));
+    per_image.row_of_texts(row);
   }
 
   /// Each checkpoint's chosen threshold beside it, saying how and where it was chosen.

@@ -3,16 +3,16 @@
 //
 //   root/images/<name>.png|jpg|jpeg|bmp|tif|…          RGB photos of any size
 //   root/masks/<name><mask_suffix>.png|bmp|…             masks of the same size, any format
-//                                                         mask_convention.hpp reads
+//                                                         crackkd/mask_convention.hpp reads
 //
 //   [datasets.train]
 //   plugin   = "folder"
 //   root     = "${CRACKKD_DATA:-../shared/data}/masonry224/train"
 //   cache    = true          # decode images once, up front (their errors surface before training)
 //   cache_mb = -1            # while the cache stays under half of the available memory
-//   mask_suffix = ""         # "_mask" pairs a.jpg with a_mask.png (file_pairing.hpp)
+//   mask_suffix = ""         # "_mask" pairs a.jpg with a_mask.png (crackkd/file_pairing.hpp)
 //   mask_values = "auto"     # or "0/255", "0/1", "nonzero"; or mask_threshold = T,
-//                            # or mask_color = [r, g, b] (mask_convention.hpp)
+//                            # or mask_color = [r, g, b] (crackkd/mask_convention.hpp)
 //
 // Masks saved as 0/1 (mmsegmentation's convention) look black and would read as all
 // background under a fixed threshold of 128, scoring empty predictions as perfect. "auto"
@@ -36,13 +36,13 @@
 // photo as stored (its width and height swapped) was drawn on the stored pixels: that
 // photo is read as stored. One line on stderr counts the tagged photos and names one.
 
-#include "file_pairing.hpp"
 #include "folder_fingerprint.hpp"
-#include "mask_convention.hpp"
 
 #include <crackkd/available_memory.hpp>
 #include <crackkd/dataset.hpp>
 #include <crackkd/exif_orientation.hpp>
+#include <crackkd/file_pairing.hpp>
+#include <crackkd/mask_convention.hpp>
 #include <crackkd/plugin.hpp>
 
 #include <ATen/ATen.h>
@@ -145,11 +145,11 @@ class FolderDataset : public crackkd::Dataset {
     const fs::path mask_dir = root / options.masks;
     if (!fs::is_directory(image_dir) || !fs::is_directory(mask_dir)) throw missing_folder(root, image_dir, mask_dir);
 
-    pairs_ = crackkd::datasets::pair_files(image_dir, mask_dir, options.mask_suffix);
+    pairs_ = crackkd::pair_files(image_dir, mask_dir, options.mask_suffix);
     std::vector<fs::path> masks;
     for (const auto& p : pairs_) masks.push_back(p.mask);
     mask_options_ = {options.mask_values, options.mask_threshold, options.mask_color};
-    rule_ = crackkd::datasets::mask_rule(masks, mask_options_, mask_dir.string());
+    rule_ = crackkd::mask_rule(masks, mask_options_, mask_dir.string(), "dataset folder");
     report_orientation_tags(image_dir);
     if (options.cache) fill_cache(options, image_dir);
   }
@@ -175,7 +175,7 @@ class FolderDataset : public crackkd::Dataset {
   }
 
  private:
-  using Pair = crackkd::datasets::FilePair;
+  using Pair = crackkd::FilePair;
 
   /// One image as decoded: 8-bit RGB 3xHxW and its mask 1xHxW in {0, 1}.
   struct Decoded {
@@ -228,8 +228,8 @@ class FolderDataset : public crackkd::Dataset {
     const Pair& p = pairs_[index];
     cv::Mat bgr = cv::imread(p.image.string(), cv::IMREAD_COLOR);
     if (bgr.empty()) throw crackkd::Error("dataset folder: cannot read image " + p.image.string());
-    const auto level = crackkd::datasets::read_mask_level(p.mask, mask_options_.color);
-    const cv::Mat mask = crackkd::datasets::crack_pixels(level, rule_);
+    const auto level = crackkd::read_mask_level(p.mask, mask_options_.color, "dataset folder");
+    const cv::Mat mask = crackkd::crack_pixels(level, rule_);
     if (mask.size() != bgr.size() && mask.size() == cv::Size(bgr.rows, bgr.cols))  // drawn on the stored pixels?
       if (cv::Mat stored = cv::imread(p.image.string(), cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
           stored.size() == mask.size())
@@ -248,8 +248,8 @@ class FolderDataset : public crackkd::Dataset {
 
   std::vector<Pair> pairs_;
   std::vector<Decoded> cache_;  ///< images 0 … cache_.size()-1; filled once, then only read
-  crackkd::datasets::MaskOptions mask_options_;
-  crackkd::datasets::MaskRule rule_;  ///< which mask levels are crack
+  crackkd::MaskOptions mask_options_;
+  crackkd::MaskRule rule_;  ///< which mask levels are crack
 };
 
 }  // namespace

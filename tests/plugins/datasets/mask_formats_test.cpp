@@ -1,4 +1,4 @@
-// dataset.folder reads masks as crack data sets ship them (plugins/datasets/
+// dataset.folder reads masks as crack data sets ship them (sdk: crackkd/
 // mask_convention.hpp): one crack pattern saved as 0/255, 0/1, 0/k, 16-bit, palette and
 // colour masks gives the same sample tensors, and the log says what was found.
 

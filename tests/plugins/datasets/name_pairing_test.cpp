@@ -1,4 +1,4 @@
-// dataset.folder pairs images with masks by name (plugins/datasets/file_pairing.hpp):
+// dataset.folder pairs images with masks by name (sdk: crackkd/file_pairing.hpp):
 // a mask suffix, any extension pair, and one error listing everything that does not pair.
 
 #include "folder_fixture.hpp"

@@ -1,27 +1,79 @@
-#include "mask_convention.hpp"
+#pragma once
+// How CrackKD reads crack from masks as data sets ship them (dataset.folder, and
+// `crackkd infer --reference`; here so that both share one reader): 8-bit 0/255 (anti-
+// aliased too), 0/1 (mmsegmentation), 0/k label images, 16-bit, palette PNGs (read as
+// colour) and RGB masks. Each mask is first reduced to one channel, its level:
+//   - grey files (8- or 16-bit, or colour files whose channels agree everywhere): the value;
+//   - colour files: the brightest channel;
+//   - files with alpha whose colour is one value everywhere (crack drawn as opacity over
+//     white): the alpha channel;
+//   - with `mask_color = [r, g, b]`: 255 where the pixel is that colour (each channel
+//     within 8), else 0.
+// Then one rule per data set says which levels are crack:
+//   - label masks (largest level below half the scale: 0/1, 0/k): any non-zero level;
+//   - full-range masks (0/255, 0/65535, anti-aliased): at least half the scale (128, 32768);
+//   - colour masks: at least half the brightest level seen (a JPEG mask's faint halos
+//     around the crack are not crack);
+//   - or what the options say: mask_values = "0/255" (half the scale), "0/1" or "nonzero"
+//     (non-zero), mask_threshold = T (level >= T).
+// "auto" reads up to 32 masks spread over the data set; masks of two kinds are an error
+// naming one of each, and masks that are all empty a warning naming the folder (scores
+// would count every empty prediction as perfect).
+//
+// Header-only, on OpenCV (core, imgproc, imgcodecs): a plugin that includes it links those.
+// `who` ("dataset folder") begins every message.
 
 #include <crackkd/error.hpp>
 
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
-namespace crackkd::datasets {
+namespace crackkd {
 
-namespace fs = std::filesystem;
+struct MaskOptions {
+  std::string values = "auto";        ///< auto | 0/255 | 0/1 | nonzero
+  std::int64_t threshold = -1;        ///< >= 0: crack = level >= threshold
+  std::vector<std::int64_t> color;    ///< [r, g, b]: crack = that colour; empty: none
+};
 
-namespace {
+struct MaskLevel {
+  cv::Mat level;         ///< one channel, CV_8U or CV_16U
+  bool colour = false;   ///< from a colour file whose channels differ
+  int full_scale = 255;  ///< 255, or 65535 for 16-bit files
+  bool from_alpha = false;  ///< the alpha channel, the colour being one value everywhere
+};
+
+struct MaskRule {
+  enum class Kind { Nonzero, HalfScale, Threshold };
+  Kind kind = Kind::HalfScale;
+  int threshold = 0;        ///< for Kind::Threshold
+  std::string description;  ///< "0/1: crack = 1", for the log line
+};
+
+/// Reads `file` and reduces it to its level. Throws crackkd::Error naming an unreadable file.
+inline MaskLevel read_mask_level(const std::filesystem::path& file, const std::vector<std::int64_t>& color,
+                                 const std::string& who);
+
+namespace mask_convention_detail {
 
 /// Colour files whose channels all agree are grey masks saved as RGB.
-bool channels_agree(const std::vector<cv::Mat>& channels) {
+inline bool channels_agree(const std::vector<cv::Mat>& channels) {
   for (std::size_t c = 1; c < channels.size(); ++c)
     if (cv::countNonZero(channels[c] != channels[0]) > 0) return false;
   return true;
 }
 
 /// Whether every pixel of every channel has one value.
-bool is_constant(const std::vector<cv::Mat>& channels) {
+inline bool is_constant(const std::vector<cv::Mat>& channels) {
   double lo = 0, hi = 0, first = -1;
   for (const auto& c : channels) {
     cv::minMaxLoc(c, &lo, &hi);
@@ -31,7 +83,7 @@ bool is_constant(const std::vector<cv::Mat>& channels) {
   return true;
 }
 
-cv::Mat matching_colour(const cv::Mat& bgr, const std::vector<std::int64_t>& rgb) {
+inline cv::Mat matching_colour(const cv::Mat& bgr, const std::vector<std::int64_t>& rgb) {
   const auto lo = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] - 8); };
   const auto hi = [&](int c) { return static_cast<double>(rgb[static_cast<std::size_t>(c)] + 8); };
   cv::Mat inside;
@@ -49,7 +101,7 @@ struct Seen {
   bool from_alpha = false;
 };
 
-Seen classify(const MaskLevel& m) {
+inline Seen classify(const MaskLevel& m) {
   double largest = 0;
   cv::minMaxLoc(m.level, nullptr, &largest);
   if (largest == 0) return {Kind::Empty, 0, m.full_scale, m.from_alpha};
@@ -57,14 +109,14 @@ Seen classify(const MaskLevel& m) {
   return {2 * largest < m.full_scale ? Kind::Label : Kind::FullRange, largest, m.full_scale, m.from_alpha};
 }
 
-std::string kind_text(const Seen& s) {
+inline std::string kind_text(const Seen& s) {
   const std::string depth = s.full_scale > 255 ? "16-bit " : "";
   if (s.kind == Kind::Colour) return "colour";
   if (s.kind == Kind::Label) return depth + "0/" + std::to_string(static_cast<long>(s.largest));
   return depth + "0/" + std::to_string(s.full_scale);
 }
 
-MaskRule rule_for(const Seen& s) {
+inline MaskRule rule_for(const Seen& s) {
   if (s.kind == Kind::Colour) {
     // Half the brightest level seen, not any non-black pixel: a JPEG mask's faint halos
     // around the crack (levels of a few units) made 60 % of a red-on-black set crack.
@@ -80,7 +132,7 @@ MaskRule rule_for(const Seen& s) {
           "are " + kind_text(s) + ": crack = value >= " + std::to_string((s.full_scale + 1) / 2)};
 }
 
-MaskRule rule_from_options(const MaskOptions& o) {
+inline MaskRule rule_from_options(const MaskOptions& o) {
   if (!o.color.empty())
     return {MaskRule::Kind::Threshold, 128,
             "are read as set: crack = colour (" + std::to_string(o.color[0]) + ", " + std::to_string(o.color[1]) +
@@ -94,20 +146,23 @@ MaskRule rule_from_options(const MaskOptions& o) {
 }
 
 /// Every mask when all `probed` were empty: a data set without a crack pixel is a warning.
-void warn_if_all_empty(const std::vector<fs::path>& masks, const MaskOptions& options, const std::string& folder) {
+inline void warn_if_all_empty(const std::vector<std::filesystem::path>& masks, const MaskOptions& options,
+                              const std::string& folder, const std::string& who) {
   for (const auto& file : masks)
-    if (classify(read_mask_level(file, options.color)).kind != Kind::Empty) return;
-  std::clog << "dataset folder: warning: all " << masks.size() << " masks of " << folder
+    if (classify(read_mask_level(file, options.color, who)).kind != Kind::Empty) return;
+  std::clog << who << ": warning: all " << masks.size() << " masks of " << folder
             << " are empty (no crack pixel); every empty prediction will score as perfect" << std::endl;
 }
 
-}  // namespace
+}  // namespace mask_convention_detail
 
-MaskLevel read_mask_level(const fs::path& file, const std::vector<std::int64_t>& color) {
+inline MaskLevel read_mask_level(const std::filesystem::path& file, const std::vector<std::int64_t>& color,
+                                 const std::string& who) {
+  using namespace mask_convention_detail;
   const cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
-  if (raw.empty()) throw Error("dataset folder: cannot read mask " + file.string());
+  if (raw.empty()) throw Error(who + ": cannot read mask " + file.string());
   if (raw.depth() != CV_8U && raw.depth() != CV_16U)
-    throw Error("dataset folder: mask " + file.string() + " is neither 8- nor 16-bit");
+    throw Error(who + ": mask " + file.string() + " is neither 8- nor 16-bit");
   MaskLevel m;
   m.full_scale = raw.depth() == CV_16U ? 65535 : 255;
   std::vector<cv::Mat> channels;
@@ -136,33 +191,39 @@ MaskLevel read_mask_level(const fs::path& file, const std::vector<std::int64_t>&
   return m;
 }
 
-MaskRule mask_rule(const std::vector<fs::path>& masks, const MaskOptions& options, const std::string& folder) {
+/// The rule for the masks `masks` of `folder` (see the header). Logs the rule once on
+/// stderr; throws crackkd::Error when "auto" finds masks of two kinds.
+inline MaskRule mask_rule(const std::vector<std::filesystem::path>& masks, const MaskOptions& options,
+                          const std::string& folder, const std::string& who) {
+  using namespace mask_convention_detail;
+  namespace fs = std::filesystem;
   const bool automatic = options.values == "auto" && options.threshold < 0 && options.color.empty();
   const std::size_t probes = std::min<std::size_t>(32, masks.size());
   std::vector<std::pair<Seen, const fs::path*>> kinds;  // the first mask of each kind
   for (std::size_t k = 0; k < probes; ++k) {
     const fs::path& file = masks[k * masks.size() / probes];
-    const Seen seen = classify(read_mask_level(file, options.color));
+    const Seen seen = classify(read_mask_level(file, options.color, who));
     if (seen.kind == Kind::Empty) continue;
     const auto same_kind = [&](const auto& e) { return e.first.kind == seen.kind; };
     const auto known = std::find_if(kinds.begin(), kinds.end(), same_kind);
     if (known == kinds.end()) kinds.emplace_back(seen, &file);
     else known->first.largest = std::max(known->first.largest, seen.largest);
   }
-  if (kinds.empty()) warn_if_all_empty(masks, options, folder);
+  if (kinds.empty()) warn_if_all_empty(masks, options, folder, who);
   if (automatic && kinds.size() > 1)
-    throw Error("dataset folder: the masks of " + folder + " mix " + kind_text(kinds[0].first) + " (" +
+    throw Error(who + ": the masks of " + folder + " mix " + kind_text(kinds[0].first) + " (" +
                 kinds[0].second->string() + ") and " + kind_text(kinds[1].first) + " (" + kinds[1].second->string() +
                 "); set mask_values or mask_threshold");
   const MaskRule if_empty{MaskRule::Kind::HalfScale, 0, "are empty (crack would be value >= half the scale)"};
   MaskRule rule = !automatic ? rule_from_options(options) : kinds.empty() ? if_empty : rule_for(kinds[0].first);
   if (!kinds.empty() && kinds[0].first.from_alpha)
     rule.description += " (in the alpha channel: the colour is the same everywhere)";
-  std::clog << "dataset folder: the masks of " << folder << " " << rule.description << std::endl;
+  std::clog << who << ": the masks of " << folder << " " << rule.description << std::endl;
   return rule;
 }
 
-cv::Mat crack_pixels(const MaskLevel& mask, const MaskRule& rule) {
+/// 1 where `mask` is crack under `rule`, else 0: CV_8U, the mask's size.
+inline cv::Mat crack_pixels(const MaskLevel& mask, const MaskRule& rule) {
   double from = 1;  // Nonzero
   if (rule.kind == MaskRule::Kind::HalfScale) from = (mask.full_scale + 1) / 2;
   if (rule.kind == MaskRule::Kind::Threshold) from = rule.threshold;
@@ -170,4 +231,4 @@ cv::Mat crack_pixels(const MaskLevel& mask, const MaskRule& rule) {
   return crack / 255;
 }
 
-}  // namespace crackkd::datasets
+}  // namespace crackkd
