@@ -7,6 +7,7 @@ set(CRACKKD_FRAMEWORK_GPU_PATH_SOURCES
   distributed/process_group.cpp
   deploy/traced_model.cpp
   deploy/upsample_scales.cpp
+  deploy/positive_dims.cpp
   deploy/export_metadata.cpp
   io/json_text.cpp)
 list(TRANSFORM CRACKKD_FRAMEWORK_GPU_PATH_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

@@ -1,5 +1,6 @@
 #include "deploy/traced_model.hpp"
 
+#include "deploy/positive_dims.hpp"
 #include "deploy/upsample_scales.hpp"
 
 #include <crackkd/error.hpp>
@@ -91,6 +92,7 @@ Module traced_at(SegmentationModel& model, const InputShape& shape, const std::s
   auto traced = torch::jit::tracer::trace({example}, forward, no_name, /*strict=*/true, /*force_outplace=*/false,
                                           &module, {"images"});
   drop_redundant_upsample_scales(*traced.first->graph);
+  make_new_dims_positive(*traced.first->graph);
   auto* function = unit->create_function(c10::QualifiedName(*module.type()->name(), method), traced.first->graph);
   module.type()->addMethod(function);
   return module;

@@ -1,15 +1,26 @@
-// Runs a model exported by `crackkd export --format onnx` on a PNG photo of any size, with
-// ONNX Runtime and no CrackKD (npm packages onnxruntime-node and pngjs, pinned in
-// package.json here):
+// Runs a model exported by `crackkd export --format onnx` on a PNG or JPEG photo of any
+// size, with ONNX Runtime and no CrackKD (npm packages onnxruntime-node, pngjs and jpeg-js,
+// pinned in package.json here):
 //
-//   npm ci --ignore-scripts && node segment_cracks.js MODEL.onnx PHOTO.png MASK.png
+//   npm ci --ignore-scripts && node segment_cracks.js MODEL.onnx PHOTO.jpg MASK.png
 //
+// A JPEG is segmented as its pixels are stored: unlike `crackkd infer`, this example does
+// not turn a photo by its EXIF orientation tag.
 // As segment_cracks.cpp: tiles of the exported size, padded by repeating the border
 // pixels, sigmoid > threshold.
 // The threshold comes from the file's metadata entry "crackkd" (JSON).
 const fs = require('fs');
 const ort = require('onnxruntime-node');
 const {PNG} = require('pngjs');
+const jpeg = require('jpeg-js');
+
+/** The photo's RGBA pixels, {width, height, data}: a JPEG (told by its first two bytes) or a PNG. */
+function readPhoto(file) {
+  const bytes = fs.readFileSync(file);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8)
+    return jpeg.decode(bytes, {useTArray: true, formatAsRGBA: true, maxResolutionInMP: 250, maxMemoryUsageInMB: 4096});
+  return PNG.sync.read(bytes);
+}
 
 /** The ONNX file's metadata entry `key`: ModelProto field 14 holds {key = 1, value = 2}. */
 function metadataEntry(bytes, key) {
@@ -41,10 +52,10 @@ function metadataEntry(bytes, key) {
 
 async function main() {
   const [modelFile, photoFile, maskFile] = process.argv.slice(2);
-  if (!maskFile) throw new Error('usage: node segment_cracks.js MODEL.onnx PHOTO.png MASK.png');
+  if (!maskFile) throw new Error('usage: node segment_cracks.js MODEL.onnx PHOTO.png|PHOTO.jpg MASK.png');
   const metadata = JSON.parse(metadataEntry(fs.readFileSync(modelFile), 'crackkd'));
   const session = await ort.InferenceSession.create(modelFile);
-  const photo = PNG.sync.read(fs.readFileSync(photoFile));
+  const photo = readPhoto(photoFile);
   const {width, height} = photo;
   const m = metadata.input.size_multiple, roundUp = (v, s) => Math.ceil(v / s) * s;
   const [batch, , shapeH, shapeW] = metadata.input.shape;

@@ -1,7 +1,7 @@
 // The deployment example (sdk/examples/deploy) on photos: its C++ program (LibTorch and
 // OpenCV) on the TorchScript export and its Node.js script (ONNX Runtime) on the ONNX
 // export give the masks `crackkd infer` gives with the checkpoint, and both tile a photo
-// larger than the exported size alike.
+// larger than the exported size alike; both read JPEG photos as well as PNG.
 
 #include "deploy_files.hpp"
 #include "engine/checkpoint.hpp"
@@ -66,6 +66,20 @@ TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
                             " " + d + "model.onnx " + d + "large.png " + d + "node_large.png").code, 0);
   EXPECT_EQ(cv::imread(d + "cpp_large.png", cv::IMREAD_GRAYSCALE).size(), cv::Size(150, 100));
   EXPECT_LE(test::differing_share(d + "cpp_large.png", d + "node_large.png"), 0.001);
+
+  // The same photo as a JPEG: both examples read it. The two JPEG decoders (libjpeg-turbo
+  // under OpenCV, jpeg-js) upsample chroma differently: 77 % of the channel values of a
+  // blurred noise photo differed, by up to 10 levels (2026-12-07). With this threshold at
+  // the median probability of an untrained model, ~1 % of the pixels then flip.
+  ASSERT_TRUE(cv::imwrite(d + "wall.jpg", cv::imread(d + "wall.png"), {cv::IMWRITE_JPEG_QUALITY, 95}));
+  ASSERT_EQ(test::run_cli("infer --checkpoint " + d + "model.pt " + d + "wall.jpg --out " + d + "infer_jpeg" + t).code, 0);
+  ASSERT_EQ(test::run_shell(test::segment_cracks().string() + " " + d + "model.ts " + d + "wall.jpg " + d + "cpp_jpeg.png").code, 0);
+  const auto node_jpeg = test::run_shell(test::node_command() + " " +
+                                         (test::source_dir() / "sdk/examples/deploy/segment_cracks.js").string() + " " + d +
+                                         "model.onnx " + d + "wall.jpg " + d + "node_jpeg.png");
+  ASSERT_EQ(node_jpeg.code, 0) << node_jpeg.out;
+  EXPECT_LE(test::differing_share(d + "infer_jpeg/wall_mask.png", d + "cpp_jpeg.png"), 0.001);
+  EXPECT_LE(test::differing_share(d + "cpp_jpeg.png", d + "node_jpeg.png"), 0.03);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <crackkd/dataset.hpp>
 
 #include <gmock/gmock.h>
+#include <opencv2/dnn.hpp>
 #include <torch/script.h>
 
 #include <fstream>
@@ -136,6 +137,37 @@ TEST(ExportCommand, CarriesTheThresholdChosenForTheCheckpointAndSaysWhere) {
                                    (dir.path / "b.ts").string());
   ASSERT_EQ(given.code, 0) << given.out;
   EXPECT_THAT(metadata_of(dir.path / "b.ts"), HasSubstr("\"threshold_from\": \"--threshold\""));
+}
+
+// OpenCV's DNN module is the runtime many C++ users already have (Debian's 4.6 here). Its
+// ONNX importer reads the PCT export up to the deformable alignment of the decoder
+// (grid_sample, ONNX GridSample), for which it has no layer: docs/deployment.md says so,
+// and this test fails the day an OpenCV that runs it is installed.
+TEST(ExportCommand, OpenCvDnnReadsThePctExportUpToItsGridSample) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const auto config = test::component("pct");
+  torch::manual_seed(3);
+  auto model = host->create<SegmentationModel>("model", config);
+  {
+    // Weights apart, as training leaves them: PyTorch's exporter shares initializers of
+    // equal value (the untrained norms' ones) through Identity nodes, which OpenCV 4.6
+    // cannot read either.
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 1e-3);
+  }
+  engine::save_checkpoint(dir.path / "pct.pt", *model, config, 1);
+  const auto exported = test::run_cli("export " + (dir.path / "pct.pt").string() + " --out " +
+                                      (dir.path / "pct.onnx").string() + " --size 64 64");
+  ASSERT_EQ(exported.code, 0) << exported.out;
+  std::string error;
+  try {
+    cv::dnn::readNetFromONNX((dir.path / "pct.onnx").string());
+  } catch (const cv::Exception& e) {
+    error = e.what();
+  }
+  EXPECT_THAT(error, HasSubstr("Can't create layer")) << "an OpenCV that reads it: update docs/deployment.md";
+  EXPECT_THAT(error, HasSubstr("of type \"GridSample\""));
 }
 
 TEST(ExportCommand, RefusesAnOperatorWithoutOnnxMappingInOneLineAndLeavesNoFile) {

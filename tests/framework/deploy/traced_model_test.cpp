@@ -9,6 +9,7 @@
 #include <torch/csrc/jit/serialization/import.h>
 
 #include <gmock/gmock.h>
+#include <torch/csrc/jit/ir/constants.h>
 
 #include <sstream>
 
@@ -82,6 +83,34 @@ TEST(TracedModel, DynamicShapeFollowsOtherSizesWhenTheGraphHasNoSizeInIt) {
   EXPECT_TRUE(torch::allclose(module.forward({images}).toTensor(), net.forward(images).logits, 1e-6, 1e-6));
   EXPECT_THAT(error_of_forward(module, torch::rand({1, 3, 96, 70})),
               HasSubstr("model.pointwise was exported for Nx3xHxW (H, W multiples of 32)"));
+}
+
+/// Logits through an unsqueeze and a stack counted from the back, as shape code often
+/// writes them (the deformable convolution's sampling grid: torch::stack({x, y}, -1)).
+struct NegativeDimsNet : PointwiseNet {
+  ModelOutput forward(const at::Tensor& images) override {
+    auto out = PointwiseNet::forward(images);
+    const auto both = torch::stack({out.logits.squeeze(1), out.logits.squeeze(1) * 2}, -1);  // N x H x W x 2
+    out.logits = both.sum(-1).unsqueeze(-3);
+    return out;
+  }
+};
+
+TEST(TracedModel, CountsNewDimensionsFromTheFront) {
+  // OpenCV 4.6's ONNX importer refuses negative Unsqueeze axes (deploy/positive_dims.hpp).
+  torch::manual_seed(5);
+  NegativeDimsNet net;
+  auto module = deploy::trace_logits(net, {2, 32, 64, false}, "model.negative", /*check_shape=*/false);
+  int rewritten = 0;
+  for (const auto* node : module.get_method("forward").graph()->nodes()) {
+    if (node->kind() != c10::aten::unsqueeze && node->kind() != c10::aten::stack) continue;
+    ++rewritten;
+    EXPECT_EQ(torch::jit::toIValue(node->input(1))->toInt(), node->kind() == c10::aten::stack ? 3 : 1) << *node;
+  }
+  EXPECT_EQ(rewritten, 2);
+  torch::NoGradGuard no_grad;
+  const auto images = torch::rand({2, 3, 32, 64});
+  EXPECT_TRUE(module.forward({images}).toTensor().equal(net.forward(images).logits));
 }
 
 TEST(TracedModel, RefusesAForwardThatBranchesOnValues) {
