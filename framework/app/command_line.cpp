@@ -169,9 +169,13 @@ void CommandLine::add_infer() {
   c->add_option("inputs", infer_.inputs, "image files and folders of images")->required();
   c->add_option("--out", infer_.out, "folder for the results")->required();
   c->add_option("--device", infer_.device, "auto (CUDA when present), cpu, cuda or cuda:N");
-  c->add_option("--tile", infer_.tile, "tile side in pixels for large photos (a multiple of the model's stride)")
+  c->add_option("--tile", infer_tile_,
+                "tile side, or H W, in pixels, multiples of the model's stride: every forward pass sees one whole "
+                "tile, smaller photos padded to it (a fixed-size export's own size wins)")
+      ->expected(1, 2)
       ->check(CLI::Range(32, 16384));
-  c->add_option("--overlap", infer_.overlap, "pixels shared by neighbouring tiles, blended")->check(CLI::Range(0, 16384));
+  c->add_option("--overlap", infer_.overlap, "pixels shared by neighbouring tiles, blended (default: the export's, else 64)")
+      ->check(CLI::Range(0, 16384));
   c->add_option("--batch", infer_.batch, "tiles per forward pass")->check(CLI::Range(1, 1024));
   c->add_option("--threshold", infer_.threshold, "probability above which a pixel is crack (default: the model file's)")
       ->check(kFinite)
@@ -216,6 +220,10 @@ void CommandLine::add_export() {
   c->add_option("--threshold", export_.threshold, "crack threshold recorded for deployers (default: the stage's)")
       ->check(kFinite)
       ->check(CLI::Range(0.0, 1.0));
+  c->add_option("--overlap", export_.overlap,
+                "pixels neighbouring tiles share in the tiling recorded for deployers (a multiple of the stride; "
+                "default 64, less for tiles under 256)")
+      ->check(CLI::Range(0, 16384));
   c->add_option("--opset", export_.opset, "ONNX opset")->check(CLI::Range(16, 17));
 }
 
@@ -232,7 +240,12 @@ int CommandLine::dispatch(int argc, char** argv) {
   if (*plugins_cmd_) return plugins_command(common_, names_only_, markdown_);
   if (*inspect_cmd_) return inspect_command(common_, inspect_);
   if (*preview_cmd_) return preview_command(common_, preview_);
-  if (*infer_cmd_) return infer_command(common_, infer_);
+  if (*infer_cmd_) {
+    infer_.tile_given = !infer_tile_.empty();
+    if (infer_tile_.size() >= 1) infer_.tile = infer_tile_[0];
+    if (infer_tile_.size() == 2) infer_.tile_width = infer_tile_[1];
+    return infer_command(common_, infer_);
+  }
   return export_command(common_, export_);
 }
 

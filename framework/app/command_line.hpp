@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace crackkd::app {
 
@@ -37,6 +38,7 @@ class CommandLine {
   InspectArgs inspect_;
   PreviewArgs preview_;
   InferArgs infer_;
+  std::vector<std::int64_t> infer_tile_;  ///< --tile S or --tile H W
   ExportArgs export_;
   CLI::App *run_cmd_, *validate_cmd_, *check_cmd_, *plugins_cmd_, *inspect_cmd_, *preview_cmd_, *infer_cmd_,
       *export_cmd_;

@@ -76,8 +76,10 @@ struct InferArgs {
   std::vector<std::filesystem::path> inputs;  ///< image files and folders
   std::filesystem::path out;
   std::string device = "auto";
-  std::int64_t tile = 448;
-  std::int64_t overlap = 64;
+  std::int64_t tile = 448;         ///< tile height
+  std::int64_t tile_width = 0;     ///< 0: square tiles
+  bool tile_given = false;         ///< --tile on the command line (an export's own size wins)
+  std::int64_t overlap = -1;       ///< < 0: the export's, else the default (deploy::default_overlap)
   std::int64_t batch = 4;
   double threshold = -1;  ///< < 0: the model file's (the stage's validation threshold)
   double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
@@ -98,6 +100,7 @@ struct ExportArgs {
   std::int64_t batch = 1;
   bool dynamic = false;
   double threshold = -1;  ///< < 0: the checkpoint's
+  std::int64_t overlap = -1;  ///< the tiling contract's overlap, recorded for deployers; < 0: the default
   int opset = 16;
 };
 int export_command(const Common& common, const ExportArgs& args);

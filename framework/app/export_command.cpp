@@ -11,6 +11,7 @@
 #include "deploy/traced_model.hpp"
 #include "engine/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
+#include "inference/tiled_prediction.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <crackkd/available_memory.hpp>
@@ -44,6 +45,8 @@ deploy::ExportMetadata metadata_of(const engine::LoadedModel& loaded, const Expo
   m.origin = loaded.trained_by;
   m.input = {args.batch, args.size.at(0), args.size.at(1), args.dynamic};
   m.size_multiple = multiple;
+  const std::int64_t shorter = args.dynamic ? 448 : std::min(args.size.at(0), args.size.at(1));
+  m.tile_overlap = args.overlap >= 0 ? args.overlap : inference::default_overlap(shorter, multiple);
   if (args.threshold >= 0) {
     m.threshold = args.threshold, m.threshold_from = "--threshold";
   } else if (const auto chosen = inference::read_chosen_threshold(args.checkpoint)) {
@@ -120,6 +123,11 @@ int export_command(const Common& common, const ExportArgs& args) {
   if (args.size[0] % metadata.size_multiple != 0 || args.size[1] % metadata.size_multiple != 0)
     throw ConfigError({}, "export: --size " + std::to_string(args.size[0]) + " " + std::to_string(args.size[1]) + ": " +
                               model_name + " takes sides that are multiples of " + std::to_string(metadata.size_multiple));
+  const std::int64_t shorter = args.dynamic ? 448 : std::min(args.size[0], args.size[1]);
+  if (metadata.tile_overlap % metadata.size_multiple != 0 || metadata.tile_overlap >= shorter)
+    throw ConfigError({}, "export: --overlap " + std::to_string(metadata.tile_overlap) + ": must be a multiple of " +
+                              model_name + "'s stride " + std::to_string(metadata.size_multiple) +
+                              " below the tile side " + std::to_string(shorter));
   require_trace_fits(*loaded.model, metadata.input, args, model_name);
   spdlog::info("export: tracing {} (epoch {}) from {} at {}, threshold {} (from {})", model_name, loaded.epoch,
                args.checkpoint.string(), deploy::shape_text(metadata.input, metadata.size_multiple), metadata.threshold,

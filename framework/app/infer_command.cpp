@@ -129,14 +129,21 @@ cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask) {
   return overlay;
 }
 
-/// The model's tiling, shrunk to an export's fixed size when it has one.
+/// The tiling contract (inference/tiled_prediction.hpp): --tile square tiles for a
+/// checkpoint, the exported size for a fixed-shape export; the overlap given, else the
+/// export's, else 64.
 inference::TileOptions tile_options(const InferArgs& args, const inference::InferenceModel& model) {
-  inference::TileOptions tiles{args.tile, args.overlap, model.stride, args.batch};
-  if (model.max_side > 0 && tiles.tile > model.max_side) {
-    spdlog::info("infer: tiles of {} px, the exported size", model.max_side);
-    tiles.tile = model.max_side;
-    tiles.overlap = std::min(tiles.overlap, tiles.tile / 2 / model.stride * model.stride);
+  inference::TileOptions tiles{args.tile, 0, model.stride, args.batch, args.tile_width, /*full_tiles=*/true};
+  if (model.tile_height > 0) {
+    if (args.tile_given)
+      spdlog::warn("infer: --tile ignored: {} takes tiles of {}x{} (width x height) only", model.description,
+                   model.tile_width, model.tile_height);
+    tiles.tile = model.tile_height, tiles.tile_width = model.tile_width;
   }
+  const std::int64_t shorter = std::min(tiles.tile, inference::tile_width_of(tiles));
+  tiles.overlap = args.overlap >= 0        ? args.overlap
+                  : model.tile_overlap >= 0 ? model.tile_overlap
+                                            : inference::default_overlap(shorter, model.stride);
   inference::check_tile_options(tiles);
   return tiles;
 }
@@ -214,8 +221,9 @@ int infer_command(const Common& common, const InferArgs& args) {
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
   const std::string threshold_from = args.threshold >= 0 ? "--threshold" : model.threshold_from;
   fs::create_directories(args.out);
-  spdlog::info("infer: {} on {} images, {}, tiles {} px overlapping {} px, threshold {} (from {})", model.description,
-               photos.size(), device.str(), tiles.tile, tiles.overlap, threshold, threshold_from);
+  spdlog::info("infer: {} on {} images, {}, tiles {}x{} px overlapping {} px{}, threshold {} (from {})",
+               model.description, photos.size(), device.str(), inference::tile_width_of(tiles), tiles.tile, tiles.overlap,
+               args.overlap < 0 && model.tile_overlap >= 0 ? " (the export's)" : "", threshold, threshold_from);
   engine::CsvWriter summary(args.out / "summary.csv", summary_header(args.mm_per_px > 0));
   torch::InferenceMode inference;
   std::vector<std::string> skipped;

@@ -18,6 +18,12 @@ std::string shape_json(const InputShape& s, std::int64_t channels) {
          std::to_string(s.width) + "]";
 }
 
+/// The tile [H, W]: the input's fixed sides, or crackkd infer's default tile for a dynamic export.
+std::string tile_json(const ExportMetadata& m) {
+  if (m.input.dynamic) return "[448, 448]";
+  return "[" + std::to_string(m.input.height) + ", " + std::to_string(m.input.width) + "]";
+}
+
 }  // namespace
 
 std::string shape_text(const InputShape& s, std::int64_t size_multiple) {
@@ -35,7 +41,13 @@ std::string to_json(const ExportMetadata& m) {
     << ", \"dynamic\": " << (m.input.dynamic ? "true" : "false") << ", \"size_multiple\": " << m.size_multiple
     << ", \"dtype\": \"float32\", \"layout\": \"NCHW\", \"channels\": \"RGB\", \"range\": [0, 1],"
     << " \"normalization\": \"pixel / 255, no mean or std subtracted\","
-    << " \"other_sizes\": \"tile larger photos; pad smaller tiles by repeating their border and crop the output back\"},\n"
+    << " \"other_sizes\": \"in tiles, as \\\"tiling\\\" says\"},\n"
+    << "  \"tiling\": {\"tile\": " << tile_json(m) << ", \"overlap\": " << m.tile_overlap
+    << ", \"padding\": \"repeat the border pixels at the bottom and right, to multiples of size_multiple and to at "
+       "least one tile each way\", \"starts\": \"0, then every tile - overlap pixels, the last tile ending on the "
+       "padded border\", \"blending\": \"per axis, on a side shared with another tile: weight 0 over the outer "
+       "quarter of the overlap, rising linearly to 1 over its middle half; a pixel's probability is the weighted "
+       "mean of its tiles' sigmoid(logit)\", \"crop\": \"back to the photo's size\"},\n"
     << "  \"output\": {\"name\": \"logits\", \"shape\": " << shape_json(m.input, 1)
     << ", \"meaning\": \"crack logit per pixel: sigmoid(logit) > threshold is crack\"},\n"
     << "  \"threshold\": " << m.threshold << ",\n"

@@ -26,6 +26,7 @@ struct ExportMetadata {
   std::string origin;         ///< "<pipeline>/<stage>[/<replicate>]" that trained it, or ""
   InputShape input;
   std::int64_t size_multiple = 32;
+  std::int64_t tile_overlap = 64;  ///< the tiling contract's overlap (inference/tiled_prediction.hpp)
   double threshold = 0.5;  ///< sigmoid(logit) > threshold = crack
   std::string threshold_from;  ///< where the threshold was recorded: --threshold, an evaluate stage's choice, the checkpoint
 };

@@ -221,6 +221,7 @@ std::string torchscript_bytes(Module& module, const ExportMetadata& metadata) {
                                                      in.dynamic ? free : in.width}));
   module.register_attribute("crackkd_size_multiple", c10::IntType::get(), metadata.size_multiple);
   module.register_attribute("crackkd_threshold", c10::FloatType::get(), metadata.threshold);
+  module.register_attribute("crackkd_tile_overlap", c10::IntType::get(), metadata.tile_overlap);
   module.register_attribute("crackkd_model", c10::StringType::get(), "model." + metadata.model_plugin);
   std::ostringstream bytes;
   module.save(bytes, {{"crackkd.json", to_json(metadata)}});

@@ -108,11 +108,13 @@ InferenceModel from_export(const fs::path& file, Module module, Engine engine) {
   m.description = module.attr("crackkd_model").toStringRef() + " exported in " + file.string();
   m.description += engine_suffix(engine);
   auto runnable = std::make_shared<Module>(engine == Engine::Frozen ? deploy::frozen_for_inference(module) : module);
+  if (module.hasattr("crackkd_tile_overlap") && module.attr("crackkd_tile_overlap").isInt())
+    m.tile_overlap = module.attr("crackkd_tile_overlap").toInt();  // exports before 2026-12-07 lack it
   if (shape[2] < 0) {
     m.logits = [runnable](const at::Tensor& images) { return runnable->forward({images}).toTensor(); };
     return m;
   }
-  m.max_side = std::min(shape[2], shape[3]);
+  m.tile_height = shape[2], m.tile_width = shape[3];
   m.logits = [runnable, shape, file](const at::Tensor& images) {
     if (images.size(2) > shape[2] || images.size(3) > shape[3])
       throw Error(file.string() + " takes images up to " + std::to_string(shape[3]) + "x" + std::to_string(shape[2]) +

@@ -30,7 +30,8 @@ Engine engine_named(const std::string& name);
 struct InferenceModel {
   std::function<at::Tensor(const at::Tensor&)> logits;  ///< Nx3xHxW in [0, 1] -> Nx1xHxW
   std::int64_t stride = 32;    ///< input sides must be multiples of this
-  std::int64_t max_side = 0;   ///< > 0: the largest tile side the file takes (a fixed-shape export)
+  std::int64_t tile_height = 0, tile_width = 0;  ///< > 0: the tile a fixed-shape export takes
+  std::int64_t tile_overlap = -1;  ///< >= 0: the overlap an export records for its tiles
   double threshold = 0.5;      ///< from the checkpoint or the export
   std::string threshold_from;  ///< where `threshold` was recorded, for the log and summary.csv
   std::string description;     ///< "model.pct (epoch 12) from runs/q/student/best.pt, frozen"

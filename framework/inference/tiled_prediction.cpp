@@ -42,25 +42,28 @@ at::Tensor axis_weights(std::int64_t start, std::int64_t length, const TileOptio
 void check_tile_options(const TileOptions& o) {
   const auto s = std::to_string(o.stride);
   if (o.stride < 1) throw Error("tile: the model's stride " + s + " must be positive");
-  if (o.tile < o.stride || o.tile % o.stride)
-    throw Error("--tile " + std::to_string(o.tile) + ": must be a positive multiple of the model's stride " + s);
-  if (o.overlap < 0 || o.overlap % o.stride || o.overlap >= o.tile)
+  const std::int64_t width = tile_width_of(o);
+  for (const std::int64_t side : {o.tile, width})
+    if (side < o.stride || side % o.stride)
+      throw Error("--tile " + std::to_string(side) + ": must be a positive multiple of the model's stride " + s);
+  if (o.overlap < 0 || o.overlap % o.stride || o.overlap >= std::min(o.tile, width))
     throw Error("--overlap " + std::to_string(o.overlap) + ": must be a multiple of the model's stride " + s +
-                ", at least 0 and below the tile side " + std::to_string(o.tile));
+                ", at least 0 and below the tile side " + std::to_string(std::min(o.tile, width)));
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + ": must be at least 1");
 }
 
 at::Tensor predict_probabilities(const LogitsFunction& logits, const at::Tensor& image, const TileOptions& o) {
   check_tile_options(o);
-  const std::int64_t h = image.size(2), w = image.size(3);
-  const std::int64_t ph = round_up(h, o.stride), pw = round_up(w, o.stride);
+  const std::int64_t h = image.size(2), w = image.size(3), tile_w = tile_width_of(o);
+  std::int64_t ph = round_up(h, o.stride), pw = round_up(w, o.stride);
+  if (o.full_tiles) ph = std::max(ph, o.tile), pw = std::max(pw, tile_w);
   auto padded = (ph == h && pw == w) ? image : at::replication_pad2d(image, {0, pw - w, 0, ph - h});
-  if (ph <= o.tile && pw <= o.tile)
+  if (!o.full_tiles && ph <= o.tile && pw <= tile_w)
     return at::sigmoid(logits(padded)).slice(2, 0, h).slice(3, 0, w);
 
-  // A side shorter than a tile is one tile of that side.
+  // Without full tiles, a side shorter than a tile is one tile of that side.
   TileOptions rows = o, cols = o;
-  rows.tile = std::min(o.tile, ph), cols.tile = std::min(o.tile, pw);
+  rows.tile = std::min(o.tile, ph), cols.tile = std::min(tile_w, pw);
   const auto ys = tile_starts(ph, rows), xs = tile_starts(pw, cols);
   const auto to = image.options().dtype(at::kFloat);
   auto sum = at::zeros({1, 1, ph, pw}, to);

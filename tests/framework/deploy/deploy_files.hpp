@@ -27,6 +27,17 @@ inline double max_difference(const at::Tensor& expected, const fs::path& file) {
   return (expected.to(torch::kFloat) - got).abs().max().item<double>();
 }
 
+/// Raw float32 values from `file` as a tensor of `sizes`; empty (undefined) when the file
+/// holds another count.
+inline at::Tensor read_floats(const fs::path& file, const std::vector<std::int64_t>& sizes) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::int64_t count = 1;
+  for (const auto s : sizes) count *= s;
+  if (bytes.size() != static_cast<std::size_t>(count) * sizeof(float)) return {};
+  return torch::from_blob(bytes.data(), sizes, torch::kFloat).clone();
+}
+
 /// max(1, max |t|): tolerances are relative to the logits' size.
 inline double scale_of(const at::Tensor& t) { return std::max(1.0, t.abs().max().item<double>()); }
 
