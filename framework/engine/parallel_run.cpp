@@ -58,7 +58,6 @@ class SideBySideRun {
   struct Worker {
     std::size_t job;
     int output, input;
-    int threads;
     std::string pending;  // output not yet a whole line
     std::string failure;  // what the worker said went wrong
   };
@@ -211,7 +210,7 @@ void SideBySideRun::start_jobs() {
     const auto process = io::start_worker(program_, options_.worker_arguments(job.id(), threads), environment,
                                           /*capture_output=*/true, "the worker of " + job.label());
     ::fcntl(process.output, F_SETFL, ::fcntl(process.output, F_GETFL) | O_NONBLOCK);
-    workers_[process.pid] = Worker{*index, process.output, process.input, threads, "", ""};
+    workers_[process.pid] = Worker{*index, process.output, process.input, "", ""};
     progress_.started(job.label());
     spdlog::info("{} starts (worker {}, {} thread{}) [{}]", job.label(), process.pid, threads, threads > 1 ? "s" : "",
                  progress_.status());
