@@ -166,8 +166,10 @@ void SideBySideRun::finish_stage(const std::string& name) {
 }
 
 /// Whether another job may run beside stage `name`'s: it has several seeds, or another
-/// stage neither reads what it writes nor writes what it reads, however far down the line.
-/// Read from the plan, not from what happens to run, so a job's threads never depend on timing.
+/// stage neither reads what it writes nor writes what it reads, however far down the line,
+/// and that stage does not run alone (a benchmark never has a neighbour: an evaluate stage
+/// independent of one takes every core). Read from the plan, not from what happens to
+/// run, so a job's threads never depend on timing.
 bool SideBySideRun::can_overlap(const std::string& name) const {
   if (replicates_of(name).size() > 1) return true;
   const auto upstream_of = [&](const std::string& stage) {
@@ -183,7 +185,8 @@ bool SideBySideRun::can_overlap(const std::string& name) const {
   };
   const auto upstream = upstream_of(name);
   for (const auto& other : plan_.order)
-    if (other != name && !upstream.count(other) && !upstream_of(other).count(name)) return true;
+    if (other != name && !plan_.stages.at(other).runs_alone && !upstream.count(other) && !upstream_of(other).count(name))
+      return true;
   return false;
 }
 

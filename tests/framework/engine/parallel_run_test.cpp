@@ -180,6 +180,8 @@ TEST_F(SideBySide, ThreadSharesFollowThePlanNotTheTiming) {
   std::string pipeline = kTwoStudents;
   pipeline.replace(pipeline.find("threads = 1\n"), 12, "");
   pipeline.replace(pipeline.find("epochs = 6 "), 10, "epochs = 1");
+  // A benchmark reads the students as evaluate does; it runs alone, so it never joins evaluate.
+  pipeline += "\n[stages.benchmark]\nkind = \"benchmark\"\nmodels = [\"a\", \"b\"]\nsize = 64\nruns = 2\nwarmup = 0\n";
   const auto file = dir.write("side.toml", pipeline);
   const auto r = run(file, dir.path / "runs", {"-j", "2"});
   ASSERT_EQ(r.code, 0) << r.said();
@@ -193,8 +195,9 @@ TEST_F(SideBySide, ThreadSharesFollowThePlanNotTheTiming) {
   // The students can run beside each other: half the cores each, whatever the other does.
   EXPECT_EQ(share("a"), std::to_string(std::max(1u, cores / 2))) << r.said();
   EXPECT_EQ(share("b"), std::to_string(std::max(1u, cores / 2))) << r.said();
-  // Nothing can run beside the stage that reads both: every core.
+  // Nothing can run beside the stages that read both (the benchmark runs alone): every core.
   EXPECT_EQ(share("evaluate"), std::to_string(cores)) << r.said();
+  EXPECT_EQ(share("benchmark"), std::to_string(cores)) << r.said();
 }
 
 TEST_F(SideBySide, JobsAndDataParallelRanksAreOneOrTheOther) {

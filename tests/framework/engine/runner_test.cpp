@@ -230,6 +230,14 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
   EXPECT_EQ(std::count(robustness.begin(), robustness.end(), '\n'), 1 + 2 * 2);
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,salt,0.3,"));
   EXPECT_THAT(robustness, ::testing::HasSubstr("train,,blur,0,"));
+  // At level 0 the noises leave the images as they are: the clean scores, to the digit.
+  const auto clean = report::read_csv(runs / "evaluate" / "scores.csv");
+  const auto noisy = report::read_csv(runs / "evaluate" / "robustness.csv");
+  for (std::size_t r = 0; r < noisy.rows.size(); ++r) {
+    if (noisy.number(r, "level") != 0) continue;
+    for (const char* m : {"mDS", "mIoU", "ODS", "AP", "clDice", "BF"})
+      EXPECT_EQ(noisy.rows[r][noisy.column(m)], clean.rows[0][clean.column(m)]) << noisy.rows[r][2] << " " << m;
+  }
 }
 
 TEST_F(Runner, NoiseMixNamesAnUndefinedNoise) {
