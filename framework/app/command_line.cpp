@@ -95,6 +95,7 @@ CommandLine::CommandLine() {
   add_plugins_and_inspect();
   add_preview();
   add_infer();
+  add_measure();
   add_export();
 }
 
@@ -157,6 +158,30 @@ void CommandLine::add_preview() {
   preview_cmd_->add_option("--out", preview_.out, "PNG file to write instead");
 }
 
+void CommandLine::add_measure() {
+  measure_cmd_ = app_.add_subcommand("measure", "measure the cracks of masks or probability maps from anywhere: "
+                                                "summary.csv (per image) and cracks.csv (per crack: length, widths)");
+  auto* c = measure_cmd_;
+  c->add_option("inputs", measure_.inputs, "mask files and folders of masks")->required();
+  c->add_option("--out", measure_.out, "folder for summary.csv and cracks.csv")->required();
+  auto* probability = c->add_flag("--probability", measure_.probability,
+                                  "the inputs are probability maps (8- or 16-bit grey, as infer writes them): widths to a "
+                                  "fraction of a pixel");
+  c->add_option("--threshold", measure_.threshold, "with --probability: crack where the map exceeds this")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 1.0))
+      ->needs(probability);
+  c->add_option("--mask-values", measure_.mask_values, "which mask values are crack (auto: as found)")
+      ->check(CLI::IsMember({"auto", "0/255", "0/1", "nonzero"}))
+      ->excludes(probability);
+  c->add_option("--mm-per-px", measure_.mm_per_px, "scale: adds lengths and widths in millimetres")
+      ->check(kFinite)
+      ->check(CLI::PositiveNumber);
+  c->add_option("--min-length", measure_.min_length, "cracks shorter than this many pixels are specks, left out")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 1e9));
+}
+
 void CommandLine::add_infer() {
   infer_cmd_ = app_.add_subcommand("infer", "segment cracks in photos of any size with a trained checkpoint; writes "
                                             "probability, mask and overlay PNGs and summary.csv (area, length, width)");
@@ -183,6 +208,12 @@ void CommandLine::add_infer() {
   c->add_option("--mm-per-px", infer_.mm_per_px, "photo scale: adds area, length and width in millimetres")
       ->check(kFinite)
       ->check(CLI::PositiveNumber);
+  c->add_option("--min-length", infer_.min_length, "cracks shorter than this many pixels are specks, left out of the counts")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 1e9));
+  c->add_option("--probability-bits", infer_.probability_bits,
+                "bits per pixel of <name>_probability.png: 8 (probability x 255) or 16 (x 65535, to compare runtimes)")
+      ->check(CLI::IsMember({8, 16}));
   auto* reference = c->add_option("--reference", infer_.reference,
                                   "folder of the photos' masks: scores them as an evaluate stage does (per_image.csv, "
                                   "scores.csv)");
@@ -246,6 +277,7 @@ int CommandLine::dispatch(int argc, char** argv) {
     if (infer_tile_.size() == 2) infer_.tile_width = infer_tile_[1];
     return infer_command(common_, infer_);
   }
+  if (*measure_cmd_) return measure_command(common_, measure_);
   return export_command(common_, export_);
 }
 

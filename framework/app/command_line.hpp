@@ -26,6 +26,7 @@ class CommandLine {
   void add_plugins_and_inspect();
   void add_preview();
   void add_infer();
+  void add_measure();
   void add_export();
 
   CLI::App app_{"CrackKD: robust crack segmentation by knowledge distillation"};
@@ -39,9 +40,10 @@ class CommandLine {
   PreviewArgs preview_;
   InferArgs infer_;
   std::vector<std::int64_t> infer_tile_;  ///< --tile S or --tile H W
+  MeasureArgs measure_;
   ExportArgs export_;
   CLI::App *run_cmd_, *validate_cmd_, *check_cmd_, *plugins_cmd_, *inspect_cmd_, *preview_cmd_, *infer_cmd_,
-      *export_cmd_;
+      *measure_cmd_, *export_cmd_;
 };
 
 /// "crackkd 0.1.0", the plugin ABI and the LibTorch it runs on (`--version`).

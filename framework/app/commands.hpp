@@ -83,6 +83,8 @@ struct InferArgs {
   std::int64_t batch = 4;
   double threshold = -1;  ///< < 0: the model file's (the stage's validation threshold)
   double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
+  int probability_bits = 8;  ///< of <name>_probability.png: 8 (x 255) or 16 (x 65535)
+  double min_length = 0;     ///< cracks shorter than this many pixels are left out (specks)
   std::filesystem::path reference;  ///< folder of masks to score against ("" = none)
   std::string mask_suffix;          ///< a mask's stem = its photo's + this
   std::string mask_values = "auto";  ///< auto | 0/255 | 0/1 | nonzero (crackkd/mask_convention.hpp)
@@ -91,6 +93,17 @@ struct InferArgs {
   std::int64_t bootstrap = 1000;    ///< resamples for the intervals (0 = none)
 };
 int infer_command(const Common& common, const InferArgs& args);
+
+struct MeasureArgs {
+  std::vector<std::filesystem::path> inputs;  ///< mask (or probability map) files and folders
+  std::filesystem::path out;
+  bool probability = false;          ///< the inputs are probability maps, not masks
+  double threshold = 0.5;            ///< with `probability`: crack where the map exceeds it
+  std::string mask_values = "auto";  ///< auto | 0/255 | 0/1 | nonzero (crackkd/mask_convention.hpp)
+  double mm_per_px = 0;              ///< 0 = unknown: no millimetre columns
+  double min_length = 0;             ///< cracks shorter than this many pixels are left out
+};
+int measure_command(const Common& common, const MeasureArgs& args);
 
 struct ExportArgs {
   std::filesystem::path checkpoint;

@@ -15,15 +15,15 @@
 //   clDice        (Shit et al., CVPR 2021) the predicted skeleton's share inside the
 //                 annotated mask (Tprec) and the annotated skeleton's share inside the
 //                 prediction (Tsens), 2·Tprec·Tsens / (Tprec + Tsens); skeletons by
-//                 Zhang-Suen thinning.
+//                 Guo-Hall thinning (Zhang-Suen erases a crack two pixels thick along a
+//                 diagonal down to two pixels).
 //   clIoU         centerline IoU at a tolerance, as OmniCrack30k's evaluation.py defines
 //                 it (github.com/ben-z-original/omnicrack30k, src/omnicrack30k/
 //                 evaluation.py): on the two skeletons, TP = annotated skeleton pixels
 //                 within τc of the predicted skeleton, FP = predicted skeleton pixels
 //                 farther than τc from the annotated one, FN = the other annotated
 //                 skeleton pixels; TP / (TP + FP + FN). OmniCrack30k thins with
-//                 scikit-image's `thin`, here Zhang-Suen: the skeletons may differ by a
-//                 pixel at junctions and ends.
+//                 scikit-image's `thin`, Guo and Hall's algorithm, as here.
 //   boundary F1   (Csurka et al., BMVC 2013) the tolerance F1 of the two masks' boundaries
 //                 (mask pixels with a 4-neighbour outside the mask; the photo's edge is
 //                 not a boundary).

@@ -1,11 +1,14 @@
 // Runs a model exported by `crackkd export --format onnx` on a PNG or JPEG photo of any
-// size, with ONNX Runtime and no CrackKD (npm packages onnxruntime-node, pngjs and jpeg-js,
-// pinned in package.json here):
+// size, with ONNX Runtime and no CrackKD (npm packages onnxruntime-node, pngjs and
+// @jsquash/jpeg, pinned in package.json here):
 //
 //   npm ci --ignore-scripts && node segment_cracks.js MODEL.onnx PHOTO.jpg MASK.png [PROBABILITIES.f32]
 //
-// A JPEG is segmented as its pixels are stored: unlike `crackkd infer`, this example does
-// not turn a photo by its EXIF orientation tag.
+// A JPEG is decoded by mozjpeg (compiled to WebAssembly), libjpeg-turbo's decoder, which
+// OpenCV uses too: both give the same pixels, so `crackkd infer` and this example see the
+// same photo (jpeg-js, an independent decoder, differed by up to 10 levels). It is
+// segmented as its pixels are stored: unlike `crackkd infer`, this example does not turn a
+// photo by its EXIF orientation tag.
 //
 // It follows the tiling contract the export records in its metadata ("tiling"), as
 // `crackkd infer` and segment_cracks.cpp do: the photo padded by repeating its border to
@@ -18,13 +21,26 @@
 const fs = require('fs');
 const ort = require('onnxruntime-node');
 const {PNG} = require('pngjs');
-const jpeg = require('jpeg-js');
+const {pathToFileURL} = require('url');
+
+/**
+ * mozjpeg's decoder. @jsquash/jpeg is an ES module: found by require's rules (which honour
+ * NODE_PATH, as import's do not), imported by its file's URL, its WebAssembly read from disk.
+ */
+async function jpegDecoder() {
+  const {default: decode, init} = await import(pathToFileURL(require.resolve('@jsquash/jpeg/decode.js')).href);
+  const wasm = require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
+  await init(await WebAssembly.compile(fs.readFileSync(wasm)));
+  return decode;
+}
 
 /** The photo's RGBA pixels, {width, height, data}: a JPEG (told by its first two bytes) or a PNG. */
-function readPhoto(file) {
+async function readPhoto(file) {
   const bytes = fs.readFileSync(file);
-  if (bytes[0] === 0xff && bytes[1] === 0xd8)
-    return jpeg.decode(bytes, {useTArray: true, formatAsRGBA: true, maxResolutionInMP: 250, maxMemoryUsageInMB: 4096});
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const image = await (await jpegDecoder())(bytes);
+    return {width: image.width, height: image.height, data: image.data};
+  }
   return PNG.sync.read(bytes);
 }
 
@@ -83,7 +99,7 @@ async function main() {
   if (!maskFile) throw new Error('usage: node segment_cracks.js MODEL.onnx PHOTO.png|PHOTO.jpg MASK.png [PROBABILITIES.f32]');
   const metadata = JSON.parse(metadataEntry(fs.readFileSync(modelFile), 'crackkd'));
   const session = await ort.InferenceSession.create(modelFile);
-  const photo = readPhoto(photoFile);
+  const photo = await readPhoto(photoFile);
   const {width, height} = photo;
   const m = metadata.input.size_multiple, roundUp = (v, s) => Math.ceil(v / s) * s;
   const [batch] = metadata.input.shape;

@@ -67,6 +67,17 @@ TEST(InferCommand, ProcessesTheGoodPhotosAndNamesTheCorruptOne) {
   EXPECT_EQ(summary.rows[1][summary.column("threshold_from")], "the checkpoint (its training stage's)");
   EXPECT_DOUBLE_EQ(summary.number(1, "mm_per_px"), 0.2);
   EXPECT_THAT(r.out, HasSubstr("threshold 0.5 (from the checkpoint (its training stage's))"));
+  // cracks.csv: a row per crack, adding up to each photo's summary.
+  const auto cracks = crackkd::report::read_csv(out / "cracks.csv");
+  for (std::size_t photo = 0; photo < summary.rows.size(); ++photo) {
+    double length = 0, widest = 0, count = 0;
+    for (std::size_t c = 0; c < cracks.rows.size(); ++c)
+      if (cracks.rows[c][cracks.column("image")] == summary.rows[photo][summary.column("image")])
+        length += cracks.number(c, "length_px"), widest = std::max(widest, cracks.number(c, "max_width_px")), ++count;
+    EXPECT_EQ(count, summary.number(photo, "cracks")) << photo;
+    EXPECT_NEAR(length, summary.number(photo, "length_px"), 0.01 * count + 1e-3 * length) << photo;  // two decimals each
+    EXPECT_NEAR(widest, summary.number(photo, "max_width_px"), 0.01) << photo;
+  }
 }
 
 TEST(InferCommand, UsesTheThresholdChosenForTheseWeightsAndSaysWhere) {

@@ -4,7 +4,8 @@
 Reads images written by the test (logits and {0, 1} masks), writes one line per image:
 the tolerance counts at the threshold, clDice, the centerline counts, the boundary counts,
 then the tolerance counts at each sweep threshold 0.01 .. 0.99. Distances by comparing
-every pair of pixels; skeletons by a plain Zhang-Suen thinning written here.
+every pair of pixels; skeletons by a plain Guo-Hall thinning written here (the
+algorithm of scikit-image's `thin`).
 Usage: crack_measures_reference.py INPUT OUTPUT
 """
 import math
@@ -30,7 +31,8 @@ def match(pred, truth, radius):
             int(np.sum(truth & near(pred, radius))), int(truth.sum())]
 
 
-def zhang_suen(mask):
+def guo_hall(mask):
+    """Guo and Hall (CACM 1989), algorithm A1: two sub-iterations until nothing changes."""
     img = np.pad(mask.astype(np.uint8), 1)
     while True:
         changed = False
@@ -40,16 +42,15 @@ def zhang_suen(mask):
                 for x in range(1, img.shape[1] - 1):
                     if not img[y, x]:
                         continue
-                    p = [img[y - 1, x], img[y - 1, x + 1], img[y, x + 1], img[y + 1, x + 1],
-                         img[y + 1, x], img[y + 1, x - 1], img[y, x - 1], img[y - 1, x - 1]]  # P2..P9
-                    b = sum(p)
-                    a = sum(1 for i in range(8) if p[i] == 0 and p[(i + 1) % 8] == 1)
-                    p2, p4, p6, p8 = p[0], p[2], p[4], p[6]
-                    if step == 0:
-                        m1, m2 = p2 * p4 * p6, p4 * p6 * p8
-                    else:
-                        m1, m2 = p2 * p4 * p8, p2 * p6 * p8
-                    if a == 1 and 2 <= b <= 6 and m1 == 0 and m2 == 0:
+                    p2, p3, p4, p5 = img[y - 1, x], img[y - 1, x + 1], img[y, x + 1], img[y + 1, x + 1]
+                    p6, p7, p8, p9 = img[y + 1, x], img[y + 1, x - 1], img[y, x - 1], img[y - 1, x - 1]
+                    c = ((not p2) and (p3 or p4)) + ((not p4) and (p5 or p6)) + \
+                        ((not p6) and (p7 or p8)) + ((not p8) and (p9 or p2))
+                    n1 = (p9 or p2) + (p3 or p4) + (p5 or p6) + (p7 or p8)
+                    n2 = (p2 or p3) + (p4 or p5) + (p6 or p7) + (p8 or p9)
+                    n = min(n1, n2)
+                    m = ((p6 or p7 or not p9) and p8) if step == 0 else ((p2 or p3 or not p5) and p4)
+                    if c == 1 and 2 <= n <= 3 and not m:
                         remove[y, x] = True
             if remove.any():
                 img[remove] = 0
@@ -65,14 +66,14 @@ def boundary(mask):
 
 
 def cl_dice(pred, truth):
-    sp, st = zhang_suen(pred), zhang_suen(truth)
+    sp, st = guo_hall(pred), guo_hall(truth)
     tprec = np.sum(sp & truth) / sp.sum() if sp.sum() else 1.0
     tsens = np.sum(st & pred) / st.sum() if st.sum() else 1.0
     return 2 * tprec * tsens / (tprec + tsens) if tprec + tsens else 0.0
 
 
 def centerline(pred, truth, radius):
-    sp, st = zhang_suen(pred), zhang_suen(truth)
+    sp, st = guo_hall(pred), guo_hall(truth)
     tp = int(np.sum(st & near(sp, radius)))
     fp = int(np.sum(sp & ~near(st, radius)))
     return [tp, fp, int(st.sum()) - tp]

@@ -122,6 +122,21 @@ TEST(ImageMeasures, ACenterlinePredictionOfAWideCrackHasFullClDiceAndHalfDice) {
   EXPECT_EQ(m.tolerant.recall(), 1.0);  // every pixel of the 3-pixel band lies within 1 of the centre line
 }
 
+TEST(ImageMeasures, ADiagonalCrackTwoPixelsThickKeepsItsSkeleton) {
+  // Zhang-Suen thinning erases such a crack down to two pixels, leaving clIoU two pixels
+  // to count; Guo-Hall keeps a skeleton as long as the crack.
+  for (const bool falling : {true, false}) {
+    std::vector<std::pair<int, int>> pixels;
+    for (int i = 2; i < 42; ++i)
+      for (int k = 0; k < 2; ++k) pixels.emplace_back(i + k, falling ? i : 45 - i);
+    const auto crack = crack_canvas(pixels, 48, 48);
+    const auto m = measure_one_image(crack, crack);
+    EXPECT_GE(m.centerline.tp, 35) << (falling ? "falling" : "rising");
+    EXPECT_EQ(m.centerline.fp + m.centerline.fn, 0);
+    EXPECT_DOUBLE_EQ(m.cl_dice, 1.0);
+  }
+}
+
 TEST(ImageMeasures, SpecksUnderTheMinimumAreaAreNoCrackOnACrackFreeImage) {
   std::vector<std::pair<int, int>> pixels = {{0, 0}, {0, 1}, {1, 0}};  // a speck of 3
   for (int y = 4; y < 8; ++y)

@@ -1,0 +1,135 @@
+// `crackkd measure MASKS… --out DIR`: cracks measured on masks that came from anywhere (a
+// colleague's annotation, another model, `crackkd infer`), through the code `crackkd
+// infer` measures with (measurement/crack_objects.hpp): summary.csv, a row per image, and
+// cracks.csv, a row per crack (measurement/crack_table.hpp). Masks are read as the folder
+// dataset reads them (crackkd/mask_convention.hpp: 0/255, 0/1, label, 16-bit, colour);
+// with --probability the files are probability maps (`infer`'s <name>_probability.png,
+// 8- or 16-bit grey: value / full scale), cracks are where they exceed --threshold and
+// the widths come from the maps to a fraction of a pixel. A file that cannot be read is
+// named and skipped, the rest are measured, and the exit code is then 1; a mask without
+// crack is a row of zeros.
+
+#include "app/commands.hpp"
+#include "app/photo_files.hpp"
+#include "engine/csv.hpp"
+#include "measurement/crack_objects.hpp"
+#include "measurement/crack_table.hpp"
+
+#include <crackkd/error.hpp>
+#include <crackkd/mask_convention.hpp>
+
+#include <opencv2/imgcodecs.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <optional>
+
+namespace crackkd::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kMeasureWho = "measure";
+
+/// A probability map from an 8- or 16-bit grey file, in [0, 1]; empty when unreadable.
+cv::Mat read_probability(const fs::path& file) {
+  cv::Mat raw;
+  try {
+    raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception&) {
+    return {};
+  }
+  if (raw.empty()) return {};
+  if (raw.channels() != 1 || (raw.depth() != CV_8U && raw.depth() != CV_16U))
+    throw Error(std::string(kMeasureWho) + ": " + file.string() + " is not a probability map: --probability takes 8- or 16-bit "
+                "grey images (infer's <name>_probability.png), this one has " + std::to_string(raw.channels()) +
+                " channels of " + (raw.depth() == CV_8U ? "8" : raw.depth() == CV_16U ? "16" : "other") + " bits");
+  cv::Mat p;
+  raw.convertTo(p, CV_32F, 1.0 / (raw.depth() == CV_16U ? 65535.0 : 255.0));
+  return p;
+}
+
+/// The crack pixels of a mask file; empty when it cannot be read as an image.
+cv::Mat read_crack_mask(const fs::path& file, const MaskRule& rule) {
+  try {
+    return crack_pixels(read_mask_level(file, {}, kMeasureWho), rule);
+  } catch (const Error&) {
+    return {};
+  } catch (const cv::Exception&) {
+    return {};
+  }
+}
+
+/// The rule that tells crack in these masks, read off them unless --mask-values says
+/// (files no image reader knows are left to be named as unreadable, one by one).
+MaskRule rule_of(const MeasureArgs& args, const std::vector<fs::path>& files) {
+  MaskOptions o;
+  o.values = args.mask_values;
+  std::vector<fs::path> readable;
+  for (const auto& f : files)
+    if (cv::haveImageReader(f.string())) readable.push_back(f);
+  const std::string where = files.size() == 1 ? files[0].parent_path().string() : "the inputs";
+  return mask_rule(readable.empty() ? files : readable, o, where, kMeasureWho);
+}
+
+std::vector<std::string> summary_header(bool mm) {
+  std::vector<std::string> h{"image",  "width",     "height",        "crack_area_px", "crack_fraction",
+                             "cracks", "length_px", "mean_width_px", "max_width_px"};
+  if (mm) h.insert(h.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm", "mm_per_px"});
+  return h;
+}
+
+void add_summary_row(engine::CsvWriter& summary, const fs::path& file, const cv::Mat& mask,
+                     const measurement::CrackTotals& t, double s) {
+  const double fraction = static_cast<double>(t.area_px) / static_cast<double>(mask.total());
+  if (s > 0)
+    summary.row(file.string(), mask.cols, mask.rows, t.area_px, fraction, t.cracks, t.length_px, t.mean_width_px,
+                t.max_width_px, static_cast<double>(t.area_px) * s * s, t.length_px * s, t.mean_width_px * s,
+                t.max_width_px * s, s);
+  else
+    summary.row(file.string(), mask.cols, mask.rows, t.area_px, fraction, t.cracks, t.length_px, t.mean_width_px,
+                t.max_width_px);
+}
+
+}  // namespace
+
+int measure_command(const Common&, const MeasureArgs& args) {
+  const auto files = collect_images(args.inputs, args.out, kMeasureWho);
+  if (files.empty()) throw Error(std::string(kMeasureWho) + ": no mask images to measure");
+  std::optional<MaskRule> rule;
+  if (!args.probability) rule = rule_of(args, files);
+  fs::create_directories(args.out);
+  const bool mm = args.mm_per_px > 0;
+  engine::CsvWriter summary(args.out / "summary.csv", summary_header(mm));
+  engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(mm));
+  measurement::CrackObjectOptions options;
+  options.threshold = args.threshold, options.min_length_px = args.min_length;
+  std::vector<std::string> skipped;
+  for (const auto& file : files) {
+    cv::Mat mask, probability;
+    if (args.probability) {
+      probability = read_probability(file);
+      if (!probability.empty()) mask = probability > args.threshold;
+    } else {
+      mask = read_crack_mask(file, *rule);
+    }
+    if (mask.empty()) {
+      spdlog::error("{}: skipping {}: not a readable image", kMeasureWho, file.string());
+      skipped.push_back(file.string());
+      continue;
+    }
+    const auto objects = measurement::crack_objects(mask, probability, options);
+    for (const auto& row : measurement::crack_table_rows(file.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
+    const auto totals = measurement::totals_of(mask, objects);
+    add_summary_row(summary, file, mask, totals, args.mm_per_px);
+    spdlog::info("{}: {}: {} crack{}, {:.1f} px long, widest {:.2f} px", kMeasureWho, file.string(), totals.cracks,
+                 totals.cracks == 1 ? "" : "s", totals.length_px, totals.max_width_px);
+  }
+  summary.commit();
+  cracks.commit();
+  std::cout << "measure: " << files.size() - skipped.size() << " of " << files.size() << " masks -> "
+            << (args.out / "summary.csv").string() << ", " << (args.out / "cracks.csv").string() << std::endl;
+  return exit_code_naming(skipped, "mask");
+}
+
+}  // namespace crackkd::app
