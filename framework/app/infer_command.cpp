@@ -4,8 +4,9 @@
 // INPUTs are image files or folders (their images, not recursing). For each photo
 // it writes <name>_probability.png (crack probability x 255, or x 65535 with
 // --probability-bits 16), <name>_mask.png (the thresholded map) and <name>_overlay.png
-// (cracks in red over the photo), one row of summary.csv (size, crack area, number of
-// cracks, total length, mean and maximum width) and a row per crack in cracks.csv
+// (cracks in red over the photo), <name>_cracks.geojson and .dxf (measurement/
+// crack_files.hpp), one row of summary.csv (size, crack area, number of cracks, total
+// length, mean and maximum width) and a row per crack in cracks.csv
 // (measurement/crack_table.hpp), the widths measured on the probability map
 // (measurement/crack_objects.hpp); in pixels and, given --mm-per-px, in millimetres.
 // With --reference MASKS the photos are also scored against their masks as an evaluate
@@ -24,6 +25,7 @@
 #include "engine/stage.hpp"
 #include "inference/inference_model.hpp"
 #include "inference/tiled_prediction.hpp"
+#include "measurement/crack_files.hpp"
 #include "measurement/crack_objects.hpp"
 #include "measurement/crack_table.hpp"
 #include "report/image_grid.hpp"
@@ -60,14 +62,6 @@ cv::Mat read_photo(const fs::path& file) {
   } catch (const cv::Exception&) {
     return {};
   }
-}
-
-/// A unique output prefix for `photo` in `out`: its stem, then _2, _3, … on a repeat.
-std::string output_name(const fs::path& photo, std::set<std::string>& used) {
-  std::string name = photo.stem().string();
-  for (int n = 2; used.count(name); ++n) name = photo.stem().string() + "_" + std::to_string(n);
-  used.insert(name);
-  return name;
 }
 
 /// The probability map as a grey PNG's pixels: probability x 255 in 8 bits, or x 65535 in
@@ -159,6 +153,7 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   crack_options.threshold = threshold, crack_options.min_length_px = args.min_length;
   const auto objects = measurement::crack_objects(mask, probability_map, crack_options);
   for (const auto& row : measurement::crack_table_rows(photo.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
+  measurement::write_crack_files(args.out, name, photo.string(), mask.size(), objects, args.mm_per_px);
   const auto m = measurement::totals_of(mask, objects);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
@@ -207,7 +202,7 @@ int infer_command(const Common& common, const InferArgs& args) {
       continue;
     }
     segment_photo({args, model, tiles, device, threshold, threshold_from, reference ? &*reference : nullptr, cracks}, bgr,
-                  photo, output_name(photo, used), summary);
+                  photo, unique_stem(photo, used), summary);
     progress.advance(photo.filename().string());
   }
   progress.finish();

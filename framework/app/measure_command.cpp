@@ -1,7 +1,8 @@
 // `crackkd measure MASKS… --out DIR`: cracks measured on masks that came from anywhere (a
 // colleague's annotation, another model, `crackkd infer`), through the code `crackkd
-// infer` measures with (measurement/crack_objects.hpp): summary.csv, a row per image, and
-// cracks.csv, a row per crack (measurement/crack_table.hpp). Masks are read as the folder
+// infer` measures with (measurement/crack_objects.hpp): summary.csv, a row per image,
+// cracks.csv, a row per crack (measurement/crack_table.hpp), and per image
+// <name>_cracks.geojson and <name>_cracks.dxf (measurement/crack_files.hpp). Masks are read as the folder
 // dataset reads them (crackkd/mask_convention.hpp: 0/255, 0/1, label, 16-bit, colour);
 // with --probability the files are probability maps (`infer`'s <name>_probability.png,
 // 8- or 16-bit grey: value / full scale), cracks are where they exceed --threshold and
@@ -12,6 +13,7 @@
 #include "app/commands.hpp"
 #include "app/photo_files.hpp"
 #include "engine/csv.hpp"
+#include "measurement/crack_files.hpp"
 #include "measurement/crack_objects.hpp"
 #include "measurement/crack_table.hpp"
 
@@ -23,6 +25,7 @@
 
 #include <iostream>
 #include <optional>
+#include <set>
 
 namespace crackkd::app {
 
@@ -105,6 +108,7 @@ int measure_command(const Common&, const MeasureArgs& args) {
   measurement::CrackObjectOptions options;
   options.threshold = args.threshold, options.min_length_px = args.min_length;
   std::vector<std::string> skipped;
+  std::set<std::string> stems;
   for (const auto& file : files) {
     cv::Mat mask, probability;
     if (args.probability) {
@@ -120,6 +124,7 @@ int measure_command(const Common&, const MeasureArgs& args) {
     }
     const auto objects = measurement::crack_objects(mask, probability, options);
     for (const auto& row : measurement::crack_table_rows(file.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
+    measurement::write_crack_files(args.out, unique_stem(file, stems), file.string(), mask.size(), objects, args.mm_per_px);
     const auto totals = measurement::totals_of(mask, objects);
     add_summary_row(summary, file, mask, totals, args.mm_per_px);
     spdlog::info("{}: {}: {} crack{}, {:.1f} px long, widest {:.2f} px", kMeasureWho, file.string(), totals.cracks,

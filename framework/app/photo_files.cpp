@@ -68,6 +68,13 @@ std::vector<fs::path> collect_images(const std::vector<fs::path>& inputs, const 
   return photos;
 }
 
+std::string unique_stem(const fs::path& file, std::set<std::string>& used) {
+  std::string name = file.stem().string();
+  for (int n = 2; used.count(name); ++n) name = file.stem().string() + "_" + std::to_string(n);
+  used.insert(name);
+  return name;
+}
+
 int exit_code_naming(const std::vector<std::string>& skipped, const std::string& what) {
   if (skipped.empty()) return 0;
   std::string names;

@@ -4,6 +4,7 @@
 // could not read.
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ bool is_image_name(const std::filesystem::path& p);
 /// would otherwise take them in. `who` ("infer") begins every message.
 std::vector<std::filesystem::path> collect_images(const std::vector<std::filesystem::path>& inputs,
                                                   const std::filesystem::path& out, const std::string& who);
+
+/// A unique prefix for `file`'s outputs: its stem, then _2, _3, … on a repeat.
+std::string unique_stem(const std::filesystem::path& file, std::set<std::string>& used);
 
 /// 0 when nothing was skipped; else 1, after one line on stderr naming the unreadable
 /// files ("error: 2 unreadable images skipped: a.png, b.png").

@@ -86,11 +86,12 @@ double median_of(std::vector<double> v) {
   return 0.5 * (*mid + *std::max_element(v.begin(), mid));
 }
 
-/// The centre line, simplified to within a pixel, grown at each free end to the crack's
-/// end straight ahead (end_distance; on the mask: a thin crack's probability dips under
-/// the threshold between its pixels). Thinning forks towards the corners of a flat end, and the fork,
-/// pruned, leaves the line bent and short of the end: the last half width of pixels is cut
-/// and the line goes on from there in the direction of the two widths before.
+/// The centre line, simplified to within a pixel, grown at each free end to where the
+/// crack ends straight ahead (end_distance, on the mask: a thin crack's probability dips
+/// under the threshold between its pixels). Thinning forks towards the corners of a flat
+/// end, and the pruned fork leaves the line bent and short of it: a crack's width of
+/// pixels (none under 4 px wide) is cut off each free end, and the line goes on from there
+/// in the direction of the two widths (at least 8 pixels) before it.
 std::vector<cv::Point2d> centre_line(const SkeletonBranch& b, const SkeletonBranches& s) {
   const std::size_t n = b.path.size();
   std::vector<double> depths;  // the crack's half width along the branch

@@ -1,5 +1,6 @@
 // `crackkd measure` through the real binary: masks of any convention and probability maps
-// in, summary.csv and cracks.csv out, in pixels and millimetres; bad input named.
+// in, summary.csv, cracks.csv and each mask's GeoJSON and DXF out, in pixels and
+// millimetres; bad input named.
 
 #include "framework/app/cli_runner.hpp"
 #include "report/csv_table.hpp"
@@ -10,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <sstream>
 
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
@@ -54,6 +56,27 @@ TEST_F(MeasureCommand, MeasuresEachCrackInPixelsAndMillimetres) {
   EXPECT_NEAR(cracks.number(0, "orientation_deg"), 0, 1);
   EXPECT_NEAR(cracks.number(0, "box_x"), 20, 0.6);
   EXPECT_EQ(cracks.number(0, "mm_per_px"), 0.5);
+
+  // The crack as GeoJSON and DXF, read back by an independent reader (Python: json, and the
+  // DXF's group codes): a line as long as cracks.csv says, in millimetres, and its label.
+  const auto files = crackkd::test::run_shell(crackkd::test::torch_python() + " " +
+                                              (crackkd::test::source_dir() / "tests/framework/app/read_crack_files.py").string() +
+                                              " " + d + "out/a_wall_cracks.geojson " + d + "out/a_wall_cracks.dxf");
+  ASSERT_EQ(files.code, 0) << files.out;
+  const double length_mm = cracks.number(0, "length_mm");
+  double geojson_length = -1, dxf_length = -1;
+  std::istringstream lines(files.out);
+  for (std::string kind, id; lines >> kind;) {
+    if (kind == "geojson") lines >> id >> geojson_length;
+    else if (kind == "dxf") lines >> id >> dxf_length;
+    else if (kind == "labels") EXPECT_TRUE(lines >> id && id == "1") << files.out;
+    else lines >> id;  // units
+  }
+  EXPECT_NEAR(geojson_length, length_mm, 0.01) << files.out;
+  EXPECT_NEAR(dxf_length, length_mm, 0.01) << files.out;
+  EXPECT_THAT(files.out, HasSubstr("units mm\n"));  // the GeoJSON's
+  EXPECT_THAT(files.out, HasSubstr("units 4\n"));   // the DXF's $INSUNITS: 4 = millimetres
+  EXPECT_TRUE(fs::exists(dir.path / "out/b_clean_cracks.geojson")) << "an empty collection for a mask without crack";
 }
 
 TEST_F(MeasureCommand, ReadsMasksAsTheFolderDatasetDoesAndProbabilityMapsToAFractionOfAPixel) {
