@@ -2,11 +2,11 @@
 // colleague's annotation, another model, `crackkd infer`), through the code `crackkd
 // infer` measures with (measurement/crack_objects.hpp): summary.csv, a row per image,
 // cracks.csv, a row per crack (measurement/crack_table.hpp), and per image
-// <name>_cracks.geojson and <name>_cracks.dxf (measurement/crack_files.hpp). Masks are read as the folder
-// dataset reads them (crackkd/mask_convention.hpp: 0/255, 0/1, label, 16-bit, colour);
-// with --probability the files are probability maps (`infer`'s <name>_probability.png,
-// 8- or 16-bit grey: value / full scale), cracks are where they exceed --threshold and
-// the widths come from the maps to a fraction of a pixel. A file that cannot be read is
+// <name>_cracks.geojson and <name>_cracks.dxf (measurement/crack_files.hpp). Masks are
+// read as the folder dataset reads them (crackkd/mask_convention.hpp: 0/255, 0/1, label,
+// 16-bit, colour); with --probability the files are probability maps (`infer`'s
+// <name>_probability.png, 8- or 16-bit grey: value / full scale), cracks are where they
+// exceed --threshold and the widths come from the maps to a fraction of a pixel. A file that cannot be read is
 // named and skipped, the rest are measured, and the exit code is then 1; a mask without
 // crack is a row of zeros.
 
