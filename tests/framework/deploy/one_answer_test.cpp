@@ -22,8 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Trained on mosaics of synthetic walls, like the photos it segments (a model trained on
-// single walls met the mosaics' seams as something new: MobileNetV2-FPN marked nothing).
+// Trained on mosaics of synthetic walls, like the photos it segments.
 const char* kPipeline = R"([pipeline]
 name = "one_answer"
 seed = 4
