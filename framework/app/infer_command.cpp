@@ -4,7 +4,8 @@
 // INPUTs are image files or folders (their images, not recursing). For each photo
 // it writes <name>_probability.png (crack probability x 255, or x 65535 with
 // --probability-bits 16), <name>_mask.png (the thresholded map) and <name>_overlay.png
-// (cracks in red over the photo), <name>_cracks.geojson and .dxf (measurement/
+// (cracks tinted and outlined in red over the photo, each labelled with its id and
+// maximum width), <name>_cracks.geojson and .dxf (measurement/
 // crack_files.hpp), one row of summary.csv (size, crack area, number of cracks, total
 // length, mean and maximum width) and a row per crack in cracks.csv
 // (measurement/crack_table.hpp), the widths measured on the probability map
@@ -77,11 +78,27 @@ cv::Mat probability_image(const at::Tensor& probability, int bits) {
   return image;
 }
 
-cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask) {
-  cv::Mat overlay = photo.clone(), red(photo.size(), photo.type(), cv::Scalar(0, 0, 255));
-  cv::Mat blended;
-  cv::addWeighted(photo, 0.4, red, 0.6, 0, blended);
-  blended.copyTo(overlay, mask);
+/// The photo with its cracks tinted red (30 %: the crack stays visible under it) and
+/// outlined in red just outside their edge, each labelled with its id and maximum width at
+/// its widest point.
+cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask, const std::vector<measurement::CrackObject>& cracks,
+                   double mm_per_px) {
+  const cv::Scalar red(0, 0, 255);
+  cv::Mat overlay = photo.clone(), tinted, grown;
+  cv::addWeighted(photo, 0.7, cv::Mat(photo.size(), photo.type(), red), 0.3, 0, tinted);
+  tinted.copyTo(overlay, mask);
+  cv::dilate(mask, grown, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  overlay.setTo(red, grown & ~mask);
+  const double scale = std::max(0.4, std::min(photo.cols, photo.rows) / 1200.0);
+  const int thickness = std::max(1, static_cast<int>(std::lround(scale * 2)));
+  for (const auto& c : cracks) {
+    const std::string width = mm_per_px > 0 ? std::to_string(c.max_width_px * mm_per_px).substr(0, 4) + " mm"
+                                            : std::to_string(c.max_width_px).substr(0, 4) + " px";
+    const cv::Point at(static_cast<int>(c.max_width_at.x) + 6, static_cast<int>(c.max_width_at.y) - 6);
+    const std::string label = std::to_string(c.id) + ": " + width;
+    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), thickness + 2, cv::LINE_AA);
+    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 255, 255), thickness, cv::LINE_AA);
+  }
   return overlay;
 }
 
@@ -146,7 +163,6 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
   report::write_png(args.out / (name + "_probability.png"), probability_image(probability, args.probability_bits));
   report::write_png(args.out / (name + "_mask.png"), mask);
-  report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask));
   const auto probability_cpu = probability.to(torch::kCPU, torch::kFloat).contiguous();
   const cv::Mat probability_map(rgb.rows, rgb.cols, CV_32FC1, probability_cpu.data_ptr());
   measurement::CrackObjectOptions crack_options;
@@ -154,6 +170,7 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   const auto objects = measurement::crack_objects(mask, probability_map, crack_options);
   for (const auto& row : measurement::crack_table_rows(photo.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
   measurement::write_crack_files(args.out, name, photo.string(), mask.size(), objects, args.mm_per_px);
+  report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask, objects, args.mm_per_px));
   const auto m = measurement::totals_of(mask, objects);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
