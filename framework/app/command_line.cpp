@@ -1,5 +1,7 @@
 #include "app/command_line.hpp"
 
+#include "measurement/marker_scale.hpp"
+
 #include <crackkd/error.hpp>
 #include <crackkd/params.hpp>
 
@@ -28,6 +30,38 @@ const CLI::Validator kFinite(
       return "";
     },
     "FINITE");
+
+/// Where the photos' scale comes from (app/photo_scales.hpp): one of three sources, and
+/// the width classes that apply whenever a scale is known.
+void add_scale_options(CLI::App* c, ScaleArgs& scale) {
+  auto* mm = c->add_option("--mm-per-px", scale.mm_per_px, "one scale for every photo: adds millimetre columns")
+                 ->check(kFinite)
+                 ->check(CLI::PositiveNumber);
+  auto* file = c->add_option("--scale-file", scale.scale_file,
+                             "CSV with columns photo (or image) and mm_per_px: a scale per photo")
+                   ->excludes(mm);
+  auto* marker = c->add_option("--marker-mm", scale.marker_mm,
+                               "side in mm of a printed ArUco marker in each photo: the scale read off it")
+                     ->check(kFinite)
+                     ->check(CLI::PositiveNumber)
+                     ->excludes(mm)
+                     ->excludes(file);
+  c->add_option("--marker-dictionary", scale.marker_dictionary, "the marker's ArUco dictionary")
+      ->check(CLI::IsMember(measurement::marker_dictionaries()))
+      ->needs(marker);
+  c->add_option("--marker-max-spread", scale.marker_max_spread,
+                "a marker whose sides or diagonals differ by more than this fraction is too far from "
+                "fronto-parallel to give the scale")
+      ->check(kFinite)
+      ->check(CLI::Range(0.001, 0.5))
+      ->needs(marker);
+  c->add_option("--width-classes", scale.width_classes,
+                "bounds in mm, ascending, of the classes each crack's maximum width falls in (default 0.1,0.3,1,3: "
+                "an example, not a code's)")
+      ->delimiter(',')
+      ->check(kFinite)
+      ->check(CLI::PositiveNumber);
+}
 
 /// The first word that is not a global option: the subcommand as typed, or "".
 std::string typed_subcommand(int argc, char** argv) {
@@ -174,9 +208,12 @@ void CommandLine::add_measure() {
   c->add_option("--mask-values", measure_.mask_values, "which mask values are crack (auto: as found)")
       ->check(CLI::IsMember({"auto", "0/255", "0/1", "nonzero"}))
       ->excludes(probability);
-  c->add_option("--mm-per-px", measure_.mm_per_px, "scale: adds lengths and widths in millimetres")
-      ->check(kFinite)
-      ->check(CLI::PositiveNumber);
+  add_scale_options(c, measure_.scale);
+  c->add_option("--photos", measure_.photos,
+                "with --marker-mm: folder of the masks' photos (a photo named like its mask, less --mask-suffix), where "
+                "the marker is found");
+  c->add_option("--mask-suffix", measure_.mask_suffix,
+                "a mask is named like its photo + this (\"_mask\"): how masks are matched to --photos and --scale-file");
   c->add_option("--min-length", measure_.min_length, "cracks shorter than this many pixels are specks, left out")
       ->check(kFinite)
       ->check(CLI::Range(0.0, 1e9));
@@ -205,9 +242,7 @@ void CommandLine::add_infer() {
   c->add_option("--threshold", infer_.threshold, "probability above which a pixel is crack (default: the model file's)")
       ->check(kFinite)
       ->check(CLI::Range(0.0, 1.0));
-  c->add_option("--mm-per-px", infer_.mm_per_px, "photo scale: adds area, length and width in millimetres")
-      ->check(kFinite)
-      ->check(CLI::PositiveNumber);
+  add_scale_options(c, infer_.scale);
   c->add_option("--min-length", infer_.min_length, "cracks shorter than this many pixels are specks, left out of the counts")
       ->check(kFinite)
       ->check(CLI::Range(0.0, 1e9));

@@ -1,6 +1,8 @@
 #pragma once
 // The CLI's subcommands, each a function of its parsed arguments returning an exit code.
 
+#include "measurement/width_classes.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -70,6 +72,16 @@ struct PreviewArgs {
 };
 int preview_command(const Common& common, const PreviewArgs& args);
 
+/// Where a photo's scale comes from (app/photo_scales.hpp): at most one of the three.
+struct ScaleArgs {
+  double mm_per_px = 0;                    ///< one scale for every photo; 0 = none
+  std::filesystem::path scale_file;        ///< a CSV of photo, mm_per_px (app/scale_file.hpp)
+  double marker_mm = 0;                    ///< a printed ArUco marker's side; 0 = none
+  std::string marker_dictionary = "4X4_50";
+  double marker_max_spread = 0.03;         ///< sides or diagonals differing more: not fronto-parallel
+  std::vector<double> width_classes = measurement::kExampleWidthClassesMm;  ///< bounds in mm
+};
+
 struct InferArgs {
   std::filesystem::path model;  ///< a checkpoint or an exported TorchScript file
   std::string engine = "frozen";
@@ -82,7 +94,7 @@ struct InferArgs {
   std::int64_t overlap = -1;       ///< < 0: the export's, else the default (deploy::default_overlap)
   std::int64_t batch = 4;
   double threshold = -1;  ///< < 0: the model file's (the stage's validation threshold)
-  double mm_per_px = 0;  ///< 0 = unknown: no millimetre columns
+  ScaleArgs scale;
   int probability_bits = 8;  ///< of <name>_probability.png: 8 (x 255) or 16 (x 65535)
   double min_length = 0;     ///< cracks shorter than this many pixels are left out (specks)
   std::filesystem::path reference;  ///< folder of masks to score against ("" = none)
@@ -100,7 +112,9 @@ struct MeasureArgs {
   bool probability = false;          ///< the inputs are probability maps, not masks
   double threshold = 0.5;            ///< with `probability`: crack where the map exceeds it
   std::string mask_values = "auto";  ///< auto | 0/255 | 0/1 | nonzero (crackkd/mask_convention.hpp)
-  double mm_per_px = 0;              ///< 0 = unknown: no millimetre columns
+  ScaleArgs scale;
+  std::filesystem::path photos;      ///< with --marker-mm: the masks' photos, found by name
+  std::string mask_suffix;           ///< a mask is named like its photo + this ("_mask")
   double min_length = 0;             ///< cracks shorter than this many pixels are left out
 };
 int measure_command(const Common& common, const MeasureArgs& args);

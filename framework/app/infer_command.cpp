@@ -9,17 +9,19 @@
 // crack_files.hpp), one row of summary.csv (size, crack area, number of cracks, total
 // length, mean and maximum width) and a row per crack in cracks.csv
 // (measurement/crack_table.hpp), the widths measured on the probability map
-// (measurement/crack_objects.hpp); in pixels and, given --mm-per-px, in millimetres.
+// (measurement/crack_objects.hpp); in pixels and, given a scale (--mm-per-px, a
+// --scale-file or an ArUco marker in the photo: app/photo_scales.hpp), in millimetres.
 // With --reference MASKS the photos are also scored against their masks as an evaluate
 // stage scores a data set: per_image.csv and scores.csv (app/infer_reference.hpp).
 // Large photos are split into overlapping tiles (inference/tiled_prediction.hpp). A photo
 // that cannot be read is named on stderr and skipped; the rest are processed, and the
-// exit code is then 1.
+// exit code is then 1, as it is when a photo's scale was asked for and not found.
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "app/infer_reference.hpp"
 #include "app/photo_files.hpp"
+#include "app/photo_scales.hpp"
 #include "engine/csv.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/progress.hpp"
@@ -41,6 +43,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -82,22 +85,23 @@ cv::Mat probability_image(const at::Tensor& probability, int bits) {
 /// outlined in red just outside their edge, each labelled with its id and maximum width at
 /// its widest point.
 cv::Mat overlay_of(const cv::Mat& photo, const cv::Mat& mask, const std::vector<measurement::CrackObject>& cracks,
-                   double mm_per_px) {
+                   const measurement::PhotoScale& scale) {
   const cv::Scalar red(0, 0, 255);
   cv::Mat overlay = photo.clone(), tinted, grown;
   cv::addWeighted(photo, 0.7, cv::Mat(photo.size(), photo.type(), red), 0.3, 0, tinted);
   tinted.copyTo(overlay, mask);
   cv::dilate(mask, grown, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   overlay.setTo(red, grown & ~mask);
-  const double scale = std::max(0.4, std::min(photo.cols, photo.rows) / 1200.0);
-  const int thickness = std::max(1, static_cast<int>(std::lround(scale * 2)));
+  const double font_scale = std::max(0.4, std::min(photo.cols, photo.rows) / 1200.0);
+  const int thickness = std::max(1, static_cast<int>(std::lround(font_scale * 2)));
   for (const auto& c : cracks) {
-    const std::string width = mm_per_px > 0 ? std::to_string(c.max_width_px * mm_per_px).substr(0, 4) + " mm"
-                                            : std::to_string(c.max_width_px).substr(0, 4) + " px";
+    char width[32];
+    if (scale.known()) std::snprintf(width, sizeof width, "%.2f mm", c.max_width_px * scale.mm_per_px);
+    else std::snprintf(width, sizeof width, "%.1f px", c.max_width_px);
     const cv::Point at(static_cast<int>(c.max_width_at.x) + 6, static_cast<int>(c.max_width_at.y) - 6);
-    const std::string label = std::to_string(c.id) + ": " + width;
-    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), thickness + 2, cv::LINE_AA);
-    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 255, 255), thickness, cv::LINE_AA);
+    const std::string label = std::to_string(c.id) + ": " + std::string(width);
+    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, font_scale, cv::Scalar(0, 0, 0), thickness + 2, cv::LINE_AA);
+    cv::putText(overlay, label, at, cv::FONT_HERSHEY_SIMPLEX, font_scale, cv::Scalar(0, 255, 255), thickness, cv::LINE_AA);
   }
   return overlay;
 }
@@ -122,17 +126,40 @@ inference::TileOptions tile_options(const InferArgs& args, const inference::Infe
 }
 
 /// The columns of summary.csv: the measurements, then what made them (the model file,
-/// the threshold and where it was recorded, the scale), so a row can be signed off alone.
+/// the threshold and where it was recorded, the scale, its source and spread), so a row
+/// can be signed off alone.
 std::vector<std::string> summary_header(bool mm) {
   std::vector<std::string> header{"image",  "width",     "height",        "crack_area_px", "crack_fraction",
                                   "cracks", "length_px", "mean_width_px", "max_width_px",  "seconds"};
   if (mm) header.insert(header.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"});
   header.insert(header.end(), {"model", "threshold", "threshold_from"});
-  if (mm) header.push_back("mm_per_px");
+  if (mm)
+    for (const auto& c : PhotoScales::summary_columns()) header.push_back(c);
   return header;
 }
 
 std::string model_file_text(const InferArgs& args) { return fs::absolute(args.model).lexically_normal().string(); }
+
+/// A photo's summary.csv row (summary_header's columns).
+std::vector<std::string> summary_row(const InferArgs& args, const fs::path& photo, cv::Size size,
+                                     const measurement::CrackTotals& m, double seconds, bool mm,
+                                     const measurement::PhotoScale& scale, double threshold,
+                                     const std::string& threshold_from) {
+  using W = engine::CsvWriter;
+  const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(size.height) * size.width);
+  std::vector<std::string> row{photo.string(),    W::text(size.width),      W::text(size.height),
+                               W::text(m.area_px), W::text(fraction),        W::text(m.cracks),
+                               W::text(m.length_px), W::text(m.mean_width_px), W::text(m.max_width_px),
+                               W::text(seconds)};
+  const double s = scale.mm_per_px;
+  if (mm)
+    for (const double v : {static_cast<double>(m.area_px) * s * s, m.length_px * s, m.mean_width_px * s, m.max_width_px * s})
+      row.push_back(scale.known() ? W::text(v) : "");
+  row.insert(row.end(), {model_file_text(args), W::text(threshold), threshold_from});
+  if (mm)
+    for (auto& c : PhotoScales::summary_cells(scale)) row.push_back(std::move(c));
+  return row;
+}
 
 /// One photo through the model: its three PNGs written, its summary.csv row added.
 struct Segmenter {
@@ -144,11 +171,12 @@ struct Segmenter {
   std::string threshold_from;
   ReferenceScoring* reference;  ///< null without --reference
   engine::CsvWriter& cracks;
+  PhotoScales& scales;
 };
 
 void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& photo, const std::string& name,
                    engine::CsvWriter& summary) {
-  const auto& [args, model, tiles, device, threshold, threshold_from, reference, cracks] = with;
+  const auto& [args, model, tiles, device, threshold, threshold_from, reference, cracks, scales] = with;
   const auto started = std::chrono::steady_clock::now();
   cv::Mat rgb;
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
@@ -168,29 +196,23 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   measurement::CrackObjectOptions crack_options;
   crack_options.threshold = threshold, crack_options.min_length_px = args.min_length;
   const auto objects = measurement::crack_objects(mask, probability_map, crack_options);
-  for (const auto& row : measurement::crack_table_rows(photo.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
-  measurement::write_crack_files(args.out, name, photo.string(), mask.size(), objects, args.mm_per_px);
-  report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask, objects, args.mm_per_px));
+  const auto scale = scales.of(photo, photo, bgr);
+  const bool mm = scales.millimetres();
+  for (const auto& row : measurement::crack_table_rows(photo.string(), objects, mm, scale, args.scale.width_classes))
+    cracks.row_of_texts(row);
+  measurement::write_crack_files(args.out, name, photo.string(), mask.size(), objects, scale);
+  report::write_png(args.out / (name + "_overlay.png"), overlay_of(bgr, mask, objects, scale));
   const auto m = measurement::totals_of(mask, objects);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(rgb.rows) * rgb.cols);
-  const double s = args.mm_per_px;
-  const std::string model_file = model_file_text(args);
-  if (s > 0)
-    summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.cracks, m.length_px, m.mean_width_px,
-                m.max_width_px, seconds, static_cast<double>(m.area_px) * s * s, m.length_px * s, m.mean_width_px * s,
-                m.max_width_px * s, model_file, threshold, threshold_from, s);
-  else
-    summary.row(photo.string(), rgb.cols, rgb.rows, m.area_px, fraction, m.cracks, m.length_px, m.mean_width_px,
-                m.max_width_px, seconds, model_file, threshold, threshold_from);
+  summary.row_of_texts(summary_row(args, photo, bgr.size(), m, seconds, mm, scale, threshold, threshold_from));
 }
 
 }  // namespace
 
 int infer_command(const Common& common, const InferArgs& args) {
-  if (args.mm_per_px < 0) throw Error("--mm-per-px " + std::to_string(args.mm_per_px) + ": must be positive");
   const auto photos = collect_images(args.inputs, args.out, "infer");
   if (photos.empty()) throw Error("infer: no images to process");
+  PhotoScales scales(args.scale, photos, "infer");
   std::optional<ReferenceScoring> reference;  // its masks checked before the model runs
   if (!args.reference.empty()) reference.emplace(args, photos);
   auto host = scanned_host(common);
@@ -203,8 +225,8 @@ int infer_command(const Common& common, const InferArgs& args) {
   spdlog::info("infer: {} on {} images, {}, tiles {}x{} px overlapping {} px{}, threshold {} (from {})",
                model.description, photos.size(), device.str(), inference::tile_width_of(tiles), tiles.tile, tiles.overlap,
                args.overlap < 0 && model.tile_overlap >= 0 ? " (the export's)" : "", threshold, threshold_from);
-  engine::CsvWriter summary(args.out / "summary.csv", summary_header(args.mm_per_px > 0));
-  engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(args.mm_per_px > 0));
+  engine::CsvWriter summary(args.out / "summary.csv", summary_header(scales.millimetres()));
+  engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(scales.millimetres()));
   torch::InferenceMode inference;
   std::vector<std::string> skipped;
   std::set<std::string> used;
@@ -218,7 +240,7 @@ int infer_command(const Common& common, const InferArgs& args) {
       progress.advance();
       continue;
     }
-    segment_photo({args, model, tiles, device, threshold, threshold_from, reference ? &*reference : nullptr, cracks}, bgr,
+    segment_photo({args, model, tiles, device, threshold, threshold_from, reference ? &*reference : nullptr, cracks, scales}, bgr,
                   photo, unique_stem(photo, used), summary);
     progress.advance(photo.filename().string());
   }
@@ -228,7 +250,8 @@ int infer_command(const Common& common, const InferArgs& args) {
   if (reference) reference->write(model_file_text(args), threshold, threshold_from);
   std::cout << "infer: " << photos.size() - skipped.size() << " of " << photos.size() << " images -> "
             << (args.out / "summary.csv").string() << std::endl;
-  return exit_code_naming(skipped, "image");
+  const int unscaled = scales.unscaled_exit_code();
+  return std::max(exit_code_naming(skipped, "image"), unscaled);
 }
 
 }  // namespace crackkd::app

@@ -6,12 +6,15 @@
 // read as the folder dataset reads them (crackkd/mask_convention.hpp: 0/255, 0/1, label,
 // 16-bit, colour); with --probability the files are probability maps (`infer`'s
 // <name>_probability.png, 8- or 16-bit grey: value / full scale), cracks are where they
-// exceed --threshold and the widths come from the maps to a fraction of a pixel. A file that cannot be read is
-// named and skipped, the rest are measured, and the exit code is then 1; a mask without
-// crack is a row of zeros.
+// exceed --threshold and the widths come from the maps to a fraction of a pixel. The scale
+// (app/photo_scales.hpp) is --mm-per-px, a --scale-file, or a marker found in each mask's
+// photo (--marker-mm with --photos); a mask's photo is named like it, less --mask-suffix. A file that cannot be read is named and skipped, the
+// rest are measured, and the exit code is then 1, as it is when a photo's scale was asked
+// for and not found; a mask without crack is a row of zeros.
 
 #include "app/commands.hpp"
 #include "app/photo_files.hpp"
+#include "app/photo_scales.hpp"
 #include "engine/csv.hpp"
 #include "measurement/crack_files.hpp"
 #include "measurement/crack_objects.hpp"
@@ -23,6 +26,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -78,20 +82,55 @@ MaskRule rule_of(const MeasureArgs& args, const std::vector<fs::path>& files) {
 std::vector<std::string> summary_header(bool mm) {
   std::vector<std::string> h{"image",  "width",     "height",        "crack_area_px", "crack_fraction",
                              "cracks", "length_px", "mean_width_px", "max_width_px"};
-  if (mm) h.insert(h.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm", "mm_per_px"});
+  if (!mm) return h;
+  h.insert(h.end(), {"crack_area_mm2", "length_mm", "mean_width_mm", "max_width_mm"});
+  for (const auto& c : PhotoScales::summary_columns()) h.push_back(c);
   return h;
 }
 
-void add_summary_row(engine::CsvWriter& summary, const fs::path& file, const cv::Mat& mask,
-                     const measurement::CrackTotals& t, double s) {
+void add_summary_row(engine::CsvWriter& summary, bool mm, const fs::path& file, const cv::Mat& mask,
+                     const measurement::CrackTotals& t, const measurement::PhotoScale& scale) {
+  using W = engine::CsvWriter;
   const double fraction = static_cast<double>(t.area_px) / static_cast<double>(mask.total());
-  if (s > 0)
-    summary.row(file.string(), mask.cols, mask.rows, t.area_px, fraction, t.cracks, t.length_px, t.mean_width_px,
-                t.max_width_px, static_cast<double>(t.area_px) * s * s, t.length_px * s, t.mean_width_px * s,
-                t.max_width_px * s, s);
-  else
-    summary.row(file.string(), mask.cols, mask.rows, t.area_px, fraction, t.cracks, t.length_px, t.mean_width_px,
-                t.max_width_px);
+  std::vector<std::string> row{file.string(),   W::text(mask.cols),     W::text(mask.rows),
+                               W::text(t.area_px), W::text(fraction),      W::text(t.cracks),
+                               W::text(t.length_px), W::text(t.mean_width_px), W::text(t.max_width_px)};
+  if (mm) {
+    const double s = scale.mm_per_px;
+    for (const double v : {static_cast<double>(t.area_px) * s * s, t.length_px * s, t.mean_width_px * s, t.max_width_px * s})
+      row.push_back(scale.known() ? W::text(v) : "");
+    for (auto& c : PhotoScales::summary_cells(scale)) row.push_back(std::move(c));
+  }
+  summary.row_of_texts(row);
+}
+
+/// The name of the photo a mask was drawn on: the mask's less --mask-suffix.
+fs::path photo_name_of(const MeasureArgs& args, const fs::path& mask) {
+  std::string stem = mask.stem().string();
+  const auto& suffix = args.mask_suffix;
+  if (!suffix.empty() && stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
+    stem.erase(stem.size() - suffix.size());
+  return stem;
+}
+
+/// The photo a mask was drawn on, in --photos, named like it (photo_name_of); empty when
+/// there is none (its scale then stays unknown, and says so).
+cv::Mat photo_of(const MeasureArgs& args, const fs::path& mask) {
+  const auto stem = photo_name_of(args, mask);
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(args.photos, error))
+    if (entry.path().stem() == stem && is_image_name(entry.path()))
+      if (cv::Mat photo = cv::imread(entry.path().string(), cv::IMREAD_COLOR); !photo.empty()) return photo;
+  return {};
+}
+
+void check_photos_folder(const MeasureArgs& args) {
+  if (args.photos.empty() && args.scale.marker_mm > 0)
+    throw Error(std::string(kMeasureWho) + ": --marker-mm reads the marker off the photos: give their folder with --photos");
+  if (!args.photos.empty() && !(args.scale.marker_mm > 0))
+    throw Error(std::string(kMeasureWho) + ": --photos " + args.photos.string() + " is only read with --marker-mm");
+  if (!args.photos.empty() && !fs::is_directory(args.photos))
+    throw Error(std::string(kMeasureWho) + ": --photos " + args.photos.string() + ": no such folder");
 }
 
 }  // namespace
@@ -99,10 +138,14 @@ void add_summary_row(engine::CsvWriter& summary, const fs::path& file, const cv:
 int measure_command(const Common&, const MeasureArgs& args) {
   const auto files = collect_images(args.inputs, args.out, kMeasureWho);
   if (files.empty()) throw Error(std::string(kMeasureWho) + ": no mask images to measure");
+  check_photos_folder(args);
+  std::vector<fs::path> photo_names;
+  for (const auto& f : files) photo_names.push_back(photo_name_of(args, f));
+  PhotoScales scales(args.scale, photo_names, kMeasureWho);
   std::optional<MaskRule> rule;
   if (!args.probability) rule = rule_of(args, files);
   fs::create_directories(args.out);
-  const bool mm = args.mm_per_px > 0;
+  const bool mm = scales.millimetres();
   engine::CsvWriter summary(args.out / "summary.csv", summary_header(mm));
   engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(mm));
   measurement::CrackObjectOptions options;
@@ -122,11 +165,13 @@ int measure_command(const Common&, const MeasureArgs& args) {
       skipped.push_back(file.string());
       continue;
     }
+    const auto scale = scales.of(file, photo_name_of(args, file), scales.from_marker() ? photo_of(args, file) : cv::Mat());
     const auto objects = measurement::crack_objects(mask, probability, options);
-    for (const auto& row : measurement::crack_table_rows(file.string(), objects, args.mm_per_px)) cracks.row_of_texts(row);
-    measurement::write_crack_files(args.out, unique_stem(file, stems), file.string(), mask.size(), objects, args.mm_per_px);
+    for (const auto& row : measurement::crack_table_rows(file.string(), objects, mm, scale, args.scale.width_classes))
+      cracks.row_of_texts(row);
+    measurement::write_crack_files(args.out, unique_stem(file, stems), file.string(), mask.size(), objects, scale);
     const auto totals = measurement::totals_of(mask, objects);
-    add_summary_row(summary, file, mask, totals, args.mm_per_px);
+    add_summary_row(summary, mm, file, mask, totals, scale);
     spdlog::info("{}: {}: {} crack{}, {:.1f} px long, widest {:.2f} px", kMeasureWho, file.string(), totals.cracks,
                  totals.cracks == 1 ? "" : "s", totals.length_px, totals.max_width_px);
   }
@@ -134,7 +179,8 @@ int measure_command(const Common&, const MeasureArgs& args) {
   cracks.commit();
   std::cout << "measure: " << files.size() - skipped.size() << " of " << files.size() << " masks -> "
             << (args.out / "summary.csv").string() << ", " << (args.out / "cracks.csv").string() << std::endl;
-  return exit_code_naming(skipped, "mask");
+  const int unscaled = scales.unscaled_exit_code();
+  return std::max(exit_code_naming(skipped, "mask"), unscaled);
 }
 
 }  // namespace crackkd::app

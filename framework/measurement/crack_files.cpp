@@ -55,9 +55,12 @@ std::string geojson_feature(const CrackObject& c, const Units& u) {
 /// DXF group code and value, one line each.
 void group(std::ostringstream& dxf, int code, const std::string& value) { dxf << code << "\n" << value << "\n"; }
 
-void dxf_header(std::ostringstream& dxf, const std::string& image, cv::Size photo, const Units& u) {
+void dxf_header(std::ostringstream& dxf, const std::string& image, cv::Size photo, const Units& u,
+                const PhotoScale& scale) {
   group(dxf, 999, "CrackKD cracks of " + image + ": x right, y up from the photo's bottom-left corner, in " +
                       (u.name == "mm" ? "millimetres" : "pixels"));
+  if (scale.known())
+    group(dxf, 999, "scale " + number(scale.mm_per_px, 6) + " mm per pixel, from " + scale.source);
   group(dxf, 0, "SECTION");
   group(dxf, 2, "HEADER");
   group(dxf, 9, "$ACADVER");
@@ -99,23 +102,26 @@ void dxf_crack(std::ostringstream& dxf, const CrackObject& c, cv::Size photo, co
 }  // namespace
 
 std::string cracks_geojson(const std::string& image, cv::Size photo, const std::vector<CrackObject>& cracks,
-                           double mm_per_px) {
-  const Units u = units_of(mm_per_px);
+                           const PhotoScale& scale) {
+  const Units u = units_of(scale.mm_per_px);
   std::ostringstream g;
   g << R"({"type":"FeatureCollection","crackkd":{"image":)" << json_string(image) << R"(,"units":")" << u.name
     << R"(","origin":"the photo's top-left corner","axes":"x to the right, y down","photo_size":[)"
     << number(photo.width * u.per_px, u.decimals) << "," << number(photo.height * u.per_px, u.decimals) << "]";
-  if (mm_per_px > 0) g << R"(,"mm_per_px":)" << number(mm_per_px, 6);
+  if (scale.known())
+    g << R"(,"mm_per_px":)" << number(scale.mm_per_px, 6) << R"(,"scale_source":)" << json_string(scale.source)
+      << R"(,"scale_spread":)" << number(scale.spread, 4);
   g << R"(},"features":[)";
   for (std::size_t i = 0; i < cracks.size(); ++i) g << (i ? ",\n" : "\n") << geojson_feature(cracks[i], u);
   g << "\n]}\n";
   return g.str();
 }
 
-std::string cracks_dxf(const std::string& image, cv::Size photo, const std::vector<CrackObject>& cracks, double mm_per_px) {
-  const Units u = units_of(mm_per_px);
+std::string cracks_dxf(const std::string& image, cv::Size photo, const std::vector<CrackObject>& cracks,
+                       const PhotoScale& scale) {
+  const Units u = units_of(scale.mm_per_px);
   std::ostringstream dxf;
-  dxf_header(dxf, image, photo, u);
+  dxf_header(dxf, image, photo, u, scale);
   group(dxf, 0, "SECTION");
   group(dxf, 2, "ENTITIES");
   for (const auto& c : cracks) dxf_crack(dxf, c, photo, u);
@@ -125,9 +131,9 @@ std::string cracks_dxf(const std::string& image, cv::Size photo, const std::vect
 }
 
 void write_crack_files(const std::filesystem::path& folder, const std::string& stem, const std::string& image,
-                       cv::Size photo, const std::vector<CrackObject>& cracks, double mm_per_px) {
-  io::write_atomically(folder / (stem + "_cracks.geojson"), cracks_geojson(image, photo, cracks, mm_per_px));
-  io::write_atomically(folder / (stem + "_cracks.dxf"), cracks_dxf(image, photo, cracks, mm_per_px));
+                       cv::Size photo, const std::vector<CrackObject>& cracks, const PhotoScale& scale) {
+  io::write_atomically(folder / (stem + "_cracks.geojson"), cracks_geojson(image, photo, cracks, scale));
+  io::write_atomically(folder / (stem + "_cracks.dxf"), cracks_dxf(image, photo, cracks, scale));
 }
 
 }  // namespace crackkd::measurement

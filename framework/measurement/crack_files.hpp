@@ -5,7 +5,8 @@
 // centre line, properties id, region, length, widths and where the widest point is. A
 // photo has no geographic reference, so the coordinates are the photo's own: from its
 // top-left corner, x to the right and y down, in pixels, or in millimetres when the scale
-// is known; the collection's "crackkd" member states this, with the photo's size.
+// is known; the collection's "crackkd" member states this, with the photo's size and the
+// scale, its source and spread.
 //
 // DXF (ASCII, AutoCAD R12 entities, which every CAD program reads): a POLYLINE per crack
 // on layer CRACKS and a TEXT with its id and maximum width on layer CRACK_LABELS. CAD's y
@@ -14,6 +15,7 @@
 // else in pixels (unitless, $INSUNITS 0). A comment (group 999) repeats the units.
 
 #include "measurement/crack_objects.hpp"
+#include "measurement/photo_scale.hpp"
 
 #include <filesystem>
 #include <string>
@@ -21,14 +23,14 @@
 
 namespace crackkd::measurement {
 
-/// `mm_per_px` > 0 writes millimetres; else pixels.
+/// Millimetres when the scale is known (its figure and source stated in the file); else pixels.
 std::string cracks_geojson(const std::string& image, cv::Size photo, const std::vector<CrackObject>& cracks,
-                           double mm_per_px);
+                           const PhotoScale& scale);
 std::string cracks_dxf(const std::string& image, cv::Size photo, const std::vector<CrackObject>& cracks,
-                       double mm_per_px);
+                       const PhotoScale& scale);
 
 /// Writes <stem>_cracks.geojson and <stem>_cracks.dxf into `folder` (each whole or not at all).
 void write_crack_files(const std::filesystem::path& folder, const std::string& stem, const std::string& image,
-                       cv::Size photo, const std::vector<CrackObject>& cracks, double mm_per_px);
+                       cv::Size photo, const std::vector<CrackObject>& cracks, const PhotoScale& scale);
 
 }  // namespace crackkd::measurement

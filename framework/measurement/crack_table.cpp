@@ -1,5 +1,7 @@
 #include "measurement/crack_table.hpp"
 
+#include "measurement/width_classes.hpp"
+
 #include <cstdio>
 
 namespace crackkd::measurement {
@@ -19,12 +21,15 @@ std::vector<std::string> crack_table_header(bool millimetres) {
   std::vector<std::string> h{"image",       "crack",       "region",          "length_px",  "max_width_px",
                              "mean_width_px", "median_width_px", "max_width_x", "max_width_y", "orientation_deg",
                              "box_x",       "box_y",       "box_width",       "box_height"};
-  if (millimetres) h.insert(h.end(), {"length_mm", "max_width_mm", "mean_width_mm", "median_width_mm", "mm_per_px"});
+  if (millimetres) h.insert(h.end(), {"length_mm", "max_width_mm", "mean_width_mm", "median_width_mm", "width_class_mm",
+                                   "mm_per_px"});
   return h;
 }
 
 std::vector<std::vector<std::string>> crack_table_rows(const std::string& image, const std::vector<CrackObject>& cracks,
-                                                       double mm_per_px) {
+                                                       bool millimetres, const PhotoScale& scale,
+                                                       const std::vector<double>& width_classes_mm) {
+  const double s = scale.mm_per_px;
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : cracks) {
     std::vector<std::string> r{image,
@@ -41,10 +46,12 @@ std::vector<std::vector<std::string>> crack_table_rows(const std::string& image,
                                fixed(c.box.y),
                                fixed(c.box.width),
                                fixed(c.box.height)};
-    if (mm_per_px > 0)
-      r.insert(r.end(), {fixed(c.length_px * mm_per_px, 3), fixed(c.max_width_px * mm_per_px, 3),
-                         fixed(c.mean_width_px * mm_per_px, 3), fixed(c.median_width_px * mm_per_px, 3),
-                         fixed(mm_per_px, 6)});
+    if (millimetres && scale.known())
+      r.insert(r.end(), {fixed(c.length_px * s, 3), fixed(c.max_width_px * s, 3), fixed(c.mean_width_px * s, 3),
+                         fixed(c.median_width_px * s, 3), width_class(c.max_width_px * s, width_classes_mm),
+                         fixed(s, 6)});
+    else if (millimetres)
+      r.insert(r.end(), 6, "");
     rows.push_back(std::move(r));
   }
   return rows;

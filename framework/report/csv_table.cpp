@@ -49,7 +49,7 @@ double CsvTable::number(std::size_t r, const std::string& name) const {
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0')
-    throw Error(file.string() + ": row " + std::to_string(r + 2) + ", column '" + name + "': '" + text +
+    throw Error(file.string() + ":" + std::to_string(lines.at(r)) + ", column '" + name + "': '" + text +
                 "' is not a number");
   return value;
 }
@@ -61,7 +61,7 @@ double CsvTable::number_or_nan(std::size_t r, const std::string& name) const {
 CsvTable read_csv(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw Error("cannot read " + file.string());
-  CsvTable table{file, {}, {}};
+  CsvTable table{file, {}, {}, {}};
   std::string line;
   if (!std::getline(in, line)) throw Error(file.string() + ": empty file, expected a CSV header");
   table.header = split_fields(line);
@@ -72,6 +72,7 @@ CsvTable read_csv(const std::filesystem::path& file) {
       throw Error(file.string() + ":" + std::to_string(n) + ": " + std::to_string(fields.size()) + " fields, the header has " +
                   std::to_string(table.header.size()));
     table.rows.push_back(std::move(fields));
+    table.lines.push_back(n);
   }
   return table;
 }

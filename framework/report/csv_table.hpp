@@ -13,11 +13,12 @@ struct CsvTable {
   std::filesystem::path file;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;  ///< each row's line in the file (blank lines are skipped)
 
   /// The column's index; throws crackkd::Error naming the file and column when absent.
   std::size_t column(const std::string& name) const;
   bool has_column(const std::string& name) const;
-  /// Field `name` of row `r` as a number; throws naming file, row and column when it is not one.
+  /// Field `name` of row `r` as a number; throws naming file, line and column when it is not one.
   double number(std::size_t r, const std::string& name) const;
   /// The same, an empty field (an undefined measure: AP of a set without crack) as NaN.
   double number_or_nan(std::size_t r, const std::string& name) const;

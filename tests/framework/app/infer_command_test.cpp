@@ -1,8 +1,10 @@
-// `crackkd infer`: photos of several sizes and formats in a folder, one of them corrupt.
+// `crackkd infer`: photos of several sizes and formats in a folder, one of them corrupt;
+// the scale read off a marker in the photo.
 
 #include "engine/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
+#include "framework/measurement/marker_photo.hpp"
 #include "mask_images.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
@@ -113,6 +115,29 @@ TEST(InferCommand, UsesTheThresholdChosenForTheseWeightsAndSaysWhere) {
   const auto damaged = infer("damaged");
   EXPECT_NE(damaged.code, 0);
   EXPECT_THAT(damaged.out, HasSubstr("tiny.threshold.toml"));
+}
+
+TEST(InferCommand, ReadsEachPhotosScaleOffItsMarkerAndNamesThePhotoWithout) {
+  crackkd::test::TempDir dir;
+  const auto checkpoint = tiny_checkpoint(dir.path);
+  fs::create_directories(dir.path / "photos");
+  cv::Mat marked = photo(400, 300);
+  crackkd::test::draw_marker(marked, 21, 80, {280, 180});  // 40 mm over 80 px: 0.5 mm per pixel
+  ASSERT_TRUE(cv::imwrite((dir.path / "photos/marked.png").string(), marked));
+  ASSERT_TRUE(cv::imwrite((dir.path / "photos/plain.png").string(), photo(400, 300)));
+  const auto out = dir.path / "out";
+  const auto r = crackkd::test::run_cli("infer --checkpoint " + checkpoint.string() + " " + (dir.path / "photos").string() +
+                                        " --out " + out.string() + " --tile 64 --device cpu --marker-mm 40");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("error: 1 photo has no scale, measured in pixels only: " +
+                               (dir.path / "photos/plain.png").string() + " (no 4X4_50 marker found)"));
+  const auto summary = crackkd::report::read_csv(out / "summary.csv");
+  ASSERT_EQ(summary.rows.size(), 2u);
+  EXPECT_NEAR(summary.number(0, "mm_per_px"), 0.5, 0.5 * 0.02);
+  EXPECT_EQ(summary.rows[0][summary.column("scale_source")], "marker 4X4_50 id 21, side 40 mm");
+  EXPECT_EQ(summary.rows[1][summary.column("mm_per_px")], "");
+  EXPECT_EQ(summary.rows[1][summary.column("length_mm")], "");
+  EXPECT_TRUE(fs::exists(out / "plain_overlay.png")) << "measured in pixels all the same";
 }
 
 TEST(InferCommand, HelpDocumentsTheOptions) {

@@ -1,8 +1,10 @@
 // `crackkd measure` through the real binary: masks of any convention and probability maps
 // in, summary.csv, cracks.csv and each mask's GeoJSON and DXF out, in pixels and
-// millimetres; bad input named.
+// millimetres, the scale given once, per photo in a file, or read off a marker in the
+// photo; bad input named.
 
 #include "framework/app/cli_runner.hpp"
+#include "framework/measurement/marker_photo.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
 
@@ -11,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using ::testing::HasSubstr;
@@ -124,6 +127,99 @@ TEST_F(MeasureCommand, NamesWhatItCannotMeasure) {
   const auto threshold_alone = crackkd::test::run_cli("measure " + d + "colour.png --threshold 0.3 --out " + d + "out3");
   EXPECT_EQ(threshold_alone.code, 2);
   EXPECT_THAT(threshold_alone.out, HasSubstr("--threshold requires --probability"));
+}
+
+TEST_F(MeasureCommand, TakesAScalePerPhotoFromAFileWithWidthClasses) {
+  ASSERT_TRUE(cv::imwrite((masks / "IMG_01.png").string(), band_mask(120, 6)));
+  ASSERT_TRUE(cv::imwrite((masks / "IMG_02.png").string(), band_mask(80, 3)));
+  ASSERT_TRUE(cv::imwrite((masks / "IMG_03.png").string(), band_mask(60, 4)));
+  // As an inspector's log may be: Excel's byte order mark, spaces, an extra column, names
+  // with and without extension, a row for a photo not measured.
+  std::ofstream(d + "scales.csv") << "\xEF\xBB\xBFphoto, mm_per_px ,distance_m\nIMG_01.jpg, 0.5 ,1.2\nIMG_02,0.1,0.3\n"
+                                  << "IMG_99,0.2,1\n";
+  const auto r = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out --scale-file " + d +
+                                        "scales.csv --width-classes 0.5,2");
+  EXPECT_EQ(r.code, 1) << r.out;  // IMG_03 has no scale
+  EXPECT_THAT(r.out, HasSubstr("lists 1 photo not among the inputs: IMG_99"));
+  EXPECT_THAT(r.out, HasSubstr("error: 1 photo has no scale, measured in pixels only: " + (masks / "IMG_03.png").string() +
+                               " (not in " + d + "scales.csv)"));
+  const auto summary = read_csv(dir.path / "out/summary.csv");
+  ASSERT_EQ(summary.rows.size(), 3u);
+  EXPECT_EQ(summary.number(0, "mm_per_px"), 0.5);
+  EXPECT_EQ(summary.number(1, "mm_per_px"), 0.1);
+  EXPECT_NEAR(summary.number(0, "length_mm"), summary.number(0, "length_px") * 0.5, 1e-3);
+  EXPECT_EQ(summary.rows[0][summary.column("scale_source")], d + "scales.csv");
+  EXPECT_EQ(summary.rows[2][summary.column("length_mm")], "") << "no scale, no millimetres";
+  EXPECT_EQ(summary.rows[2][summary.column("scale_source")], "not in " + d + "scales.csv");
+  EXPECT_GT(summary.number(2, "length_px"), 50) << "measured in pixels all the same";
+  const auto cracks = read_csv(dir.path / "out/cracks.csv");
+  ASSERT_EQ(cracks.rows.size(), 3u);
+  EXPECT_EQ(cracks.rows[0][cracks.column("width_class_mm")], ">=2");   // 6 px x 0.5 = 3 mm
+  EXPECT_EQ(cracks.rows[1][cracks.column("width_class_mm")], "<0.5");  // 3 px x 0.1 = 0.3 mm
+  EXPECT_EQ(cracks.rows[2][cracks.column("width_class_mm")], "");
+
+  std::ofstream(d + "bad.csv") << "photo,mm_per_px\nIMG_01,0.5\n\nIMG_02,-1\n";
+  const auto bad = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out2 --scale-file " + d + "bad.csv");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_THAT(bad.out, HasSubstr("--scale-file " + d + "bad.csv:4: mm_per_px '-1' of IMG_02 is not a positive number"));
+  std::ofstream(d + "semicolons.csv") << "photo;mm_per_px\nIMG_01;0.5\n";
+  const auto semicolons = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out3 --scale-file " + d +
+                                                 "semicolons.csv");
+  EXPECT_THAT(semicolons.out, HasSubstr("no column 'photo' (or 'image'); the header has 'photo;mm_per_px' (separate the "
+                                        "columns with commas, not semicolons)"));
+  std::ofstream(d + "twice.csv") << "image,mm_per_px\nIMG_01,0.5\nIMG_01.png,0.4\n";
+  const auto twice = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out4 --scale-file " + d + "twice.csv");
+  EXPECT_THAT(twice.out, HasSubstr("twice.csv:3: IMG_01.png names a photo listed before (lines 2 and 3)"));
+  const auto both = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out5 --mm-per-px 0.2 --scale-file " + d +
+                                           "scales.csv");
+  EXPECT_EQ(both.code, 2);
+  EXPECT_THAT(both.out, HasSubstr("--mm-per-px excludes --scale-file"));
+  EXPECT_FALSE(fs::exists(dir.path / "out2/summary.csv")) << "nothing written before the scale file is read";
+}
+
+TEST_F(MeasureCommand, ReadsTheScaleOffAMarkerInEachMasksPhotoWithinTwoPercent) {
+  // Photos of a wall with a 50 mm marker drawn 160 px wide (0.3125 mm per pixel) and a
+  // crack 10 px wide (3.125 mm); the masks are named like their photos + "_mask".
+  const double side_px = 160, mm_per_px = 50 / side_px;
+  fs::create_directories(dir.path / "photos");
+  cv::Mat marked = crackkd::test::wall({900, 600});
+  crackkd::test::draw_marker(marked, 7, side_px, {600, 350});
+  ASSERT_TRUE(cv::imwrite(d + "photos/marked.jpg", marked, {cv::IMWRITE_JPEG_QUALITY, 90}));
+  ASSERT_TRUE(cv::imwrite(d + "photos/steep.jpg", crackkd::test::turned(marked, 40)));
+  ASSERT_TRUE(cv::imwrite(d + "photos/plain.jpg", crackkd::test::wall({900, 600})));
+  cv::Mat mask = cv::Mat::zeros(600, 900, CV_8U);
+  mask(cv::Rect(100, 200, 400, 10)).setTo(255);
+  for (const std::string name : {"marked", "steep", "plain"})
+    ASSERT_TRUE(cv::imwrite((masks / (name + "_mask.png")).string(), mask));
+  ASSERT_TRUE(cv::imwrite((masks / "orphan_mask.png").string(), mask));
+  const auto r = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out --marker-mm 50 --photos " + d +
+                                        "photos --mask-suffix _mask");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const auto summary = read_csv(dir.path / "out/summary.csv");
+  ASSERT_EQ(summary.rows.size(), 4u);
+  std::map<std::string, std::size_t> row;
+  for (std::size_t i = 0; i < summary.rows.size(); ++i) row[fs::path(summary.rows[i][0]).stem().string()] = i;
+  const std::size_t m = row.at("marked_mask");
+  EXPECT_NEAR(summary.number(m, "mm_per_px") / mm_per_px, 1.0, 0.02);
+  EXPECT_NEAR(summary.number(m, "max_width_mm") / (10 * mm_per_px), 1.0, 0.05);
+  EXPECT_EQ(summary.rows[m][summary.column("scale_source")], "marker 4X4_50 id 7, side 50 mm");
+  EXPECT_LT(summary.number(m, "scale_spread"), 0.01);
+  const std::size_t s = row.at("steep_mask");
+  EXPECT_EQ(summary.rows[s][summary.column("mm_per_px")], "");
+  EXPECT_THAT(summary.rows[s][summary.column("scale_source")], HasSubstr("far from fronto-parallel, scale not used"));
+  EXPECT_GT(summary.number(s, "scale_spread"), 0.03);
+  EXPECT_EQ(summary.rows[row.at("plain_mask")][summary.column("scale_source")], "no 4X4_50 marker found");
+  EXPECT_THAT(summary.rows[row.at("orphan_mask")][summary.column("scale_source")], HasSubstr("photo was not found"));
+  EXPECT_THAT(r.out, HasSubstr("error: 3 photos have no scale, measured in pixels only:"));
+  EXPECT_THAT(r.out, HasSubstr("plain_mask.png (no 4X4_50 marker found)"));
+
+  const auto no_photos = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out2 --marker-mm 50");
+  EXPECT_NE(no_photos.code, 0);
+  EXPECT_THAT(no_photos.out, HasSubstr("--marker-mm reads the marker off the photos: give their folder with --photos"));
+  const auto bad_dictionary = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out3 --marker-mm 50 "
+                                                     "--marker-dictionary 4x4 --photos " + d + "photos");
+  EXPECT_EQ(bad_dictionary.code, 2);
+  EXPECT_THAT(bad_dictionary.out, HasSubstr("--marker-dictionary"));
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Trained on mosaics of synthetic walls, like the photos it segments.
-const char* kPipeline = R"([pipeline]
+const char* kTrainingPipeline = R"([pipeline]
 name = "one_answer"
 seed = 4
 device = "cpu"
@@ -131,7 +131,7 @@ TEST_P(OneAnswer, EveryRuntimeGivesTheMaskAndProbabilitiesOfCrackKDInfer) {
   auto host = test::make_host();
   write_mosaics(*host, dir.path / "data/train", 32, 100);
   write_mosaics(*host, dir.path / "data/val", 8, 900);
-  std::string pipeline = kPipeline;
+  std::string pipeline = kTrainingPipeline;
   pipeline.replace(pipeline.find("MODEL"), 5, model);
   pipeline.replace(pipeline.find("EPOCHS"), 6, std::to_string(epochs));
   pipeline.replace(pipeline.find("BATCH"), 5, std::to_string(batch));

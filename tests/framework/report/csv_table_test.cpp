@@ -25,13 +25,13 @@ TEST(CsvTable, ReadsQuotedFieldsAndNumbers) {
   EXPECT_DOUBLE_EQ(t.number(1, "mDS"), 1e-3);
 }
 
-TEST(CsvTable, ErrorsNameTheFileRowAndColumn) {
-  const auto t = read_csv(write_file("text.csv", "model,mDS\nrfkd,high\n"));
+TEST(CsvTable, ErrorsNameTheFileLineAndColumn) {
+  const auto t = read_csv(write_file("text.csv", "model,mDS\n\nrfkd,high\n"));
   try {
     t.number(0, "mDS");
     FAIL();
   } catch (const crackkd::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("text.csv: row 2, column 'mDS': 'high'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("text.csv:3, column 'mDS': 'high'"), std::string::npos) << e.what();
   }
   EXPECT_THROW(t.column("mIoU"), crackkd::Error);
   EXPECT_THROW(read_csv(write_file("ragged.csv", "a,b\n1,2,3\n")), crackkd::Error);
