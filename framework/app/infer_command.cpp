@@ -188,7 +188,9 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   const auto probability = inference::predict_probabilities(model.logits, image, tiles).squeeze();
   if (reference) reference->score(photo, probability, threshold);
   const auto crack = probability.gt(threshold).to(torch::kByte).mul(255).to(torch::kCPU).contiguous();
-  const cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
+  cv::Mat mask(rgb.rows, rgb.cols, CV_8UC1, crack.data_ptr());
+  const auto scale = scales.of(photo, photo, bgr, mask.size());
+  measurement::erase_markers(mask, scale);  // a marker's black square is no crack
   report::write_png(args.out / (name + "_probability.png"), probability_image(probability, args.probability_bits));
   report::write_png(args.out / (name + "_mask.png"), mask);
   const auto probability_cpu = probability.to(torch::kCPU, torch::kFloat).contiguous();
@@ -196,7 +198,6 @@ void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& ph
   measurement::CrackObjectOptions crack_options;
   crack_options.threshold = threshold, crack_options.min_length_px = args.min_length;
   const auto objects = measurement::crack_objects(mask, probability_map, crack_options);
-  const auto scale = scales.of(photo, photo, bgr);
   const bool mm = scales.millimetres();
   for (const auto& row : measurement::crack_table_rows(photo.string(), objects, mm, scale, args.scale.width_classes))
     cracks.row_of_texts(row);

@@ -165,7 +165,9 @@ int measure_command(const Common&, const MeasureArgs& args) {
       skipped.push_back(file.string());
       continue;
     }
-    const auto scale = scales.of(file, photo_name_of(args, file), scales.from_marker() ? photo_of(args, file) : cv::Mat());
+    const auto scale =
+        scales.of(file, photo_name_of(args, file), scales.from_marker() ? photo_of(args, file) : cv::Mat(), mask.size());
+    measurement::erase_markers(mask, scale);  // a marker's black square is no crack
     const auto objects = measurement::crack_objects(mask, probability, options);
     for (const auto& row : measurement::crack_table_rows(file.string(), objects, mm, scale, args.scale.width_classes))
       cracks.row_of_texts(row);

@@ -54,7 +54,8 @@ bool PhotoScales::millimetres() const { return args_.mm_per_px > 0 || file_ || a
 
 bool PhotoScales::from_marker() const { return args_.marker_mm > 0; }
 
-measurement::PhotoScale PhotoScales::of(const fs::path& image, const fs::path& photo_name, const cv::Mat& photo) {
+measurement::PhotoScale PhotoScales::of(const fs::path& image, const fs::path& photo_name, const cv::Mat& photo,
+                                        cv::Size measured) {
   measurement::PhotoScale scale;
   if (args_.mm_per_px > 0) {
     scale = {args_.mm_per_px, "--mm-per-px", 0};
@@ -63,8 +64,14 @@ measurement::PhotoScale PhotoScales::of(const fs::path& image, const fs::path& p
     scale = listed ? measurement::PhotoScale{*listed, file_->file().string(), 0}
                    : measurement::PhotoScale{0, "not in " + file_->file().string(), 0};
   } else if (from_marker()) {
-    scale = photo.empty() ? measurement::PhotoScale{0, "its photo was not found or not readable, so no marker either", 0}
-                          : measurement::marker_scale(photo, marker_options(args_));
+    if (photo.empty())
+      scale.source = "its photo was not found or not readable, so no marker either";
+    else if (photo.size() != measured)
+      scale.source = "its photo is " + std::to_string(photo.cols) + "x" + std::to_string(photo.rows) + ", the mask " +
+                     std::to_string(measured.width) + "x" + std::to_string(measured.height) +
+                     ": the marker's scale is the photo's";
+    else
+      scale = measurement::marker_scale(photo, marker_options(args_));
   }
   if (millimetres() && !scale.known()) {
     spdlog::warn("{}: {}: no scale, measured in pixels only: {}", who_, image.string(), scale.source);

@@ -32,12 +32,13 @@ class PhotoScales {
   /// Whether the scale is read off the photo itself (a marker), which then must be given.
   bool from_marker() const;
 
-  /// The scale of `image` (a photo or its mask, as named in messages), looked up in a
-  /// scale file by `photo_name`; `photo` is the picture a marker is looked for in (only
-  /// read with --marker-mm). Images left without a scale are remembered for
-  /// unscaled_exit_code().
+  /// The scale of `image` (a photo or its mask, as named in messages, `measured` pixels),
+  /// looked up in a scale file by `photo_name`; `photo` is the picture a marker is looked
+  /// for in (only read with --marker-mm; a photo of another size than the mask gives no
+  /// scale, since its pixels are not the mask's). Images left without a scale are
+  /// remembered for unscaled_exit_code().
   measurement::PhotoScale of(const std::filesystem::path& image, const std::filesystem::path& photo_name,
-                             const cv::Mat& photo);
+                             const cv::Mat& photo, cv::Size measured);
 
   /// 0 when every photo measured has its scale; else 1, after a line on stderr naming
   /// the photos without one and why.

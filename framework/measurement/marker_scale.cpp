@@ -79,6 +79,36 @@ void refine_corners(const cv::Mat& grey, std::vector<cv::Point2f>& corners, int 
                    cv::TermCriteria(cv::TermCriteria::MAX_ITER | cv::TermCriteria::EPS, 30, 0.01));
 }
 
+/// A marker's area with its white margin: the quad grown about its centre by a module on
+/// each side (`modules` across the black square).
+std::vector<cv::Point> area_of(const FoundMarker& m, int modules) {
+  cv::Point2d centre(0, 0);
+  for (const auto& c : m.corners) centre += cv::Point2d(c) / 4.0;
+  const double grow = (modules + 2.0) / modules;
+  std::vector<cv::Point> area;
+  for (const auto& c : m.corners) area.emplace_back(centre + (cv::Point2d(c) - centre) * grow);
+  return area;
+}
+
+PhotoScale scale_from(const std::vector<FoundMarker>& markers, const MarkerOptions& o) {
+  if (markers.empty()) return {0, "no " + o.dictionary + " marker found", 0, {}};
+  std::vector<double> sides, diagonals;
+  for (const auto& m : markers) {
+    for (int k = 0; k < 4; ++k) sides.push_back(distance(m.corners[k], m.corners[(k + 1) % 4]));
+    diagonals.push_back(distance(m.corners[0], m.corners[2]));
+    diagonals.push_back(distance(m.corners[1], m.corners[3]));
+  }
+  const double side_spread = spread_of(sides), diagonal_spread = spread_of(diagonals);
+  const std::string named = markers_named(markers, o.dictionary);
+  if (side_spread > o.max_spread || diagonal_spread > o.max_spread)
+    return {0,
+            named + " far from fronto-parallel, scale not used: sides differ by " + percent(side_spread) +
+                ", diagonals by " + percent(diagonal_spread) + " (limit " + percent(o.max_spread) + ")",
+            side_spread, {}};
+  const double mean_side = std::accumulate(sides.begin(), sides.end(), 0.0) / static_cast<double>(sides.size());
+  return {o.side_mm / mean_side, named + ", side " + shortest(o.side_mm) + " mm", side_spread, {}};
+}
+
 }  // namespace
 
 std::vector<std::string> marker_dictionaries() {
@@ -113,22 +143,14 @@ std::vector<FoundMarker> find_markers(const cv::Mat& photo, const std::string& d
 }
 
 PhotoScale scale_of_markers(const std::vector<FoundMarker>& markers, const MarkerOptions& o) {
-  if (markers.empty()) return {0, "no " + o.dictionary + " marker found", 0};
-  std::vector<double> sides, diagonals;
-  for (const auto& m : markers) {
-    for (int k = 0; k < 4; ++k) sides.push_back(distance(m.corners[k], m.corners[(k + 1) % 4]));
-    diagonals.push_back(distance(m.corners[0], m.corners[2]));
-    diagonals.push_back(distance(m.corners[1], m.corners[3]));
-  }
-  const double side_spread = spread_of(sides), diagonal_spread = spread_of(diagonals);
-  const std::string named = markers_named(markers, o.dictionary);
-  if (side_spread > o.max_spread || diagonal_spread > o.max_spread)
-    return {0,
-            named + " far from fronto-parallel, scale not used: sides differ by " + percent(side_spread) +
-                ", diagonals by " + percent(diagonal_spread) + " (limit " + percent(o.max_spread) + ")",
-            side_spread};
-  const double mean_side = std::accumulate(sides.begin(), sides.end(), 0.0) / static_cast<double>(sides.size());
-  return {o.side_mm / mean_side, named + ", side " + shortest(o.side_mm) + " mm", side_spread};
+  auto scale = scale_from(markers, o);
+  const int modules = cv::aruco::getPredefinedDictionary(dictionary_named(o.dictionary))->markerSize + 2;
+  for (const auto& m : markers) scale.marker_areas.push_back(area_of(m, modules));
+  return scale;
+}
+
+void erase_markers(cv::Mat& mask, const PhotoScale& scale) {
+  for (const auto& area : scale.marker_areas) cv::fillConvexPoly(mask, area, cv::Scalar(0));
 }
 
 PhotoScale marker_scale(const cv::Mat& photo, const MarkerOptions& options) {

@@ -189,14 +189,21 @@ TEST_F(MeasureCommand, ReadsTheScaleOffAMarkerInEachMasksPhotoWithinTwoPercent) 
   ASSERT_TRUE(cv::imwrite(d + "photos/plain.jpg", crackkd::test::wall({900, 600})));
   cv::Mat mask = cv::Mat::zeros(600, 900, CV_8U);
   mask(cv::Rect(100, 200, 400, 10)).setTo(255);
-  for (const std::string name : {"marked", "steep", "plain"})
+  for (const std::string name : {"steep", "plain"})
     ASSERT_TRUE(cv::imwrite((masks / (name + "_mask.png")).string(), mask));
   ASSERT_TRUE(cv::imwrite((masks / "orphan_mask.png").string(), mask));
+  cv::Mat marker_marked = mask.clone();  // as a model may mark the marker's black square
+  cv::rectangle(marker_marked, cv::Rect(600, 350, 160, 160), cv::Scalar(255), 8);
+  ASSERT_TRUE(cv::imwrite((masks / "marked_mask.png").string(), marker_marked));
+  ASSERT_TRUE(cv::imwrite(d + "photos/halved.jpg", marked));
+  cv::Mat halved;
+  cv::resize(mask, halved, {450, 300}, 0, 0, cv::INTER_NEAREST);
+  ASSERT_TRUE(cv::imwrite((masks / "halved_mask.png").string(), halved));
   const auto r = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out --marker-mm 50 --photos " + d +
                                         "photos --mask-suffix _mask");
   EXPECT_EQ(r.code, 1) << r.out;
   const auto summary = read_csv(dir.path / "out/summary.csv");
-  ASSERT_EQ(summary.rows.size(), 4u);
+  ASSERT_EQ(summary.rows.size(), 5u);
   std::map<std::string, std::size_t> row;
   for (std::size_t i = 0; i < summary.rows.size(); ++i) row[fs::path(summary.rows[i][0]).stem().string()] = i;
   const std::size_t m = row.at("marked_mask");
@@ -204,13 +211,17 @@ TEST_F(MeasureCommand, ReadsTheScaleOffAMarkerInEachMasksPhotoWithinTwoPercent) 
   EXPECT_NEAR(summary.number(m, "max_width_mm") / (10 * mm_per_px), 1.0, 0.05);
   EXPECT_EQ(summary.rows[m][summary.column("scale_source")], "marker 4X4_50 id 7, side 50 mm");
   EXPECT_LT(summary.number(m, "scale_spread"), 0.01);
+  EXPECT_EQ(summary.number(m, "cracks"), 1) << "the marker's square is no crack";
+  EXPECT_EQ(summary.number(m, "crack_area_px"), 4000);
+  EXPECT_EQ(summary.rows[row.at("halved_mask")][summary.column("scale_source")],
+            "its photo is 900x600, the mask 450x300: the marker's scale is the photo's");
   const std::size_t s = row.at("steep_mask");
   EXPECT_EQ(summary.rows[s][summary.column("mm_per_px")], "");
   EXPECT_THAT(summary.rows[s][summary.column("scale_source")], HasSubstr("far from fronto-parallel, scale not used"));
   EXPECT_GT(summary.number(s, "scale_spread"), 0.03);
   EXPECT_EQ(summary.rows[row.at("plain_mask")][summary.column("scale_source")], "no 4X4_50 marker found");
   EXPECT_THAT(summary.rows[row.at("orphan_mask")][summary.column("scale_source")], HasSubstr("photo was not found"));
-  EXPECT_THAT(r.out, HasSubstr("error: 3 photos have no scale, measured in pixels only:"));
+  EXPECT_THAT(r.out, HasSubstr("error: 4 photos have no scale, measured in pixels only:"));
   EXPECT_THAT(r.out, HasSubstr("plain_mask.png (no 4X4_50 marker found)"));
 
   const auto no_photos = crackkd::test::run_cli("measure " + masks.string() + " --out " + d + "out2 --marker-mm 50");

@@ -96,6 +96,22 @@ TEST(MarkerScale, SeveralMarkersAreAveragedAndNamed) {
   EXPECT_THAT(scale.source, HasSubstr("markers 4X4_50 ids 3, 12"));
 }
 
+TEST(MarkerScale, TheMarkersSquareAndMarginAreErasedFromACrackMask) {
+  const cv::Mat photo = marker_photo(150);  // the black square from (430.3, 310.6), 150 px
+  cv::Mat mask(photo.size(), CV_8U, cv::Scalar(255));
+  crackkd::measurement::erase_markers(mask, marker_scale(photo, kOptions));
+  // Cleared: the square and a module (25 px) round it; kept: what lies beyond.
+  EXPECT_EQ(cv::countNonZero(mask(cv::Rect(410, 290, 190, 190))), 0);
+  EXPECT_EQ(cv::countNonZero(mask(cv::Rect(0, 0, 400, 900))), 400 * 900);
+  EXPECT_EQ(cv::countNonZero(mask(cv::Rect(612, 0, 588, 900))), 588 * 900);
+  // A marker too steep to give the scale is still no crack.
+  cv::Mat steep_mask(photo.size(), CV_8U, cv::Scalar(255));
+  const auto steep = marker_scale(turned(photo, 35), kOptions);
+  ASSERT_FALSE(steep.known());
+  crackkd::measurement::erase_markers(steep_mask, steep);
+  EXPECT_GT(cv::countNonZero(steep_mask == 0), 100 * 100);
+}
+
 TEST(MarkerScale, NoMarkerOrAnotherDictionarySaysSo) {
   const auto none = marker_scale(wall({640, 480}), kOptions);
   EXPECT_FALSE(none.known());
