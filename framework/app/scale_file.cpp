@@ -43,8 +43,8 @@ std::string key_of(const std::string& listed) {
 ScaleFile::ScaleFile(fs::path file) : file_(std::move(file)) {
   if (!fs::is_regular_file(file_)) throw Error("--scale-file " + file_.string() + ": no such file");
   auto table = report::read_csv(file_);
-  for (auto& h : table.header) h = trimmed(h);
   if (!table.header.empty() && table.header[0].rfind("\xEF\xBB\xBF", 0) == 0) table.header[0].erase(0, 3);
+  for (auto& h : table.header) h = trimmed(h);
   const std::size_t name_column = column_of(table, {"photo", "image"}), scale_column = column_of(table, {"mm_per_px"});
   std::map<std::string, std::size_t> line_of;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
