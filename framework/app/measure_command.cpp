@@ -21,6 +21,7 @@
 #include "measurement/crack_table.hpp"
 
 #include <crackkd/error.hpp>
+#include <crackkd/file_pairing.hpp>
 #include <crackkd/mask_convention.hpp>
 
 #include <opencv2/imgcodecs.hpp>
@@ -28,6 +29,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -106,22 +108,28 @@ void add_summary_row(engine::CsvWriter& summary, bool mm, const fs::path& file, 
 
 /// The name of the photo a mask was drawn on: the mask's less --mask-suffix.
 fs::path photo_name_of(const MeasureArgs& args, const fs::path& mask) {
-  std::string stem = mask.stem().string();
+  const std::string stem = mask.stem().string();
   const auto& suffix = args.mask_suffix;
-  if (!suffix.empty() && stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
-    stem.erase(stem.size() - suffix.size());
-  return stem;
+  if (suffix.empty() || stem.size() <= suffix.size() || !file_pairing_detail::ends_with(stem, suffix)) return stem;
+  return stem.substr(0, stem.size() - suffix.size());
 }
 
-/// The photo a mask was drawn on, in --photos, named like it (photo_name_of); empty when
-/// there is none (its scale then stays unknown, and says so).
-cv::Mat photo_of(const MeasureArgs& args, const fs::path& mask) {
-  const auto stem = photo_name_of(args, mask);
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(args.photos, error))
-    if (entry.path().stem() == stem && is_image_name(entry.path()))
-      if (cv::Mat photo = cv::imread(entry.path().string(), cv::IMREAD_COLOR); !photo.empty()) return photo;
-  return {};
+/// The photos of --photos by name (the SDK's pairing, read once), when a marker is read off them.
+std::map<std::string, fs::path> photos_by_name(const MeasureArgs& args) {
+  if (args.photos.empty()) return {};
+  std::vector<fs::path> clashes, stray;
+  auto photos = file_pairing_detail::files_by_key(args.photos, "", clashes, stray);
+  if (!clashes.empty())
+    spdlog::warn("{}: {} has photos of one name in two formats; the first by name is used, not {}", kMeasureWho,
+                 args.photos.string(), file_pairing_detail::listing(clashes, "photo"));
+  return photos;
+}
+
+/// The photo a mask was drawn on, named like it (photo_name_of); empty when there is none
+/// or it cannot be read (its scale then stays unknown, and says so).
+cv::Mat photo_of(const std::map<std::string, fs::path>& photos, const fs::path& name) {
+  const auto it = photos.find(name.string());
+  return it == photos.end() ? cv::Mat() : cv::imread(it->second.string(), cv::IMREAD_COLOR);
 }
 
 void check_photos_folder(const MeasureArgs& args) {
@@ -142,6 +150,7 @@ int measure_command(const Common&, const MeasureArgs& args) {
   std::vector<fs::path> photo_names;
   for (const auto& f : files) photo_names.push_back(photo_name_of(args, f));
   PhotoScales scales(args.scale, photo_names, kMeasureWho);
+  const auto photos = photos_by_name(args);
   std::optional<MaskRule> rule;
   if (!args.probability) rule = rule_of(args, files);
   fs::create_directories(args.out);
@@ -165,8 +174,8 @@ int measure_command(const Common&, const MeasureArgs& args) {
       skipped.push_back(file.string());
       continue;
     }
-    const auto scale =
-        scales.of(file, photo_name_of(args, file), scales.from_marker() ? photo_of(args, file) : cv::Mat(), mask.size());
+    const auto name = photo_name_of(args, file);
+    const auto scale = scales.of(file, name, scales.from_marker() ? photo_of(photos, name) : cv::Mat(), mask.size());
     measurement::erase_markers(mask, scale);  // a marker's black square is no crack
     const auto objects = measurement::crack_objects(mask, probability, options);
     for (const auto& row : measurement::crack_table_rows(file.string(), objects, mm, scale, args.scale.width_classes))
