@@ -3,7 +3,7 @@
 # std-only headers, nothing else. Listed once for the framework and for the LibTorch-only
 # device check (tests/gpu), which build them as the library crackkd_framework_gpu_paths.
 set(CRACKKD_FRAMEWORK_GPU_PATH_SOURCES
-  engine/mixed_precision.cpp
+  runtime/mixed_precision.cpp
   distributed/process_group.cpp
   deploy/traced_model.cpp
   deploy/upsample_scales.cpp

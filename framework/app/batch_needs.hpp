@@ -3,7 +3,7 @@
 // data set's sizes (data/batch_check.hpp), from the stages' plans (StagePlan::batches).
 
 #include "data/batch_check.hpp"
-#include "engine/plan.hpp"
+#include "runner/plan.hpp"
 
 namespace crackkd::app {
 

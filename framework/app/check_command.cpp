@@ -9,7 +9,7 @@
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
-#include "engine/plan.hpp"
+#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <spdlog/spdlog.h>

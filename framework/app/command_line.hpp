@@ -12,6 +12,10 @@
 
 namespace crackkd::app {
 
+/// Every number typed on the command line is a number: CLI11's ranges let "nan" through
+/// (no comparison with NaN fails), and infinities mean nothing here either.
+const CLI::Validator& finite_number();
+
 class CommandLine {
  public:
   CommandLine();

@@ -9,7 +9,7 @@
 #include "deploy/onnx_export.hpp"
 #include "deploy/trace_memory.hpp"
 #include "deploy/traced_model.hpp"
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "inference/tiled_prediction.hpp"
 #include "pipeline/toml_params.hpp"

@@ -1,8 +1,8 @@
 #include "app/infer_reference.hpp"
 
-#include "engine/csv.hpp"
-#include "engine/measure_columns.hpp"
-#include "engine/stage_contract.hpp"
+#include "io/csv_writer.hpp"
+#include "evaluation/measure_columns.hpp"
+#include "runtime/result_files.hpp"
 #include "metrics/dataset_measures.hpp"
 
 #include <crackkd/error.hpp>
@@ -67,23 +67,16 @@ void ReferenceScoring::score(const fs::path& photo, const at::Tensor& probabilit
 }
 
 void ReferenceScoring::write(const std::string& model_file, double threshold, const std::string& threshold_from) const {
-  std::vector<std::string> image_header{"image"};
-  for (auto& c : engine::image_measure_columns()) image_header.push_back(std::move(c));
-  engine::CsvWriter per_image(args_.out / engine::results::kPerImage, image_header);
-  for (std::size_t i = 0; i < records_.size(); ++i) {
-    std::vector<std::string> row{photos_[i]};
-    for (auto& text : engine::image_measure_texts(records_[i])) row.push_back(std::move(text));
-    per_image.row_of_texts(row);
-  }
-  std::vector<std::string> score_header{"model", "threshold", "threshold_from", "masks"};
-  for (auto& c : engine::dataset_measure_columns()) score_header.push_back(std::move(c));
-  engine::CsvWriter scores(args_.out / engine::results::kScores, score_header);
+  engine::CsvWriter per_image(args_.out / engine::results::kPerImage, engine::image_measure_columns({"image"}));
+  for (std::size_t i = 0; i < records_.size(); ++i)
+    per_image.row_of_texts(engine::image_measure_texts({photos_[i]}, records_[i]));
+  engine::CsvWriter scores(args_.out / engine::results::kScores,
+                           engine::dataset_measure_columns({"model", "threshold", "threshold_from", "masks"}));
   const auto d = metrics::summarize(records_);
   const auto draws = metrics::bootstrap_draws(records_.size(), static_cast<std::size_t>(args_.bootstrap), 0);
-  std::vector<std::string> row{model_file, engine::CsvWriter::text(threshold), threshold_from, args_.reference.string()};
-  for (auto& text : engine::dataset_measure_texts(d, measure_options_, metrics::bootstrap_intervals(records_, draws)))
-    row.push_back(std::move(text));
-  scores.row_of_texts(row);
+  scores.row_of_texts(engine::dataset_measure_texts(
+      {model_file, engine::CsvWriter::text(threshold), threshold_from, args_.reference.string()}, d, measure_options_,
+      metrics::bootstrap_intervals(records_, draws)));
   per_image.commit();
   scores.commit();
   spdlog::info("infer: against the masks of {} ({} photos): mDS {:.4f} mIoU {:.4f} F1 {:.4f}; within {}: F1 {:.4f}; "

@@ -1,7 +1,7 @@
 #pragma once
 // `crackkd infer --reference MASKS`: the photos `infer` segments scored against their
 // masks with the evaluate stage's code (metrics/image_measures.hpp, dataset_measures.hpp,
-// engine/measure_columns.hpp), so a user's own annotated photos give the figures a
+// evaluation/measure_columns.hpp), so a user's own annotated photos give the figures a
 // pipeline's evaluate stage would: per_image.csv (one row per photo) and scores.csv (the
 // set's figures with their 95 % bootstrap intervals over photos) beside summary.csv.
 // Masks pair with photos by name and are read in any convention dataset.folder reads

@@ -5,8 +5,8 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
-#include "engine/checkpoint.hpp"
-#include "engine/stage.hpp"
+#include "checkpoints/checkpoint.hpp"
+#include "runtime/device.hpp"
 #include "inference/inference_model.hpp"
 #include "metrics/model_cost.hpp"
 #include "pipeline/toml_params.hpp"

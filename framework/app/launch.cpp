@@ -6,7 +6,7 @@
 // one: `crackkd run` again continues after the last finished epoch.
 
 #include "app/commands.hpp"
-#include "engine/interrupt.hpp"
+#include "runtime/interrupt.hpp"
 #include "io/worker_process.hpp"
 
 #include <crackkd/error.hpp>

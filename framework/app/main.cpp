@@ -7,7 +7,7 @@
 #include "app/command_line.hpp"
 #include "app/memory.hpp"
 #include "app/shared_cores.hpp"
-#include "engine/interrupt.hpp"
+#include "runtime/interrupt.hpp"
 
 #include <crackkd/error.hpp>
 

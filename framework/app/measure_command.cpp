@@ -15,7 +15,7 @@
 #include "app/commands.hpp"
 #include "app/photo_files.hpp"
 #include "app/photo_scales.hpp"
-#include "engine/csv.hpp"
+#include "io/csv_writer.hpp"
 #include "measurement/crack_files.hpp"
 #include "measurement/crack_objects.hpp"
 #include "measurement/crack_table.hpp"

@@ -3,7 +3,7 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
-#include "engine/stage.hpp"
+#include "stages/stage.hpp"
 
 #include <iostream>
 

@@ -5,7 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
-#include "engine/training_data.hpp"
+#include "training/training_data.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/image_grid.hpp"
 

@@ -6,9 +6,9 @@
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
 #include "distributed/process_group.hpp"
-#include "engine/parallel_run.hpp"
-#include "engine/plan.hpp"
-#include "engine/runner.hpp"
+#include "runner/parallel_run.hpp"
+#include "runner/plan.hpp"
+#include "runner/runner.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <ATen/Parallel.h>
@@ -74,7 +74,7 @@ distributed::ProcessGroup* join_ranks(const RunArgs& args) {
 namespace {
 
 /// How a side-by-side run starts the worker of job `id`: this command line, told to run
-/// that job alone with `threads` threads (engine/parallel_run.hpp).
+/// that job alone with `threads` threads (runner/parallel_run.hpp).
 std::vector<std::string> worker_command(const Common& common, const RunArgs& args, const std::string& id, int threads) {
   std::vector<std::string> a;
   for (const auto& p : common.plugin_path) a.insert(a.end(), {"--plugin-path", p.string()});

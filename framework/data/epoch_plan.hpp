@@ -1,6 +1,6 @@
 #pragma once
 // Which samples an epoch serves, in which order, and which of them are corrupted by a
-// noise: the seed paper's mixed clean/noisy input (§2.1).
+// noise: the reference paper's mixed clean/noisy input (§2.1).
 //
 // With a mix of clean : noisy = 2 : 1 over n images, an epoch serves every image once,
 // clean, plus round(n * 1 / 2) noisy *extra copies* (the paper's 2000 clean + 1000 noisy

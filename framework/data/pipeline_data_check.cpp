@@ -110,7 +110,7 @@ bool has_problems(const std::vector<DatasetCheck>& checks) {
   return false;
 }
 
-std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs) {
+std::string data_fingerprint(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs) {
   std::ostringstream text;
   for (const auto& [name, config] : pipeline.datasets) {
     const ComponentEntry& entry = host.entry("dataset", config.plugin);
@@ -127,8 +127,8 @@ std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& hos
 
 void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host, const fs::path& record,
                            const std::vector<BatchNeed>& needs) {
-  const std::string print = data_print(pipeline, host, needs);
-  if (fs::exists(record) && read_text(record) == print) {
+  const std::string fingerprint = data_fingerprint(pipeline, host, needs);
+  if (fs::exists(record) && read_text(record) == fingerprint) {
     spdlog::info("data: unchanged since it was last checked ({} datasets)", pipeline.datasets.size());
     return;
   }
@@ -141,7 +141,7 @@ void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost&
                 "anyway");
   std::error_code ec;  // a run folder that cannot be made is the run lock's to report
   fs::create_directories(record.parent_path(), ec);
-  if (!ec) io::write_atomically(record, print + "\n");
+  if (!ec) io::write_atomically(record, fingerprint + "\n");
 }
 
 }  // namespace crackkd::data

@@ -2,7 +2,7 @@
 // The data check of a whole pipeline: every dataset it declares, opened without its cache
 // and read once (dataset_check.hpp). `crackkd check` and `crackkd validate --data` print
 // it; `crackkd run` makes it before the first stage, so a wrong root or a broken file
-// stops the run at once instead of hours in. The run remembers the datasets' print (their
+// stops the run at once instead of hours in. The run remembers the datasets' fingerprint (their
 // plugins, options and files) once they pass, and checks again only when it changes.
 
 #include "data/batch_check.hpp"
@@ -27,13 +27,13 @@ bool has_problems(const std::vector<DatasetCheck>& checks);
 bool stops_a_run(const std::vector<DatasetCheck>& checks);
 
 /// What the data of `pipeline` is: each dataset's plugin, declared version, options and
-/// input fingerprint (its files), and how the stages of `needs` batch it. Equal prints
+/// input fingerprint (its files), and how the stages of `needs` batch it. Equal fingerprints
 /// mean the same check.
-std::string data_print(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs);
+std::string data_fingerprint(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::vector<BatchNeed>& needs);
 
-/// `crackkd run`'s check: skipped when `record` holds the current data print; otherwise
+/// `crackkd run`'s check: skipped when `record` holds the current data fingerprint; otherwise
 /// the pipeline's data is checked, one line per dataset logged, duplicated images warned
-/// about, and the print written to `record` when nothing stops the run. Throws
+/// about, and the fingerprint written to `record` when nothing stops the run. Throws
 /// crackkd::Error naming the problems that do.
 void check_data_before_run(const pipeline::Pipeline& pipeline, host::PluginHost& host,
                            const std::filesystem::path& record, const std::vector<BatchNeed>& needs);

@@ -172,7 +172,7 @@ void ProcessGroup::collective(at::Tensor& tensor, bool broadcast, const std::str
       if (!state_->nccl) {
         if (!std::getenv("TORCH_NCCL_BLOCKING_WAIT") && !std::getenv("NCCL_BLOCKING_WAIT"))
           ::setenv(kBlockingWait, "1", 0);
-        // The rank's own GPU (engine/device.hpp) is current, so NCCL's communicator and
+        // The rank's own GPU (runtime/device.hpp) is current, so NCCL's communicator and
         // any CUDA context it makes live there, not on GPU 0.
         if (tensor.device().has_index()) c10::cuda::set_device(tensor.device().index());
         auto options = c10d::ProcessGroupNCCL::Options::create();

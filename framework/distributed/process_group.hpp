@@ -50,7 +50,7 @@ class ProcessGroup {
 
   int rank() const { return rendezvous_.rank; }
   int world_size() const { return rendezvous_.world_size; }
-  /// This process's rank among those on its host: which GPU it takes (engine/device.hpp).
+  /// This process's rank among those on its host: which GPU it takes (runtime/device.hpp).
   int local_rank() const { return rendezvous_.local_rank; }
   bool is_main() const { return rendezvous_.rank == 0; }
 

@@ -2,7 +2,7 @@
 
 #include "deploy/traced_model.hpp"
 #include "inference/chosen_threshold.hpp"
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 
 #include <crackkd/error.hpp>
 

@@ -10,7 +10,7 @@
 // An exported file of fixed shape takes inputs up to that shape: smaller ones are padded
 // by replicating their border and cropped back, a batch is split or filled to its batch.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <ATen/core/Tensor.h>

@@ -1,5 +1,5 @@
 #pragma once
-// Per-image Dice and IoU of thresholded predictions, as the seed paper's authors
+// Per-image Dice and IoU of thresholded predictions, as the reference paper's authors
 // evaluate: threshold the sigmoid at 0.5, eps = 1e-7, average per-image scores.
 
 #include <ATen/core/Tensor.h>

@@ -1,4 +1,5 @@
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
+#include "runtime/result_files.hpp"
 #include "training/observers.hpp"
 
 namespace crackkd::training {
@@ -10,14 +11,14 @@ class Checkpointer : public FitObserver {
   explicit Checkpointer(FitRun& run)
       : run_(run),
         // "<pipeline>/<stage>[/<replicate>]": checkpoints say what trained them.
-        trained_by_(run.ctx.out_dir.lexically_relative(run.ctx.run_dir.parent_path()).generic_string()) {}
+        trained_by_(run.stage.out_dir.lexically_relative(run.stage.run_dir.parent_path()).generic_string()) {}
 
   void epoch_done(EpochRecord& epoch) override {
-    save(run_.ctx.out_dir / engine::results::kCheckpoint, epoch.epoch);
+    save(run_.stage.out_dir / engine::results::kCheckpoint, epoch.epoch);
     double& best = run_.state.best_dice;
     if (epoch.val_dice && *epoch.val_dice > best) {
       best = *epoch.val_dice;
-      save(run_.ctx.out_dir / engine::results::kBest, epoch.epoch);
+      save(run_.stage.out_dir / engine::results::kBest, epoch.epoch);
     }
   }
 

@@ -5,8 +5,8 @@
 
 #include "data/loader.hpp"
 #include "distributed/gradient_sync.hpp"
-#include "engine/interrupt.hpp"
-#include "engine/lr_schedule.hpp"
+#include "runtime/interrupt.hpp"
+#include "training/lr_schedule.hpp"
 #include "training/gradient_share.hpp"
 #include "training/observers.hpp"
 
@@ -38,10 +38,9 @@ Observers make_observers(FitRun& run, const Dataset* validation) {
 }
 
 std::string interrupted_message(const FitRun& run, std::int64_t epoch, std::size_t batches, std::size_t batch) {
-  const auto& ctx = run.ctx;
-  return "stage " + ctx.stage.name + " stopped by " + engine::signal_name(engine::stop_signal()) + " at epoch " +
+  return "stage " + run.stage.name + " stopped by " + engine::signal_name(engine::stop_signal()) + " at epoch " +
          std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + "/" + std::to_string(batches) + " (step " +
-         std::to_string(run.state.step) + "); its state is in " + (ctx.out_dir / "resume.pt").string() +
+         std::to_string(run.state.step) + "); its state is in " + (run.stage.out_dir / "resume.pt").string() +
          ": run the same command again to resume";
 }
 
@@ -130,7 +129,7 @@ void Loop::run_epoch(std::int64_t epoch) {
   if (stop_requested_ && epoch < o.epochs)
     throw engine::Interrupted(engine::stop_signal(),
                               run_.main ? interrupted_message(run_, epoch, batches, batches - 1)
-                                        : "stage " + run_.ctx.stage.name + ": stopped with rank 0");
+                                        : "stage " + run_.stage.name + ": stopped with rank 0");
 }
 
 void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader,
@@ -186,7 +185,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
   for (const auto& [name, term] : terms) {
     const double value = term.item<double>();
     if (!std::isfinite(value))
-      throw Error("stage " + run_.ctx.stage.name + ": loss term '" + name + "' is " + std::to_string(value) +
+      throw Error("stage " + run_.stage.name + ": loss term '" + name + "' is " + std::to_string(value) +
                   " at epoch " + std::to_string(epoch) + ", step " + std::to_string(run_.state.step + 1) +
                   " (the last good checkpoint is kept)");
     values.push_back(value);
@@ -205,7 +204,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
 bool Loop::agree_across_ranks(std::vector<double>& values, std::int64_t samples, bool stop) {
   values.resize(run_.term_names.size(), 0.0);
   if (run_.term_names.empty())
-    throw Error("stage " + run_.ctx.stage.name + ": rank " + std::to_string(rank_) +
+    throw Error("stage " + run_.stage.name + ": rank " + std::to_string(rank_) +
                 " has no samples in the first batch; use fewer ranks or a larger dataset");
   values.push_back(stop ? 1.0 : 0.0);
   distributed::average_gradients(synced_, samples, values, *run_.group);
@@ -216,25 +215,25 @@ bool Loop::agree_across_ranks(std::vector<double>& values, std::int64_t samples,
 
 /// Restores the run from resume.pt when it was written for this stage's fingerprint.
 void resume(FitRun& run) {
-  const auto file = run.ctx.out_dir / "resume.pt";
+  const auto file = run.stage.out_dir / "resume.pt";
   const auto& t = run.trainee;
-  auto resumed = engine::load_resume_state(file, run.ctx.fingerprint, run.ctx.build, t.model, t.optimizer, t.extra);
+  auto resumed = engine::load_resume_state(file, run.stage.fingerprint, run.stage.build, t.model, t.optimizer, t.extra);
   if (!resumed) return;
   run.state = *resumed;
   const auto& s = run.state;
   const std::string within = s.epoch_batches == 0 ? "" : " and batch " + std::to_string(s.epoch_batches) +
                                                              " of epoch " + std::to_string(s.epoch + 1);
-  spdlog::info("{}: resuming after epoch {}{} (step {}) from {}", run.ctx.stage.name, s.epoch, within, s.step,
+  spdlog::info("{}: resuming after epoch {}{} (step {}) from {}", run.stage.name, s.epoch, within, s.step,
                file.string());
   run.scaler.restore(s.amp_scale, s.amp_good_steps);
 }
 
 }  // namespace
 
-void fit(engine::StageContext& ctx, Trainee trainee, FitData data, c10::Device device,
+void fit(const FitStage& stage, Trainee trainee, FitData data, c10::Device device,
          const engine::TrainingOptions& options, const StepTerms& step_terms) {
-  auto* group = ctx.group;
-  FitRun run{ctx, trainee, options, device, group, !group || group->is_main(), {}, engine::GradScaler(options.amp), {}};
+  auto* group = stage.group;
+  FitRun run{stage, trainee, options, device, group, !group || group->is_main(), {}, engine::GradScaler(options.amp), {}};
   resume(run);
   if (group) {
     distributed::broadcast_module(trainee.model, *group);

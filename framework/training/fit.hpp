@@ -6,17 +6,38 @@
 // (observers.hpp): validation, checkpoints, metrics.csv, steps.csv, resume.pt, progress,
 // the ranks' final agreement. Train and distill differ only in what computes the terms.
 
-#include "engine/stage.hpp"
-#include "engine/training_data.hpp"
-#include "engine/training_options.hpp"
+#include "training/training_data.hpp"
+#include "training/training_options.hpp"
 
 #include <crackkd/distiller.hpp>
 
 #include <torch/optim/optimizer.h>
 
+#include <filesystem>
 #include <functional>
 
+namespace crackkd::distributed {
+class ProcessGroup;
+}  // namespace crackkd::distributed
+
+namespace crackkd::engine {
+class RunProgress;
+}  // namespace crackkd::engine
+
 namespace crackkd::training {
+
+/// The stage a fit trains for, as the loop sees it: where it writes (its checkpoints,
+/// metrics.csv, steps.csv and resume.pt), what its resume state must match, and the run
+/// it is part of.
+struct FitStage {
+  std::string name;                  ///< the stage's name, in logs and errors
+  std::filesystem::path out_dir;     ///< its folder (a replicate's)
+  std::filesystem::path run_dir;     ///< <workdir>/<pipeline name>: checkpoints say what trained them relative to its parent
+  std::string fingerprint;           ///< resume.pt resumes only a run of the same fingerprint
+  std::string build;                 ///< of the code that runs it, recorded in resume.pt
+  distributed::ProcessGroup* group = nullptr;    ///< the ranks of a data-parallel run, or null
+  engine::RunProgress* run_progress = nullptr;   ///< the whole run's progress, or null
+};
 
 /// What trains: the model (saved in checkpoints with its config), its optimiser, and the
 /// distiller's connectors (`extra`, or null), which resume.pt saves but checkpoints do not.
@@ -46,7 +67,7 @@ using StepTerms = std::function<StepLoss(const Batch& batch)>;
 
 /// Runs the epochs, resuming where the stage's resume.pt says when it matches the stage's
 /// fingerprint.
-void fit(engine::StageContext& ctx, Trainee trainee, FitData data, c10::Device device,
+void fit(const FitStage& stage, Trainee trainee, FitData data, c10::Device device,
          const engine::TrainingOptions& options, const StepTerms& step_terms);
 
 }  // namespace crackkd::training

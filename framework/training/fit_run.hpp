@@ -4,8 +4,8 @@
 // interface. Each observer owns one job and the fields of FitRun::state that job keeps.
 
 #include "distributed/process_group.hpp"
-#include "engine/mixed_precision.hpp"
-#include "engine/resume_state.hpp"
+#include "runtime/mixed_precision.hpp"
+#include "training/resume_state.hpp"
 #include "training/fit.hpp"
 
 #include <chrono>
@@ -14,7 +14,7 @@
 namespace crackkd::training {
 
 struct FitRun {
-  engine::StageContext& ctx;
+  const FitStage& stage;
   Trainee trainee;
   const engine::TrainingOptions& options;
   c10::Device device;

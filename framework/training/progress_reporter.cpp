@@ -1,8 +1,8 @@
 // The epoch's progress bar, with the run's place (stage n/m, pipeline ETA), and the line
 // that sums each epoch up.
 
-#include "engine/progress.hpp"
-#include "engine/run_progress.hpp"
+#include "runtime/progress.hpp"
+#include "runtime/run_progress.hpp"
 #include "training/observers.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,12 +19,12 @@ class ProgressBar : public FitObserver {
 
   void epoch_started(std::int64_t epoch, std::size_t, std::size_t batches) override {
     bar_ = std::make_unique<engine::Progress>(
-        run_.ctx.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(run_.options.epochs), batches);
+        run_.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(run_.options.epochs), batches);
   }
   void step_done(const StepRecord& s) override {
     char status[48];
     std::snprintf(status, sizeof status, "loss %.4f", s.epoch_loss);
-    auto* run_progress = run_.ctx.run_progress;
+    auto* run_progress = run_.stage.run_progress;
     if (!run_progress) return bar_->advance(status);
     run_progress->epochs_done(static_cast<double>(s.epoch - 1) + static_cast<double>(s.batch + 1) / s.batches);
     const std::string run_status = run_progress->status();
@@ -52,7 +52,7 @@ class EpochSummary : public FitObserver {
     }
     const std::string validation =
         e.val_dice ? ", val mDS " + std::to_string(*e.val_dice) + " mIoU " + std::to_string(*e.val_iou) : "";
-    spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s, {:.1f} training samples/s)", run_.ctx.stage.name,
+    spdlog::info("{} epoch {}/{}: loss {:.4f} ({}){} ({:.1f} s, {:.1f} training samples/s)", run_.stage.name,
                  e.epoch, run_.options.epochs, e.loss, terms, validation, e.seconds,
                  static_cast<double>(e.samples) / std::max(1e-9, e.train_seconds));
   }

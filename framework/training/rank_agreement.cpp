@@ -17,9 +17,9 @@ class RankAgreement : public FitObserver {
     for (const auto& p : run_.trainee.model.parameters()) weights.push_back(p);
     const double divergence = distributed::max_divergence(weights, group);
     if (divergence > 0)
-      throw Error("stage " + run_.ctx.stage.name + ": the " + std::to_string(group.world_size()) +
+      throw Error("stage " + run_.stage.name + ": the " + std::to_string(group.world_size()) +
                   " ranks ended with different weights (max difference " + std::to_string(divergence) + ")");
-    if (run_.main) spdlog::info("{}: the {} ranks end with identical weights", run_.ctx.stage.name, group.world_size());
+    if (run_.main) spdlog::info("{}: the {} ranks end with identical weights", run_.stage.name, group.world_size());
   }
 
  private:

@@ -15,11 +15,11 @@ class ResumeWriter : public FitObserver {
   void fit_done() override { std::filesystem::remove(file()); }  // checkpoint.pt and best.pt are the results
 
  private:
-  std::filesystem::path file() const { return run_.ctx.out_dir / "resume.pt"; }
+  std::filesystem::path file() const { return run_.stage.out_dir / "resume.pt"; }
   void save() {
     run_.state.amp_scale = run_.scaler.current();
     run_.state.amp_good_steps = run_.scaler.good_steps();
-    engine::save_resume_state(file(), run_.ctx.fingerprint, run_.ctx.build, run_.state, run_.trainee.model,
+    engine::save_resume_state(file(), run_.stage.fingerprint, run_.stage.build, run_.state, run_.trainee.model,
                               run_.trainee.optimizer, run_.trainee.extra);
   }
 

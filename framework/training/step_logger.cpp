@@ -13,7 +13,7 @@ class StepLogger : public FitObserver {
   void step_done(const StepRecord& s) override {
     std::string text;
     for (std::size_t i = 0; i < s.values.size(); ++i) text += run_.term_names[i] + " " + csv_number(s.values[i]) + ", ";
-    spdlog::debug("{} epoch {}/{} batch {}/{} (step {}): lr {}, {}total {}", run_.ctx.stage.name, s.epoch,
+    spdlog::debug("{} epoch {}/{} batch {}/{} (step {}): lr {}, {}total {}", run_.stage.name, s.epoch,
                   run_.options.epochs, s.batch + 1, s.batches, run_.state.step, csv_number(s.lr), text,
                   csv_number(s.total));
   }

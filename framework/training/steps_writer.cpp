@@ -5,6 +5,7 @@
 // drops the rows past its resume point, so its steps.csv equals an uninterrupted run's.
 
 #include "io/durable_file.hpp"
+#include "runtime/result_files.hpp"
 #include "training/observers.hpp"
 
 #include <charconv>
@@ -52,7 +53,7 @@ void keep_finished_steps(const fs::path& file, std::int64_t last_step) {
 
 class StepsWriter : public FitObserver {
  public:
-  explicit StepsWriter(FitRun& run) : run_(run), file_(run.ctx.out_dir / engine::results::kSteps) {}
+  explicit StepsWriter(FitRun& run) : run_(run), file_(run.stage.out_dir / engine::results::kSteps) {}
 
   void fit_started() override {
     keep_finished_steps(file_, run_.state.step);

@@ -1,4 +1,4 @@
-#include "engine/evaluation.hpp"
+#include "evaluation/evaluation.hpp"
 #include "training/observers.hpp"
 
 namespace crackkd::training {

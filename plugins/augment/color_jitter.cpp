@@ -1,5 +1,5 @@
 // transform.color_jitter: random brightness, contrast, saturation and hue, as
-// torchvision's ColorJitter defines them (the seed paper's training augmentation):
+// torchvision's ColorJitter defines them (the reference paper's training augmentation):
 //
 //   brightness b: image * f,                          f ~ U[max(0, 1 - b), 1 + b]
 //   contrast c:   f * image + (1 - f) * mean(gray),   f ~ U[max(0, 1 - c), 1 + c]

@@ -1,4 +1,4 @@
-// The seed paper's lightweight baselines (Table 2) and its CNN student (Table 3), as its
+// The reference paper's lightweight baselines (Table 2) and its CNN student (Table 3), as its
 // authors built them with segmentation_models_pytorch (one output class):
 //
 //   model.unet_resnet18    U-Net decoder on ResNet-18                 14.33 M parameters
@@ -253,7 +253,7 @@ class UnetResNet18 : public crackkd::SegmentationModel {
 }  // namespace
 
 CRACKKD_PLUGIN(model, unet_resnet18, UnetResNet18,
-               "U-Net on a ResNet-18 encoder (the seed paper's CNN student, Table 3), 14.3 M parameters")
+               "U-Net on a ResNet-18 encoder (the reference paper's CNN student, Table 3), 14.3 M parameters")
 CRACKKD_PLUGIN(model, mobilenetv2, MobileNetV2Fpn, "FPN on a MobileNetV2 1.0 encoder (seed Table 2 baseline), 4.2 M parameters")
 CRACKKD_PLUGIN(model, mobileone, MobileOneFpn,
                "FPN on a MobileOne-S0 encoder (seed Table 2 baseline), 6.3 M parameters training, one conv per block in eval")

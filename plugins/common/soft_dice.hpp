@@ -1,5 +1,5 @@
 #pragma once
-// The seed paper's soft Dice loss (loss.dice; the device check's ground-truth term):
+// The reference paper's soft Dice loss (loss.dice; the device check's ground-truth term):
 // p = sigmoid(logit); per image dice = (2 sum(p g) + eps) / (sum(p) + sum(g) + eps);
 // loss = 1 - mean over the batch.
 

@@ -59,88 +59,102 @@ class PickleMachine {
   Ref run() {
     while (true) {
       const auto op = static_cast<unsigned char>(byte());
-      switch (op) {
-        case 0x80: byte(); break;                                  // PROTO
-        case 0x95: skip(8); break;                                 // FRAME
-        case '(': stack_.push_back(make(Object::Kind::Mark)); break;  // MARK
-        case ')': stack_.push_back(make(Object::Kind::Tuple)); break;
-        case ']': stack_.push_back(make(Object::Kind::List)); break;
-        case '}': stack_.push_back(make(Object::Kind::Dict)); break;
-        case 'N': stack_.push_back(make(Object::Kind::None)); break;
-        case 0x88: case 0x89: {
-          auto b = make(Object::Kind::Bool);
-          b->integer = op == 0x88;
-          stack_.push_back(b);
-          break;
-        }
-        case 'K': push_int(static_cast<unsigned char>(byte())); break;
-        case 'M': push_int(static_cast<std::int64_t>(little_endian(2))); break;
-        case 'J': push_int(static_cast<std::int32_t>(little_endian(4))); break;
-        case 0x8a: {  // LONG1: little-endian two's complement
-          const auto n = static_cast<unsigned char>(byte());
-          std::uint64_t v = n ? little_endian(n) : 0;
-          if (n && n < 8 && (v >> (8 * n - 1)) & 1) v |= ~0ull << (8 * n);
-          push_int(static_cast<std::int64_t>(v));
-          break;
-        }
-        case 'G': {  // BINFLOAT, big-endian
-          std::uint64_t bits = 0;
-          for (int i = 0; i < 8; ++i) bits = bits << 8 | static_cast<unsigned char>(byte());
-          auto f = make(Object::Kind::Float);
-          std::memcpy(&f->real, &bits, 8);
-          stack_.push_back(f);
-          break;
-        }
-        case 'X': push_string(little_endian(4)); break;         // BINUNICODE
-        case 0x8c: push_string(static_cast<unsigned char>(byte())); break;  // SHORT_BINUNICODE
-        case 'c': {                                             // GLOBAL module\nname\n
-          auto g = make(Object::Kind::Global);
-          g->text = line() + ".";
-          g->text += line();
-          stack_.push_back(g);
-          break;
-        }
-        case 0x93: {  // STACK_GLOBAL
-          auto name = pop(), module = pop();
-          auto g = make(Object::Kind::Global);
-          g->text = module->text + "." + name->text;
-          stack_.push_back(g);
-          break;
-        }
-        case 't': stack_.push_back(tuple(pop_mark())); break;
-        case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
-          std::vector<Ref> items(op - 0x84);
-          for (auto i = items.size(); i-- > 0;) items[i] = pop();
-          stack_.push_back(tuple(items));
-          break;
-        }
-        case 'q': memo_[static_cast<unsigned char>(byte())] = top(); break;
-        case 'r': memo_[little_endian(4)] = top(); break;
-        case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
-        case 'h': stack_.push_back(memo(static_cast<unsigned char>(byte()))); break;
-        case 'j': stack_.push_back(memo(little_endian(4))); break;
-        case 'a': { auto v = pop(); top()->items.push_back(v); break; }
-        case 'e': { auto items = pop_mark(); auto& l = top()->items; l.insert(l.end(), items.begin(), items.end()); break; }
-        case 's': { auto v = pop(), k = pop(); top()->entries.emplace_back(k, v); break; }
-        case 'u': {
-          auto items = pop_mark();
-          for (std::size_t i = 0; i + 1 < items.size(); i += 2) top()->entries.emplace_back(items[i], items[i + 1]);
-          break;
-        }
-        case 'b': pop(); break;  // BUILD: object state (an OrderedDict's _metadata): not needed
-        case 'Q': stack_.push_back(storage(pop())); break;  // BINPERSID
-        case 'R': { auto args = pop(), callable = pop(); stack_.push_back(reduce(callable, args)); break; }
-        case '.': return pop();
-        default: {
-          char hex[8];
-          std::snprintf(hex, sizeof hex, "0x%02x", op);
-          throw std::runtime_error(std::string("unsupported pickle opcode ") + hex + " at byte " + std::to_string(pos_ - 1));
-        }
+      if (op == '.') return pop();  // STOP
+      if (!push_value(op) && !combine(op)) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", op);
+        throw std::runtime_error(std::string("unsupported pickle opcode ") + hex + " at byte " + std::to_string(pos_ - 1));
       }
     }
   }
 
  private:
+  /// The opcodes that push one value (or frame the stream); false for the others.
+  bool push_value(unsigned char op) {
+    switch (op) {
+      case 0x80: byte(); break;                                  // PROTO
+      case 0x95: skip(8); break;                                 // FRAME
+      case '(': stack_.push_back(make(Object::Kind::Mark)); break;  // MARK
+      case ')': stack_.push_back(make(Object::Kind::Tuple)); break;
+      case ']': stack_.push_back(make(Object::Kind::List)); break;
+      case '}': stack_.push_back(make(Object::Kind::Dict)); break;
+      case 'N': stack_.push_back(make(Object::Kind::None)); break;
+      case 0x88: case 0x89: {
+        auto b = make(Object::Kind::Bool);
+        b->integer = op == 0x88;
+        stack_.push_back(b);
+        break;
+      }
+      case 'K': push_int(static_cast<unsigned char>(byte())); break;
+      case 'M': push_int(static_cast<std::int64_t>(little_endian(2))); break;
+      case 'J': push_int(static_cast<std::int32_t>(little_endian(4))); break;
+      case 0x8a: {  // LONG1: little-endian two's complement
+        const auto n = static_cast<unsigned char>(byte());
+        std::uint64_t v = n ? little_endian(n) : 0;
+        if (n && n < 8 && (v >> (8 * n - 1)) & 1) v |= ~0ull << (8 * n);
+        push_int(static_cast<std::int64_t>(v));
+        break;
+      }
+      case 'G': {  // BINFLOAT, big-endian
+        std::uint64_t bits = 0;
+        for (int i = 0; i < 8; ++i) bits = bits << 8 | static_cast<unsigned char>(byte());
+        auto f = make(Object::Kind::Float);
+        std::memcpy(&f->real, &bits, 8);
+        stack_.push_back(f);
+        break;
+      }
+      case 'X': push_string(little_endian(4)); break;         // BINUNICODE
+      case 0x8c: push_string(static_cast<unsigned char>(byte())); break;  // SHORT_BINUNICODE
+      case 'c': {                                             // GLOBAL module\nname\n
+        auto g = make(Object::Kind::Global);
+        g->text = line() + ".";
+        g->text += line();
+        stack_.push_back(g);
+        break;
+      }
+      case 0x93: {  // STACK_GLOBAL
+        auto name = pop(), module = pop();
+        auto g = make(Object::Kind::Global);
+        g->text = module->text + "." + name->text;
+        stack_.push_back(g);
+        break;
+      }
+      default: return false;
+    }
+    return true;
+  }
+
+  /// The opcodes that build containers and objects from the stack and the memo.
+  bool combine(unsigned char op) {
+    switch (op) {
+      case 't': stack_.push_back(tuple(pop_mark())); break;
+      case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
+        std::vector<Ref> items(op - 0x84);
+        for (auto i = items.size(); i-- > 0;) items[i] = pop();
+        stack_.push_back(tuple(items));
+        break;
+      }
+      case 'q': memo_[static_cast<unsigned char>(byte())] = top(); break;
+      case 'r': memo_[little_endian(4)] = top(); break;
+      case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
+      case 'h': stack_.push_back(memo(static_cast<unsigned char>(byte()))); break;
+      case 'j': stack_.push_back(memo(little_endian(4))); break;
+      case 'a': { auto v = pop(); top()->items.push_back(v); break; }
+      case 'e': { auto items = pop_mark(); auto& l = top()->items; l.insert(l.end(), items.begin(), items.end()); break; }
+      case 's': { auto v = pop(), k = pop(); top()->entries.emplace_back(k, v); break; }
+      case 'u': {
+        auto items = pop_mark();
+        for (std::size_t i = 0; i + 1 < items.size(); i += 2) top()->entries.emplace_back(items[i], items[i + 1]);
+        break;
+      }
+      case 'b': pop(); break;  // BUILD: object state (an OrderedDict's _metadata): not needed
+      case 'Q': stack_.push_back(storage(pop())); break;  // BINPERSID
+      case 'R': { auto args = pop(), callable = pop(); stack_.push_back(reduce(callable, args)); break; }
+      default: return false;
+    }
+    return true;
+  }
+
   char byte() {
     if (pos_ >= data_.size()) throw std::runtime_error("truncated pickle");
     return data_[pos_++];

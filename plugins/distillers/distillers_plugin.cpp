@@ -14,7 +14,7 @@ using crackkd::distillers::Nkd;
 using crackkd::distillers::Rfkd;
 
 CRACKKD_PLUGIN(distiller, rfkd, Rfkd,
-               "Robust feature KD (the seed paper): 4 feature terms via 1x1 connectors + logit term + Dice on ground truth")
+               "Robust feature KD (the reference paper): 4 feature terms via 1x1 connectors + logit term + Dice on ground truth")
 CRACKKD_PLUGIN(distiller, nkd, Nkd, "Hinton KD: per-pixel binary KL of temperature-softened logits x T^2, plus Dice")
 CRACKKD_PLUGIN(distiller, cwd, Cwd, "Channel-wise KD: KL of spatial softmax distributions of the logits x tau^2, plus Dice")
 CRACKKD_PLUGIN(distiller, dist, Dist, "DIST: Pearson inter/intra-class relations of probabilities, plus Dice (binary: see doc)")

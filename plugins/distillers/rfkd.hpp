@@ -1,4 +1,4 @@
-// distiller.rfkd: robust feature knowledge distillation (Chen et al., the seed paper).
+// distiller.rfkd: robust feature knowledge distillation (Chen et al., the reference paper).
 //
 //   L = sum_i w_i * D(A_i(Fs_i), Ft_i) + w_logit * D(zs, zt) + w_gt * GT(zs, y)
 //

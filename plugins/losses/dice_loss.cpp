@@ -1,4 +1,4 @@
-// loss.dice: soft Dice loss on sigmoid probabilities, as the seed paper's authors compute it.
+// loss.dice: soft Dice loss on sigmoid probabilities, as the reference paper's authors compute it.
 //
 //   p = sigmoid(logit); per image: dice = (2 * sum(p * g) + eps) / (sum(p) + sum(g) + eps)
 //   loss = 1 - mean over the batch

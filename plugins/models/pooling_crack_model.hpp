@@ -1,4 +1,4 @@
-// model.poolingcrack and model.pct: the seed paper's teacher PoolingCrack and student
+// model.poolingcrack and model.pct: the reference paper's teacher PoolingCrack and student
 // PoolingCrack-Tiny (PCT): a PoolFormer encoder and a FaPN decoder (feature selection and
 // deformable feature alignment) with one crack logit per pixel.
 //

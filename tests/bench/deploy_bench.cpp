@@ -11,7 +11,7 @@
 #include "bench_support.hpp"
 #include "deploy/onnx_export.hpp"
 #include "deploy/traced_model.hpp"
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "inference/inference_model.hpp"
 #include "metrics/model_cost.hpp"
 

@@ -8,8 +8,8 @@
 
 #include "bench_support.hpp"
 #include "data/loader.hpp"
-#include "engine/plan.hpp"
-#include "engine/training_data.hpp"
+#include "runner/plan.hpp"
+#include "training/training_data.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <crackkd/loss.hpp>
@@ -68,7 +68,7 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture
     crackkd::detail::read(v, "augment", c);
     transforms.push_back(c);
   }
-  crackkd::engine::TrainingData training(ctx, ctx.stage.name, "train", transforms, *stage.params.at("noise_mix").table);
+  crackkd::engine::TrainingData training(ctx.pipeline, ctx.host, ctx.stage.name, "train", transforms, *stage.params.at("noise_mix").table);
 
   std::printf("loader: %s, hflip + colour jitter, 2:1 clean/noisy over 4 noises, batch 2, %d epochs\n",
               fs::exists(data) ? data.string().c_str() : "synthetic cracks 224x224", epochs);

@@ -8,7 +8,7 @@
 
 #include "bench_support.hpp"
 #include "app/memory.hpp"
-#include "engine/teacher_forward.hpp"
+#include "training/teacher_forward.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 #include <crackkd/distiller.hpp>

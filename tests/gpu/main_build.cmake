@@ -8,6 +8,9 @@ include(${CMAKE_CURRENT_LIST_DIR}/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/device_check_includes.cmake)
 add_executable(crackkd_device_check ${CRACKKD_DEVICE_CHECK_SOURCES})
 crackkd_device_check_includes(crackkd_device_check ${PROJECT_SOURCE_DIR})
+# The framework's GPU-path headers from its root, as tests/gpu reads them (the main
+# build's folder libraries show their headers only to the folders above them).
+target_include_directories(crackkd_device_check PRIVATE ${PROJECT_SOURCE_DIR}/framework)
 target_link_libraries(crackkd_device_check PRIVATE crackkd_model_blocks crackkd_framework_gpu_paths)
 
 add_test(NAME gpu.device_check_on_cpu COMMAND crackkd_device_check --device cpu

@@ -4,7 +4,7 @@
 // terms, the logit term and Dice), backward through the gradient scaler, and AdamW
 // (lr 1e-3, weight decay 1e-2) over the student and the distiller's connectors.
 
-#include "engine/mixed_precision.hpp"
+#include "runtime/mixed_precision.hpp"
 #include "pooling_crack_model.hpp"
 #include "rfkd.hpp"
 

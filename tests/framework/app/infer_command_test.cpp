@@ -1,7 +1,7 @@
 // `crackkd infer`: photos of several sizes and formats in a folder, one of them corrupt;
 // the scale read off a marker in the photo.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "framework/measurement/marker_photo.hpp"

@@ -3,7 +3,7 @@
 // figures that agree with the masks infer writes; photos without a mask, masks of another
 // size and the flags without --reference are one clear line each.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"

@@ -6,6 +6,11 @@
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
 
+#include <chrono>
+#include <future>
+#include <memory>
+#include <thread>
+
 using namespace crackkd;
 
 namespace {
@@ -50,7 +55,18 @@ TEST(BatchLoader, AWorkersErrorReachesTheCaller) {
 }
 
 TEST(BatchLoader, StopsCleanlyWhenAbandoned) {
-  data::BatchLoader loader(100, 2, sample_at, 2, 4, false);
-  loader.next();
-  // The destructor must join workers that are waiting for room to prefetch.
+  // The destructor must join workers that are waiting for room to prefetch. It runs on a
+  // thread of its own, so that a deadlock fails this test at its deadline instead of
+  // hanging the test binary; the thread owns what it uses and is left behind if it hangs.
+  auto destroyed = std::make_shared<std::promise<void>>();
+  auto done = destroyed->get_future();
+  std::thread([destroyed] {
+    {
+      data::BatchLoader loader(100, 2, sample_at, 2, 4, false);
+      loader.next();
+    }
+    destroyed->set_value();
+  }).detach();
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "an abandoned loader's destructor did not return within 60 s: its workers deadlocked";
 }

@@ -5,7 +5,7 @@
 // tiled_prediction.hpp); both read JPEG photos as well as PNG.
 
 #include "deploy_files.hpp"
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "mask_images.hpp"
 

@@ -4,7 +4,7 @@
 // on a random image and a synthetic crack photo; refusals leave no file behind.
 
 #include "deploy_files.hpp"
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
 

@@ -2,7 +2,7 @@
 // single-process run over the same global batch, and a killed rank stops the run with an
 // error naming it.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "report/csv_table.hpp"
 #include "free_port.hpp"
 #include "test_support.hpp"

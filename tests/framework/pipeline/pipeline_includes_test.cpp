@@ -2,7 +2,7 @@
 // includes merged in order with the including file on top, every value still naming the
 // file and line it came from, and one clear line for each include that cannot be followed.
 
-#include "engine/plan.hpp"
+#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline_texts.hpp"
 #include "test_support.hpp"

@@ -1,6 +1,6 @@
 // Whole-pipeline validation: each negative case gives one line `file:line:col: message`.
 
-#include "engine/plan.hpp"
+#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 

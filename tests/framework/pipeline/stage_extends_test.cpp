@@ -1,6 +1,6 @@
 // Stages that start from another stage's keys (framework/pipeline/stage_extends.hpp).
 
-#include "engine/plan.hpp"
+#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline_texts.hpp"
 #include "test_support.hpp"

@@ -62,15 +62,14 @@ class TrainingLoop : public ::testing::Test {
     torch::manual_seed(1);
     auto model = host_->create<SegmentationModel>("model", model_config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
-    engine::StageContext ctx{pipeline_, pipeline_.stages.at("train"), *host_, out_dir.parent_path(), out_dir,
-                             "fingerprint",  "build",                     ""};
-    engine::TrainingData train_data(ctx, ctx.stage.name, "train", {}, Params("noise_mix", {}));
+    const training::FitStage stage{"train", out_dir, out_dir.parent_path(), "fingerprint", "build"};
+    engine::TrainingData train_data(pipeline_, *host_, "train", "train", {}, Params("noise_mix", {}));
     engine::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;
     options.share_every = share_every;
     int calls = 0;
-    training::fit(ctx, {*model, model_config, optimizer}, {train_data}, c10::Device(c10::kCPU), options,
+    training::fit(stage, {*model, model_config, optimizer}, {train_data}, c10::Device(c10::kCPU), options,
                   [&](const Batch& batch) {
                     const auto logits = data::forward_padded(*model, batch.images).logits;
                     return training::StepLoss{terms(logits, batch, ++calls), {logits}};

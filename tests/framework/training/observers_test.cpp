@@ -2,7 +2,7 @@
 // line each writes, when, and which part of the resumable state it keeps. (Rank agreement
 // needs ranks: tests/framework/distributed/data_parallel_test.cpp.)
 
-#include "engine/run_progress.hpp"
+#include "runtime/run_progress.hpp"
 #include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 #include "training/observers.hpp"
@@ -60,12 +60,11 @@ class Observers : public ::testing::Test {
   pipeline::Pipeline pipeline_ = pipeline::load_pipeline(dir_.write("observed.toml", kObservedPipeline), {});
   std::unique_ptr<host::PluginHost> host_ = test::make_host();
   fs::path out_ = dir_.path / "observed" / "train";
-  engine::StageContext ctx_{pipeline_, pipeline_.stages.at("train"), *host_, dir_.path / "observed", out_,
-                            "fingerprint", "build", ""};
+  training::FitStage stage_{"train", out_, dir_.path / "observed", "fingerprint", "build"};
   std::shared_ptr<SegmentationModel> model_ = host_->create<SegmentationModel>("model", pipeline_.models.at("unet"));
   torch::optim::AdamW optimizer_{model_->parameters(), torch::optim::AdamWOptions(1e-3)};
   engine::TrainingOptions options_;
-  training::FitRun run_{ctx_,  {*model_, pipeline_.models.at("unet"), optimizer_}, options_, c10::Device(c10::kCPU),
+  training::FitRun run_{stage_, {*model_, pipeline_.models.at("unet"), optimizer_}, options_, c10::Device(c10::kCPU),
                         nullptr, true, {}, engine::GradScaler(false), {}};
 };
 
@@ -162,7 +161,7 @@ TEST_F(Observers, StepLoggerAndEpochSummaryEachLogTheirLine) {
 TEST_F(Observers, ProgressBarLogsTheEpochsPlaceAndTheRunsWhenNotOnATerminal) {
   engine::RunProgress progress({{"train", "train", 10, 1, true}});
   progress.start_stage(0);
-  ctx_.run_progress = &progress;
+  stage_.run_progress = &progress;
   auto bar = training::make_progress_bar(run_);
   const std::string text = test::logged([&] {
     bar->epoch_started(1, 0, 2);

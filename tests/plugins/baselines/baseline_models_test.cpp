@@ -3,7 +3,7 @@
 // distiller reads), training steps that move the weights, encoder_weights errors, and a
 // started model's input standardisation and checkpoint.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "metrics/model_cost.hpp"
 #include "plugins/imagenet_reference.hpp"
 #include "test_support.hpp"

@@ -1,6 +1,6 @@
 // The distillers through the plugin host, on tiny hand-made tensors.
 
-#include "engine/weighted_loss.hpp"
+#include "training/weighted_loss.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/distiller.hpp>

@@ -4,7 +4,7 @@
 // shape refuse them, naming the file, the tensor and what to set; a missing file is a
 // config error at validation; a trained model's checkpoint loads without the file.
 
-#include "engine/checkpoint.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "plugins/imagenet_reference.hpp"
 #include "test_support.hpp"
 #include "torch_save_reader.hpp"

@@ -1,0 +1,60 @@
+// The registry of stage kinds the runner knows, and the replicates of training stages.
+
+#include "stages/stage.hpp"
+
+#include "distributed/process_group.hpp"
+
+namespace crackkd::engine {
+
+const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
+  static const std::vector<std::unique_ptr<StageKind>> kinds = [] {
+    std::vector<std::unique_ptr<StageKind>> k;
+    k.push_back(make_train_stage());
+    k.push_back(make_distill_stage());
+    k.push_back(make_evaluate_stage());
+    k.push_back(make_benchmark_stage());
+    k.push_back(make_report_stage());
+    return k;
+  }();
+  return kinds;
+}
+
+std::vector<Replicate> replicates(const pipeline::PipelineOptions& options) {
+  if (options.seeds.empty()) return {{options.seed, ""}};
+  std::vector<Replicate> out;
+  for (const auto seed : options.seeds) out.push_back({seed, "seed-" + std::to_string(seed)});
+  return out;
+}
+
+void require_input_file(const pipeline::StageConfig& stage, const std::string& key, const std::string& file,
+                        std::size_t index) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) return;
+  const Value& v = stage.params.at(key);
+  const SourceLocation& where = index < v.array.size() ? v.array[index].where : v.where;
+  std::string what = std::filesystem::exists(file, ec) ? "is not a file" : "does not exist";
+  if (std::filesystem::path(file).is_relative()) what += " (relative to " + std::filesystem::current_path(ec).string() + ")";
+  throw ConfigError(where, "stages." + stage.name + "." + key + ": " + file + " " + what);
+}
+
+void read_result_of(const pipeline::StageConfig& stage, const std::string& key, const std::string& name,
+                    const std::string& file, const pipeline::Pipeline& pipeline, StagePlan& plan, std::size_t index) {
+  require_reference(stage, key, name, pipeline.stages, "stage", index);
+  const Value& v = stage.params.at(key);
+  plan.reads.push_back({name, file, index < v.array.size() ? v.array[index].where : v.where,
+                        "stages." + stage.name + "." + key});
+  if (std::find(plan.depends_on.begin(), plan.depends_on.end(), name) == plan.depends_on.end())
+    plan.depends_on.push_back(name);
+}
+
+std::optional<int> StageContext::local_rank() const {
+  return group ? std::optional<int>(group->local_rank()) : std::nullopt;
+}
+
+const StageKind* find_stage_kind(const std::string& name) {
+  for (const auto& k : stage_kinds())
+    if (name == k->name()) return k.get();
+  return nullptr;
+}
+
+}  // namespace crackkd::engine

@@ -1,0 +1,42 @@
+#pragma once
+// What the training stages (`train`, `distill`) share as stages: their options checked
+// and added to the plan, and what their `run` builds from the stage context before the
+// loop (training/fit.hpp) takes over: the stage as the loop sees it, the model a stream
+// starts from, and the validation data.
+
+#include "stages/stage.hpp"
+#include "training/fit.hpp"
+#include "training/training_options.hpp"
+
+namespace crackkd::engine {
+
+/// The stage as the training loop sees it.
+training::FitStage fit_stage(const StageContext& ctx);
+
+/// The random stream of a training stage: its `stream`, else the stage's name.
+std::string stream_of(const StageContext& ctx, const TrainingOptions& o);
+/// The model a training stage starts from, created on `device` right after torch's
+/// generator is seeded for `stream`, so its initial weights depend on the pipeline seed,
+/// the stream and the model alone: paired stages of one model start alike. With
+/// `init_from` set, the weights are that checkpoint's (checkpoints/initial_weights.hpp).
+std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
+                                                 const ComponentConfig& config, c10::Device device,
+                                                 const std::string& init_from = "");
+/// The dataset scored after every epoch (`validate_on`), or null.
+std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o);
+
+/// Checks the shared options' references (data, validate_on, after, noise_mix's noises)
+/// and components (augment), and adds them to `plan`.
+void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
+                           const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan);
+
+/// Validates `augment` (transform components) and `noise_mix` (may be an empty table:
+/// no mix) of `stage`; appends their components to `plan`.
+void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                        host::PluginHost& host, const std::vector<ComponentConfig>& augment, const Params& noise_mix,
+                        StagePlan& plan);
+
+/// Checks each term's plugin and options and adds it to the stage's components.
+void plan_weighted_loss(const WeightedComponents& terms, host::PluginHost& host, StagePlan& plan);
+
+}  // namespace crackkd::engine
