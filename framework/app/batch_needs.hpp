@@ -7,7 +7,7 @@
 
 namespace crackkd::app {
 
-inline std::vector<data::BatchNeed> batch_needs(const engine::PipelinePlan& plan) {
+inline std::vector<data::BatchNeed> batch_needs(const runner::PipelinePlan& plan) {
   std::vector<data::BatchNeed> needs;
   for (const auto& [name, stage] : plan.stages)
     if (stage.batches) needs.push_back({name, stage.batches->data, stage.batches->batch_size, stage.batches->augment});

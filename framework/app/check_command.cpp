@@ -9,8 +9,8 @@
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
-#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
+#include "runner/plan.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,7 +26,7 @@ int check_command(const Common& common, const CheckArgs& args) {
   // stop the data's check; `crackkd validate` names it).
   std::vector<data::BatchNeed> needs;
   try {
-    needs = batch_needs(engine::validate_pipeline(pipeline, *host));
+    needs = batch_needs(runner::validate_pipeline(pipeline, *host));
   } catch (const ConfigError& e) {
     spdlog::warn("the stages of {} do not validate, so their batch sizes are not checked: {}", args.pipeline.string(),
                  e.what());

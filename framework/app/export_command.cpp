@@ -6,12 +6,13 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "deploy/onnx_export.hpp"
 #include "deploy/trace_memory.hpp"
 #include "deploy/traced_model.hpp"
-#include "checkpoints/checkpoint.hpp"
 #include "inference/chosen_threshold.hpp"
 #include "inference/tiled_prediction.hpp"
+#include "io/durable_file.hpp"
 #include "pipeline/toml_params.hpp"
 
 #include <crackkd/available_memory.hpp>
@@ -36,7 +37,7 @@ std::string format_of(const ExportArgs& args) {
                     " (not .ts, .pt or .onnx): give --format torchscript or --format onnx");
 }
 
-deploy::ExportMetadata metadata_of(const engine::LoadedModel& loaded, const ExportArgs& args, std::int64_t multiple) {
+deploy::ExportMetadata metadata_of(const checkpoints::LoadedModel& loaded, const ExportArgs& args, std::int64_t multiple) {
   deploy::ExportMetadata m;
   m.model_plugin = loaded.config.plugin;
   m.model_options = pipeline::to_toml(loaded.config.params);
@@ -117,7 +118,7 @@ int export_command(const Common& common, const ExportArgs& args) {
     throw ConfigError({}, "export: --format " + format + ": expected torchscript or onnx");
   if (args.size.size() != 2) throw ConfigError({}, "export: --size takes two numbers, H W");
   auto host = scanned_host(common);
-  auto loaded = engine::load_checkpoint(args.checkpoint, *host, c10::Device(c10::kCPU));
+  auto loaded = checkpoints::load_checkpoint(args.checkpoint, *host, c10::Device(c10::kCPU));
   const std::string model_name = "model." + loaded.config.plugin;
   const auto metadata = metadata_of(loaded, args, loaded.model->input_stride());
   if (args.size[0] % metadata.size_multiple != 0 || args.size[1] % metadata.size_multiple != 0)

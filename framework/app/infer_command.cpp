@@ -22,16 +22,16 @@
 #include "app/infer_reference.hpp"
 #include "app/photo_files.hpp"
 #include "app/photo_scales.hpp"
-#include "io/csv_writer.hpp"
-#include "runtime/interrupt.hpp"
-#include "runtime/progress.hpp"
-#include "runtime/device.hpp"
 #include "inference/inference_model.hpp"
 #include "inference/tiled_prediction.hpp"
+#include "io/csv_writer.hpp"
 #include "measurement/crack_files.hpp"
 #include "measurement/crack_objects.hpp"
 #include "measurement/crack_table.hpp"
 #include "report/image_grid.hpp"
+#include "runtime/device.hpp"
+#include "runtime/interrupt.hpp"
+#include "runtime/progress.hpp"
 
 #include <crackkd/exif_orientation.hpp>
 
@@ -145,7 +145,7 @@ std::vector<std::string> summary_row(const InferArgs& args, const fs::path& phot
                                      const measurement::CrackTotals& m, double seconds, bool mm,
                                      const measurement::PhotoScale& scale, double threshold,
                                      const std::string& threshold_from) {
-  using W = engine::CsvWriter;
+  using W = io::CsvWriter;
   const double fraction = static_cast<double>(m.area_px) / (static_cast<double>(size.height) * size.width);
   std::vector<std::string> row{photo.string(),    W::text(size.width),      W::text(size.height),
                                W::text(m.area_px), W::text(fraction),        W::text(m.cracks),
@@ -170,12 +170,12 @@ struct Segmenter {
   double threshold;
   std::string threshold_from;
   ReferenceScoring* reference;  ///< null without --reference
-  engine::CsvWriter& cracks;
+  io::CsvWriter& cracks;
   PhotoScales& scales;
 };
 
 void segment_photo(const Segmenter& with, const cv::Mat& bgr, const fs::path& photo, const std::string& name,
-                   engine::CsvWriter& summary) {
+                   io::CsvWriter& summary) {
   const auto& [args, model, tiles, device, threshold, threshold_from, reference, cracks, scales] = with;
   const auto started = std::chrono::steady_clock::now();
   cv::Mat rgb;
@@ -217,7 +217,7 @@ int infer_command(const Common& common, const InferArgs& args) {
   std::optional<ReferenceScoring> reference;  // its masks checked before the model runs
   if (!args.reference.empty()) reference.emplace(args, photos);
   auto host = scanned_host(common);
-  const auto device = engine::resolve_device(args.device);
+  const auto device = runtime::resolve_device(args.device);
   const auto model = inference::load_inference_model(args.model, *host, device, inference::engine_named(args.engine));
   const auto tiles = tile_options(args, model);
   const double threshold = args.threshold >= 0 ? args.threshold : model.threshold;
@@ -226,14 +226,14 @@ int infer_command(const Common& common, const InferArgs& args) {
   spdlog::info("infer: {} on {} images, {}, tiles {}x{} px overlapping {} px{}, threshold {} (from {})",
                model.description, photos.size(), device.str(), inference::tile_width_of(tiles), tiles.tile, tiles.overlap,
                args.overlap < 0 && model.tile_overlap >= 0 ? " (the export's)" : "", threshold, threshold_from);
-  engine::CsvWriter summary(args.out / "summary.csv", summary_header(scales.millimetres()));
-  engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(scales.millimetres()));
+  io::CsvWriter summary(args.out / "summary.csv", summary_header(scales.millimetres()));
+  io::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(scales.millimetres()));
   torch::InferenceMode inference;
   std::vector<std::string> skipped;
   std::set<std::string> used;
-  engine::Progress progress("infer", photos.size());
+  runtime::Progress progress("infer", photos.size());
   for (const auto& photo : photos) {
-    engine::throw_if_interrupted("infer (summary.csv not written; the images done so far are in " + args.out.string() + ")");
+    runtime::throw_if_interrupted("infer (summary.csv not written; the images done so far are in " + args.out.string() + ")");
     const cv::Mat bgr = read_photo(photo);
     if (bgr.empty()) {
       spdlog::error("infer: skipping {}: not a readable image", photo.string());

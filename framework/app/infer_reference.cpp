@@ -1,9 +1,9 @@
 #include "app/infer_reference.hpp"
 
-#include "io/csv_writer.hpp"
 #include "evaluation/measure_columns.hpp"
-#include "runtime/result_files.hpp"
+#include "io/csv_writer.hpp"
 #include "metrics/dataset_measures.hpp"
+#include "runtime/result_files.hpp"
 
 #include <crackkd/error.hpp>
 #include <crackkd/exif_orientation.hpp>
@@ -67,22 +67,22 @@ void ReferenceScoring::score(const fs::path& photo, const at::Tensor& probabilit
 }
 
 void ReferenceScoring::write(const std::string& model_file, double threshold, const std::string& threshold_from) const {
-  engine::CsvWriter per_image(args_.out / engine::results::kPerImage, engine::image_measure_columns({"image"}));
+  io::CsvWriter per_image(args_.out / results::kPerImage, evaluation::image_measure_columns({"image"}));
   for (std::size_t i = 0; i < records_.size(); ++i)
-    per_image.row_of_texts(engine::image_measure_texts({photos_[i]}, records_[i]));
-  engine::CsvWriter scores(args_.out / engine::results::kScores,
-                           engine::dataset_measure_columns({"model", "threshold", "threshold_from", "masks"}));
+    per_image.row_of_texts(evaluation::image_measure_texts({photos_[i]}, records_[i]));
+  io::CsvWriter scores(args_.out / results::kScores,
+                           evaluation::dataset_measure_columns({"model", "threshold", "threshold_from", "masks"}));
   const auto d = metrics::summarize(records_);
   const auto draws = metrics::bootstrap_draws(records_.size(), static_cast<std::size_t>(args_.bootstrap), 0);
-  scores.row_of_texts(engine::dataset_measure_texts(
-      {model_file, engine::CsvWriter::text(threshold), threshold_from, args_.reference.string()}, d, measure_options_,
+  scores.row_of_texts(evaluation::dataset_measure_texts(
+      {model_file, io::CsvWriter::text(threshold), threshold_from, args_.reference.string()}, d, measure_options_,
       metrics::bootstrap_intervals(records_, draws)));
   per_image.commit();
   scores.commit();
   spdlog::info("infer: against the masks of {} ({} photos): mDS {:.4f} mIoU {:.4f} F1 {:.4f}; within {}: F1 {:.4f}; "
                "clDice {:.4f} clIoU {:.4f} BF {:.4f} -> {}",
                args_.reference.string(), d.images, d.mds, d.miou, d.f1, measure_options_.tolerance.describe(), d.f1_tol,
-               d.cl_dice, d.cl_iou, d.boundary_f1, (args_.out / engine::results::kScores).string());
+               d.cl_dice, d.cl_iou, d.boundary_f1, (args_.out / results::kScores).string());
 }
 
 }  // namespace crackkd::app

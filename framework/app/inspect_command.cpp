@@ -6,10 +6,10 @@
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
 #include "checkpoints/checkpoint.hpp"
-#include "runtime/device.hpp"
 #include "inference/inference_model.hpp"
 #include "metrics/model_cost.hpp"
 #include "pipeline/toml_params.hpp"
+#include "runtime/device.hpp"
 
 #include <crackkd/model.hpp>
 
@@ -47,14 +47,14 @@ std::vector<std::pair<std::string, std::int64_t>> parameters_per_part(const torc
 
 int inspect_command(const Common& common, const InspectArgs& args) {
   auto host = scanned_host(common);
-  const auto device = engine::resolve_device(args.device);
+  const auto device = runtime::resolve_device(args.device);
   std::shared_ptr<SegmentationModel> model;
   std::string label;
   std::error_code ec;
   const bool is_file = std::filesystem::is_regular_file(args.model, ec);
   if (is_file) inference::require_torch_archive(args.model);
   if (is_file || (args.model.size() > 3 && args.model.substr(args.model.size() - 3) == ".pt")) {
-    auto loaded = engine::load_checkpoint(args.model, *host, device);
+    auto loaded = checkpoints::load_checkpoint(args.model, *host, device);
     model = loaded.model;
     label = "model." + loaded.config.plugin + " from " + args.model;
   } else {

@@ -6,8 +6,8 @@
 // one: `crackkd run` again continues after the last finished epoch.
 
 #include "app/commands.hpp"
-#include "runtime/interrupt.hpp"
 #include "io/worker_process.hpp"
+#include "runtime/interrupt.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -77,7 +77,7 @@ std::pair<std::string, bool> supervise(std::map<pid_t, int> ranks) {
     if (pid == 0) {
       // A SIGINT/SIGTERM sent to the launcher alone reaches every worker, which stop at
       // one step and save their resume state (Ctrl-C in a terminal reaches them directly).
-      if (const int signal = engine::interrupt_signal(); signal && !forwarded) {
+      if (const int signal = runtime::interrupt_signal(); signal && !forwarded) {
         for (const auto& [worker, r] : ranks) ::kill(worker, signal);
         forwarded = true;
       }
@@ -120,8 +120,8 @@ int launch_workers(const LaunchArgs& launch, const std::vector<std::string>& wor
   if (failure.empty() && !forwarded) return 0;
   if (failure.empty()) {
     std::fprintf(stderr, "stopped by %s; run the same command again to resume\n",
-                 engine::signal_name(engine::interrupt_signal()).c_str());
-    return 128 + engine::interrupt_signal();
+                 runtime::signal_name(runtime::interrupt_signal()).c_str());
+    return 128 + runtime::interrupt_signal();
   }
   std::fprintf(stderr, "error: %s; the run stopped (crackkd run resumes it from the last checkpoint)\n", failure.c_str());
   return 1;

@@ -37,7 +37,7 @@ void use_stderr_log(const std::string& level) {
 int report_failure() {
   try {
     throw;
-  } catch (const crackkd::engine::Interrupted& e) {
+  } catch (const crackkd::runtime::Interrupted& e) {
     std::cerr << e.what() << std::endl;
     return e.exit_code();
   } catch (const crackkd::ConfigError& e) {
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   if (const auto exit_code = crackkd::app::parse_command_line(command_line, argc, argv)) return *exit_code;
   use_stderr_log(command_line.log_level());
   crackkd::app::sleep_while_waiting_beside_others(argv);
-  crackkd::engine::install_interrupt_handlers();
+  crackkd::runtime::install_interrupt_handlers();
   // Debian's LibTorch starts with one thread; use the machine (or OMP_NUM_THREADS when the
   // user set it), through LibTorch's threads only (app/blas_threads.hpp).
   at::set_num_threads(default_threads());

@@ -90,9 +90,9 @@ std::vector<std::string> summary_header(bool mm) {
   return h;
 }
 
-void add_summary_row(engine::CsvWriter& summary, bool mm, const fs::path& file, const cv::Mat& mask,
+void add_summary_row(io::CsvWriter& summary, bool mm, const fs::path& file, const cv::Mat& mask,
                      const measurement::CrackTotals& t, const measurement::PhotoScale& scale) {
-  using W = engine::CsvWriter;
+  using W = io::CsvWriter;
   const double fraction = static_cast<double>(t.area_px) / static_cast<double>(mask.total());
   std::vector<std::string> row{file.string(),   W::text(mask.cols),     W::text(mask.rows),
                                W::text(t.area_px), W::text(fraction),      W::text(t.cracks),
@@ -155,8 +155,8 @@ int measure_command(const Common&, const MeasureArgs& args) {
   if (!args.probability) rule = rule_of(args, files);
   fs::create_directories(args.out);
   const bool mm = scales.millimetres();
-  engine::CsvWriter summary(args.out / "summary.csv", summary_header(mm));
-  engine::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(mm));
+  io::CsvWriter summary(args.out / "summary.csv", summary_header(mm));
+  io::CsvWriter cracks(args.out / "cracks.csv", measurement::crack_table_header(mm));
   measurement::CrackObjectOptions options;
   options.threshold = args.threshold, options.min_length_px = args.min_length;
   std::vector<std::string> skipped;

@@ -50,7 +50,7 @@ int plugins_command(const Common& common, bool names_only, bool markdown) {
   } else {
     std::cout << "Stage kinds:\n";
   }
-  for (const auto& k : engine::stage_kinds()) {
+  for (const auto& k : stages::stage_kinds()) {
     if (markdown) std::cout << "### `kind = \"" << k->name() << "\"`\n\n" << k->doc() << ".\n\n";
     else std::cout << "  " << k->name() << ": " << k->doc() << "\n";
     print_options(k->options(), markdown);

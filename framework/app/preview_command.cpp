@@ -5,9 +5,9 @@
 
 #include "app/commands.hpp"
 #include "app/host_setup.hpp"
-#include "training/training_data.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/image_grid.hpp"
+#include "training/training_data.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/noise.hpp>
@@ -46,7 +46,7 @@ int preview_command(const Common& common, const PreviewArgs& args) {
     const auto noise = host->create<Noise>("noise", config);
     std::vector<cv::Mat> row;
     for (double level : args.levels) {
-      Rng rng = engine::evaluation_noise_stream(pipeline.options.seed, name, level, args.index);
+      Rng rng = data::evaluation_noise_stream(pipeline.options.seed, name, level, args.index);
       cv::Mat tile = to_bgr(noise->apply(clean, level, rng).image);
       char text[64];
       std::snprintf(text, sizeof text, "%s %.0f%%", name.c_str(), level * 100);

@@ -6,10 +6,10 @@
 #include "app/host_setup.hpp"
 #include "data/pipeline_data_check.hpp"
 #include "distributed/process_group.hpp"
+#include "pipeline/pipeline.hpp"
 #include "runner/parallel_run.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
-#include "pipeline/pipeline.hpp"
 
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
@@ -23,14 +23,14 @@ namespace {
 struct Loaded {
   pipeline::Pipeline pipeline;
   std::unique_ptr<host::PluginHost> host;
-  engine::PipelinePlan plan;
+  runner::PipelinePlan plan;
 };
 
 Loaded load_and_validate(const Common& common, const RunArgs& args) {
   Loaded l;
   l.host = scanned_host(common);
   l.pipeline = pipeline::load_pipeline(args.pipeline, args.overrides);
-  l.plan = engine::validate_pipeline(l.pipeline, *l.host);
+  l.plan = runner::validate_pipeline(l.pipeline, *l.host);
   std::vector<std::string> names;
   for (const auto& [name, stage] : l.pipeline.stages) names.push_back(name);
   for (const auto& f : args.force)
@@ -100,7 +100,7 @@ int run_command(const Common& common, const RunArgs& args) {
   auto* group = join_ranks(args);
   const bool worker = !args.job.empty();
   if (worker)  // its lines in the terminal and in log.txt say which job they come from
-    spdlog::set_pattern(engine::worker_log_pattern(args.job));
+    spdlog::set_pattern(runner::worker_log_pattern(args.job));
   auto l = load_and_validate(common, args);
   if (args.worker_threads > 0) at::set_num_threads(args.worker_threads);
   else if (l.pipeline.options.threads > 0) at::set_num_threads(static_cast<int>(l.pipeline.options.threads));
@@ -108,20 +108,20 @@ int run_command(const Common& common, const RunArgs& args) {
   if (args.data_check && (!group || group->is_main()))
     data::check_data_before_run(l.pipeline, *l.host, args.workdir / l.pipeline.options.name / "data.checked",
                                 batch_needs(l.plan));
-  engine::RunOptions options;
+  runner::RunOptions options;
   options.workdir = args.workdir;
   options.group = group;
   options.force.insert(args.force.begin(), args.force.end());
   options.jobs = jobs_of(args, l.pipeline, group);
   options.job = args.job;
   options.worker_arguments = [&](const std::string& id, int threads) { return worker_command(common, args, id, threads); };
-  const auto summary = engine::run_pipeline(l.pipeline, l.plan, *l.host, options);
+  const auto summary = runner::run_pipeline(l.pipeline, l.plan, *l.host, options);
   if ((group && !group->is_main()) || worker) return 0;
   std::cout << "results: " << summary.run_dir.string() << " (ran " << summary.ran.size() << ", up to date "
             << summary.skipped.size() << ")" << std::endl;
   for (const auto& [name, stage_plan] : l.plan.stages)
-    if (stage_plan.writes_file(engine::results::kReport))
-      std::cout << "report: " << (summary.run_dir / name / engine::results::kReport).string() << std::endl;
+    if (stage_plan.writes_file(results::kReport))
+      std::cout << "report: " << (summary.run_dir / name / results::kReport).string() << std::endl;
   return 0;
 }
 

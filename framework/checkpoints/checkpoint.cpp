@@ -1,4 +1,5 @@
 #include "checkpoints/checkpoint.hpp"
+#include "io/durable_file.hpp"
 
 #include "pipeline/toml_params.hpp"
 #include "runtime/result_files.hpp"
@@ -8,7 +9,7 @@
 #include <algorithm>
 #include <sstream>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 namespace fs = std::filesystem;
 
@@ -103,4 +104,4 @@ LoadedModel load_checkpoint(const fs::path& file, host::PluginHost& host, c10::D
   return out;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

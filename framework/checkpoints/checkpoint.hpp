@@ -3,7 +3,6 @@
 // checkpoint rebuilds its own model. Written to a temporary file, synced to disk and
 // renamed, so neither a crash nor a power loss leaves a half-written checkpoint.
 
-#include "io/durable_file.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
 
@@ -13,7 +12,7 @@
 
 #include <filesystem>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 struct LoadedModel {
   std::shared_ptr<SegmentationModel> model;
@@ -42,8 +41,4 @@ void require_model_of_stage(const LoadedModel& loaded, const std::filesystem::pa
 /// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
 std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
 
-// Results are written through io/durable_file.hpp; the engine names them as before.
-using io::append_durably;
-using io::write_atomically;
-
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

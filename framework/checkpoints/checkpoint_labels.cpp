@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <set>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 namespace fs = std::filesystem;
 
@@ -75,4 +75,4 @@ std::vector<std::string> checkpoint_labels(const pipeline::StageConfig& stage, c
   return result;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 /// The labels of `stage`'s `checkpoints` files: its `labels` key where given (one per file),
 /// else each file's shortest path tail (folder/stem at least) that no other file and no
@@ -19,4 +19,4 @@ std::vector<std::string> checkpoint_labels(const pipeline::StageConfig& stage, c
                                            const std::vector<std::string>& labels,
                                            const std::vector<std::string>& models);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

@@ -6,7 +6,7 @@
 
 #include <map>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 namespace {
 
@@ -55,4 +55,4 @@ LoadedModel copy_initial_weights(const std::filesystem::path& file, Segmentation
   return loaded;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::checkpoints {
 
 /// Copies the weights of checkpoint `file` into `model` (built from `config`, on
 /// `device`). Throws crackkd::Error naming the file and, for another plugin, both plugins,
@@ -19,4 +19,4 @@ namespace crackkd::engine {
 LoadedModel copy_initial_weights(const std::filesystem::path& file, SegmentationModel& model,
                                  const ComponentConfig& config, host::PluginHost& host, c10::Device device);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::checkpoints

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace crackkd::engine {
+namespace crackkd::data {
 
 std::uint64_t name_key(const std::string& name) { return io::content_key(name); }
 
@@ -17,4 +17,4 @@ Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise
                      {name_key(noise_name), static_cast<std::uint64_t>(std::llround(level * 1e6)), index});
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::data

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::data {
 
 /// FNV-1a of a name, to key random streams by stream or noise.
 std::uint64_t name_key(const std::string& name);
@@ -24,4 +24,4 @@ std::uint64_t stream_seed(std::int64_t pipeline_seed, const std::string& stream)
 /// scored on the very same corrupted image.
 Rng evaluation_noise_stream(std::int64_t pipeline_seed, const std::string& noise_name, double level, std::size_t index);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::data

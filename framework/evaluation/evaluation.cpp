@@ -2,16 +2,16 @@
 
 #include "data/batching.hpp"
 #include "data/size_batcher.hpp"
+#include "inference/tiled_prediction.hpp"
 #include "runtime/interrupt.hpp"
 #include "runtime/progress.hpp"
-#include "inference/tiled_prediction.hpp"
 
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <memory>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 namespace {
 
@@ -53,8 +53,8 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
   model.eval();
   torch::NoGradGuard no_grad;
   metrics::ScoreMeans means;
-  std::unique_ptr<Progress> progress;
-  if (!label.empty()) progress = std::make_unique<Progress>(label, dataset.size());
+  std::unique_ptr<runtime::Progress> progress;
+  if (!label.empty()) progress = std::make_unique<runtime::Progress>(label, dataset.size());
   data::SizeBatcher batches(batch_size, [&](const Batch& batch) {  // one forward pass each
     const auto logits = data::predict_logits(model, batch.images.to(device));
     const auto masks = batch.masks.to(device);
@@ -67,7 +67,7 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
     }
   });
   for (std::size_t i = 0; i < dataset.size(); ++i) {
-    if (progress) throw_if_interrupted(label);  // a stage's evaluation; validation finishes its epoch
+    if (progress) runtime::throw_if_interrupted(label);  // a stage's evaluation; validation finishes its epoch
     Sample s = dataset.get(i);
     if (s.image.size(-2) * s.image.size(-1) > kLargestUntiledPixels) {
       batches.flush();
@@ -82,4 +82,4 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
   return means;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

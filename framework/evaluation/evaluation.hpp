@@ -13,7 +13,7 @@
 #include <functional>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 /// Called with each image's id and score, in dataset order.
 using ImageScoreSink = std::function<void(const std::string& id, const metrics::ImageScore& score)>;
@@ -33,4 +33,4 @@ metrics::ScoreMeans evaluate_model(SegmentationModel& model, const Dataset& data
                                    double threshold, const std::string& label, const ImageScoreSink& sink = {},
                                    const ImageMeasuresSink* measures = nullptr, std::size_t batch_size = 8);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

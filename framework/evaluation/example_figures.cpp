@@ -2,12 +2,12 @@
 
 #include "data/batching.hpp"
 #include "data/random_streams.hpp"
-#include "runtime/result_files.hpp"
 #include "report/image_grid.hpp"
+#include "runtime/result_files.hpp"
 
 #include <torch/torch.h>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 std::vector<std::size_t> example_indices(std::size_t size, std::size_t count) {
   std::vector<std::size_t> indices;
@@ -44,11 +44,11 @@ void write_example_figures(const std::filesystem::path& dir, const ExampleFigure
   for (const auto& [noise_name, noise] : figures.noises) {
     std::vector<Sample> noisy;
     for (std::size_t k = 0; k < indices.size(); ++k) {
-      Rng rng = evaluation_noise_stream(figures.pipeline_seed, noise_name, figures.level, indices[k]);
+      Rng rng = data::evaluation_noise_stream(figures.pipeline_seed, noise_name, figures.level, indices[k]);
       noisy.push_back(noise->apply(clean[k], figures.level, rng));
     }
     write_example_grid(dir / ("examples_" + noise_name + ".png"), noisy, models, device, figures.threshold);
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

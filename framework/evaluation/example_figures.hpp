@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 /// `count` indices spread evenly over [0, size), the same for every run.
 std::vector<std::size_t> example_indices(std::size_t size, std::size_t count);
@@ -40,4 +40,4 @@ struct ExampleFigures {
 void write_example_figures(const std::filesystem::path& dir, const ExampleFigures& figures, const Dataset& dataset,
                            const std::vector<std::pair<std::string, SegmentationModel*>>& models, c10::Device device);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

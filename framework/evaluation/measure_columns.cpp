@@ -7,12 +7,12 @@
 #include <cmath>
 #include <iterator>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 namespace {
 
 std::string figure_text(double v, bool per_megapixel = false) {
-  if (!per_megapixel || std::isnan(v)) return CsvWriter::text(Score{v});
+  if (!per_megapixel || std::isnan(v)) return io::CsvWriter::text(io::Score{v});
   return fmt::format("{:.1f}", v);
 }
 
@@ -39,11 +39,11 @@ std::vector<std::string> dataset_measure_texts(std::vector<std::string> leading,
                                                const std::vector<metrics::Interval>& intervals) {
   const auto f = [](double v) { return figure_text(v); };
   std::vector<std::string> row = {std::to_string(d.images), f(d.mds), f(d.miou), f(d.precision), f(d.recall), f(d.f1),
-                                  f(d.ods), CsvWriter::text(d.ods_threshold), f(d.ois), f(d.ap),
+                                  f(d.ods), io::CsvWriter::text(d.ods_threshold), f(d.ois), f(d.ap),
                                   o.tolerance.describe(), f(d.precision_tol), f(d.recall_tol), f(d.f1_tol),
-                                  f(d.ods_tol), CsvWriter::text(d.ods_tol_threshold), f(d.ois_tol), f(d.ap_tol),
-                                  f(d.cl_dice), f(d.cl_iou), CsvWriter::text(o.centerline_tolerance),
-                                  f(d.boundary_f1), CsvWriter::text(d.crack_free_images),
+                                  f(d.ods_tol), io::CsvWriter::text(d.ods_tol_threshold), f(d.ois_tol), f(d.ap_tol),
+                                  f(d.cl_dice), f(d.cl_iou), io::CsvWriter::text(o.centerline_tolerance),
+                                  f(d.boundary_f1), io::CsvWriter::text(d.crack_free_images),
                                   f(d.crack_free_with_crack), figure_text(d.crack_free_pixels_per_mp, true)};
   const auto& measures = metrics::interval_measures();
   for (std::size_t k = 0; k < measures.size(); ++k) {
@@ -60,11 +60,11 @@ std::vector<std::string> image_measure_columns(std::vector<std::string> leading)
 }
 
 std::vector<std::string> image_measure_texts(std::vector<std::string> leading, const metrics::ImageMeasures& m) {
-  const auto f = [](double v) { return CsvWriter::text(Score{v}); };
+  const auto f = [](double v) { return io::CsvWriter::text(io::Score{v}); };
   return joined(std::move(leading),
                 {f(m.exact.dice), f(m.exact.iou), f(m.exact.counts.precision()), f(m.exact.counts.recall()),
                  f(m.exact.counts.f1()), f(m.tolerant.precision()), f(m.tolerant.recall()), f(m.tolerant.f1()),
                  f(m.cl_dice), f(m.centerline.iou()), f(m.boundary.f1())});
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 /// scores.csv's columns: `leading` (those naming the model), then the measures from
 /// "images" on.
@@ -25,4 +25,4 @@ std::vector<std::string> dataset_measure_texts(std::vector<std::string> leading,
 std::vector<std::string> image_measure_columns(std::vector<std::string> leading);
 std::vector<std::string> image_measure_texts(std::vector<std::string> leading, const metrics::ImageMeasures& m);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

@@ -11,7 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 namespace {
 
@@ -40,8 +40,8 @@ std::vector<std::vector<metrics::ImageMeasures>> score_level(const RobustnessSco
   });
   std::size_t as_clean = 0;
   for (std::size_t i = 0; i < dataset.size(); ++i) {
-    throw_if_interrupted(scoring.what);
-    Rng rng = evaluation_noise_stream(scoring.pipeline_seed, noise_name, level, i);
+    runtime::throw_if_interrupted(scoring.what);
+    Rng rng = data::evaluation_noise_stream(scoring.pipeline_seed, noise_name, level, i);
     const Sample clean = dataset.get(i);
     Sample noisy = noise.apply(deep_copy(clean), level, rng);  // a noise may change its input in place
     if (!unchanged(clean, noisy)) {
@@ -61,21 +61,21 @@ std::vector<std::vector<metrics::ImageMeasures>> score_level(const RobustnessSco
 
 }  // namespace
 
-CsvWriter score_robustness(const std::filesystem::path& file, const RobustnessScoring& scoring, const Dataset& dataset,
+io::CsvWriter score_robustness(const std::filesystem::path& file, const RobustnessScoring& scoring, const Dataset& dataset,
                            const std::vector<ScoredModel>& models, c10::Device device) {
-  CsvWriter robustness(file, {"model", "seed", "noise", "level", "mDS", "mIoU", "images", "F1", "ODS", "OIS", "AP",
+  io::CsvWriter robustness(file, {"model", "seed", "noise", "level", "mDS", "mIoU", "images", "F1", "ODS", "OIS", "AP",
                               "F1_tol", "ODS_tol", "OIS_tol", "AP_tol", "clDice", "clIoU", "BF"});
   torch::NoGradGuard no_grad;
   for (const auto& m : models) m.model->eval();
-  Progress progress(scoring.what, scoring.noises.size() * scoring.levels.size());
+  runtime::Progress progress(scoring.what, scoring.noises.size() * scoring.levels.size());
   for (const auto& [noise_name, noise] : scoring.noises) {
     for (const double level : scoring.levels) {
       const auto records = score_level(scoring, noise_name, *noise, level, dataset, models, device);
       for (std::size_t m = 0; m < models.size(); ++m) {
         const auto d = metrics::summarize(records[m]);
-        robustness.row(models[m].label, models[m].seed, noise_name, level, Score{d.mds}, Score{d.miou}, d.images,
-                       Score{d.f1}, Score{d.ods}, Score{d.ois}, Score{d.ap}, Score{d.f1_tol}, Score{d.ods_tol},
-                       Score{d.ois_tol}, Score{d.ap_tol}, Score{d.cl_dice}, Score{d.cl_iou}, Score{d.boundary_f1});
+        robustness.row(models[m].label, models[m].seed, noise_name, level, io::Score{d.mds}, io::Score{d.miou}, d.images,
+                       io::Score{d.f1}, io::Score{d.ods}, io::Score{d.ois}, io::Score{d.ap}, io::Score{d.f1_tol}, io::Score{d.ods_tol},
+                       io::Score{d.ois_tol}, io::Score{d.ap_tol}, io::Score{d.cl_dice}, io::Score{d.cl_iou}, io::Score{d.boundary_f1});
       }
       progress.advance(noise_name + " " + std::to_string(level).substr(0, 4));
     }
@@ -83,4 +83,4 @@ CsvWriter score_robustness(const std::filesystem::path& file, const RobustnessSc
   return robustness;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::evaluation {
 
 /// A model under noise: its label and seed in robustness.csv, and its records on the
 /// clean images in dataset order (taken instead of a second forward pass where a noise
@@ -40,7 +40,7 @@ struct RobustnessScoring {
 };
 
 /// robustness.csv's rows, gathered (committed by the caller, after its other results).
-CsvWriter score_robustness(const std::filesystem::path& file, const RobustnessScoring& scoring, const Dataset& dataset,
+io::CsvWriter score_robustness(const std::filesystem::path& file, const RobustnessScoring& scoring, const Dataset& dataset,
                            const std::vector<ScoredModel>& models, c10::Device device);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::evaluation

@@ -1,8 +1,8 @@
 #include "inference/inference_model.hpp"
 
+#include "checkpoints/checkpoint.hpp"
 #include "deploy/traced_model.hpp"
 #include "inference/chosen_threshold.hpp"
-#include "checkpoints/checkpoint.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -41,7 +41,7 @@ std::function<at::Tensor(const at::Tensor&)> frozen_traces(std::shared_ptr<Segme
 
 }  // namespace
 
-InferenceModel inference_model_of(const engine::LoadedModel& loaded, const fs::path& file, Engine engine) {
+InferenceModel inference_model_of(const checkpoints::LoadedModel& loaded, const fs::path& file, Engine engine) {
   loaded.model->eval();
   InferenceModel m;
   m.stride = loaded.model->input_stride();
@@ -169,7 +169,7 @@ InferenceModel load_inference_model(const fs::path& file, host::PluginHost& host
     }
     return from_export(file, std::move(module), engine);
   }
-  return inference_model_of(engine::load_checkpoint(file, host, device), file, engine);
+  return inference_model_of(checkpoints::load_checkpoint(file, host, device), file, engine);
 }
 
 }  // namespace crackkd::inference

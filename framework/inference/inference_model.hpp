@@ -38,7 +38,7 @@ struct InferenceModel {
 };
 
 /// `loaded` (read from checkpoint `file`) for `engine`, without reading the file again.
-InferenceModel inference_model_of(const engine::LoadedModel& loaded, const std::filesystem::path& file, Engine engine);
+InferenceModel inference_model_of(const checkpoints::LoadedModel& loaded, const std::filesystem::path& file, Engine engine);
 
 /// True when `file` was written by `crackkd export --format torchscript` (it holds
 /// crackkd.json), false for a checkpoint or anything else.

@@ -16,7 +16,7 @@
 #include <sstream>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::io {
 
 /// A measure in [0, 1] for a CsvWriter row (see above).
 struct Score {
@@ -77,4 +77,4 @@ class CsvWriter {
   std::string text_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::io

@@ -1,7 +1,7 @@
 #pragma once
 // A pipeline as read from its TOML file: the [pipeline] settings, the named datasets and
 // models, and the stages. Loading checks the file's shape (known tables, a `plugin` in
-// every component, a `kind` in every stage); `engine::validate_pipeline` checks the rest.
+// every component, a `kind` in every stage); `runner::validate_pipeline` checks the rest.
 
 #include <crackkd/options.hpp>
 

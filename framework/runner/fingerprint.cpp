@@ -10,7 +10,7 @@
 #include <random>
 #include <sstream>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace fs = std::filesystem;
 
@@ -38,7 +38,7 @@ StageDone read_stage_done(const fs::path& file) {
 }
 
 std::string stage_fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage,
-                              const StagePlan& plan, host::PluginHost& host, const fs::path& run_dir) {
+                              const stages::StagePlan& plan, host::PluginHost& host, const fs::path& run_dir) {
   std::ostringstream text;
   text << "seed " << pipeline.options.seed << "\ndevice " << pipeline.options.device << "\nkind " << stage.kind << "\n"
        << pipeline::to_toml(stage.params);
@@ -58,14 +58,14 @@ std::string stage_fingerprint(const pipeline::Pipeline& pipeline, const pipeline
   return io::content_hash(text.str());
 }
 
-std::string done_fingerprint(const std::string& fingerprint, const StagePlan& plan, const pipeline::PipelineOptions& options) {
-  if (!plan.can(Capability::RunsPerSeed) || options.seeds.empty()) return fingerprint;
+std::string done_fingerprint(const std::string& fingerprint, const stages::StagePlan& plan, const pipeline::PipelineOptions& options) {
+  if (!plan.can(stages::Capability::RunsPerSeed) || options.seeds.empty()) return fingerprint;
   std::string list;
   for (const auto seed : options.seeds) list += " " + std::to_string(seed);
   return io::content_hash(fingerprint + "\nseeds" + list);
 }
 
-std::string build_fingerprint(const StagePlan& plan, host::PluginHost& host) {
+std::string build_fingerprint(const stages::StagePlan& plan, host::PluginHost& host) {
   std::ostringstream text;
   text << "host " << host_binary_hash() << "\n";
   for (const auto& [kind, config] : plan.components)
@@ -78,4 +78,4 @@ std::string new_run_id() {
   return std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "-" + std::to_string(device());
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 /// The file a finished stage leaves in its folder: its fingerprint, a run id, its build.
 inline constexpr const char* kStageDoneFile = "stage.done";
@@ -28,17 +28,17 @@ StageDone read_stage_done(const std::filesystem::path& file);
 /// The fingerprint of `stage` as `plan` resolved it, with the runs of the stages it reads
 /// from `run_dir`.
 std::string stage_fingerprint(const pipeline::Pipeline& pipeline, const pipeline::StageConfig& stage,
-                              const StagePlan& plan, host::PluginHost& host, const std::filesystem::path& run_dir);
+                              const stages::StagePlan& plan, host::PluginHost& host, const std::filesystem::path& run_dir);
 
 /// What stage.done records: the fingerprint, and for a stage run per seed the seed list
 /// too, so a changed list reruns it (each replicate's own fingerprint holds its seed only, so
 /// replicates already finished are kept).
-std::string done_fingerprint(const std::string& fingerprint, const StagePlan& plan, const pipeline::PipelineOptions& options);
+std::string done_fingerprint(const std::string& fingerprint, const stages::StagePlan& plan, const pipeline::PipelineOptions& options);
 
 /// The code a stage runs: the host binary and its components' plugin libraries.
-std::string build_fingerprint(const StagePlan& plan, host::PluginHost& host);
+std::string build_fingerprint(const stages::StagePlan& plan, host::PluginHost& host);
 
 /// A new run's id: a later stage that read this run knows when it was replaced.
 std::string new_run_id();
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -1,11 +1,11 @@
 // A worker of a side-by-side run (parallel_run.hpp): one job, reported to the parent.
 
+#include "runner/fingerprint.hpp"
+#include "runner/parallel_run.hpp"
+#include "runner/stage_run.hpp"
 #include "runtime/interrupt.hpp"
 #include "runtime/log_file.hpp"
-#include "runner/parallel_run.hpp"
 #include "runtime/run_progress.hpp"
-#include "runner/fingerprint.hpp"
-#include "runner/stage_run.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -17,7 +17,7 @@
 #include <cstring>
 #include <optional>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace fs = std::filesystem;
 
@@ -30,11 +30,11 @@ void tell_parent(const std::string& line) {
 }
 
 /// The replicate named by the job's "/seed-<s>", or none for a whole stage.
-std::optional<Replicate> job_replicate(const pipeline::Pipeline& pipeline, const StagePlan& plan,
+std::optional<stages::Replicate> job_replicate(const pipeline::Pipeline& pipeline, const stages::StagePlan& plan,
                                        const std::string& job, const std::string& folder) {
-  const bool per_seed = plan.can(Capability::RunsPerSeed) && !pipeline.options.seeds.empty();
+  const bool per_seed = plan.can(stages::Capability::RunsPerSeed) && !pipeline.options.seeds.empty();
   if (!per_seed && folder.empty()) return std::nullopt;
-  for (const auto& r : replicates(pipeline.options))
+  for (const auto& r : stages::replicates(pipeline.options))
     if (per_seed && r.folder == folder) return r;
   throw Error("--job " + job + ": no such job in pipeline " + pipeline.options.name);
 }
@@ -51,10 +51,10 @@ RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
   const auto& stage_plan = plan.stages.at(name);
   const auto replicate = job_replicate(pipeline, stage_plan, options.job, folder);
   const fs::path run_dir = options.workdir / pipeline.options.name;
-  LogFile log(run_dir / "log.txt");
+  runtime::LogFile log(run_dir / "log.txt");
   spdlog::set_pattern(worker_log_pattern(options.job));  // the new sink too
 
-  RunProgress progress({{name, stage.kind, static_cast<double>(stage_plan.epochs), 1, true}});
+  runtime::RunProgress progress({{name, stage.kind, static_cast<double>(stage_plan.epochs), 1, true}});
   progress.start_stage(0);
   progress.report_to([last = -1.0](double epochs) mutable {
     if (epochs - last < 0.01) return;  // a line per 1 % of an epoch is plenty
@@ -64,13 +64,13 @@ RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
     tell_parent(line);
   });
   const StageDecision decision = decide_stage(pipeline, plan, host, run_dir, {}, name);
-  StageContext context{pipeline, stage, host, run_dir, run_dir / name, decision.fingerprint,
+  stages::StageContext context{pipeline, stage, host, run_dir, run_dir / name, decision.fingerprint,
                        build_fingerprint(stage_plan, host), "", &progress, &stage_plan, nullptr};
   try {
-    const StageKind& kind = *find_stage_kind(stage.kind);
+    const stages::StageKind& kind = *stages::find_stage_kind(stage.kind);
     if (replicate) run_replicate(kind, context, *replicate, /*writer=*/true);
     else kind.run(context);
-  } catch (const Interrupted&) {
+  } catch (const runtime::Interrupted&) {
     throw;
   } catch (const std::exception& e) {
     spdlog::error("{} failed: {}", options.job, e.what());
@@ -82,4 +82,4 @@ RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
   return {run_dir, {name}, {}};
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

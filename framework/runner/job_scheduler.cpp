@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 JobScheduler::JobScheduler(std::size_t slots) : slots_(std::max<std::size_t>(1, slots)) {}
 
@@ -42,4 +42,4 @@ void JobScheduler::finish(std::size_t index, bool succeeded) {
   if (succeeded && !jobs_.at(index).shared_cache.empty()) filled_.insert(jobs_[index].shared_cache);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

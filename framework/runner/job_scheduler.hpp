@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 struct Job {
   std::string stage;
@@ -59,4 +59,4 @@ class JobScheduler {
   std::set<std::string> filled_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -4,14 +4,14 @@
 #include <set>
 #include <thread>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 /// The replicates stage `name` runs: one per seed, or the whole stage ({} folder "").
-std::vector<Replicate> replicates_of(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
+std::vector<stages::Replicate> replicates_of(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
                                      const std::string& name) {
-  if (!plan.stages.at(name).can(Capability::RunsPerSeed) || pipeline.options.seeds.empty())
+  if (!plan.stages.at(name).can(stages::Capability::RunsPerSeed) || pipeline.options.seeds.empty())
     return {{pipeline.options.seed, ""}};
-  return replicates(pipeline.options);
+  return stages::replicates(pipeline.options);
 }
 
 /// Whether another job may run beside stage `name`'s: it has several seeds, or another
@@ -51,4 +51,4 @@ int job_threads(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, co
   return job.alone || !can_overlap(pipeline, plan, job.stage) ? cores : std::max(1, cores / jobs);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

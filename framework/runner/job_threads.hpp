@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 /// The replicates stage `name` runs: one per seed, or the whole stage ({} folder "").
-std::vector<Replicate> replicates_of(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
+std::vector<stages::Replicate> replicates_of(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
                                      const std::string& name);
 
 /// Whether another job may run beside stage `name`'s (see job_threads.cpp).
@@ -21,4 +21,4 @@ bool can_overlap(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, c
 /// The threads `job` gets among `jobs` side by side.
 int job_threads(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, const Job& job, int jobs);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace {
 double steady_seconds() {
@@ -87,7 +87,7 @@ std::string JobsProgress::status() const {
   }
   const auto eta = eta_seconds();
   return (running.empty() ? "" : "running " + running + "; ") + std::to_string(done) + "/" +
-         std::to_string(jobs_.size()) + " jobs done" + (eta ? ", pipeline ETA " + format_duration(*eta) : "");
+         std::to_string(jobs_.size()) + " jobs done" + (eta ? ", pipeline ETA " + runtime::format_duration(*eta) : "");
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

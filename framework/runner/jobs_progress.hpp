@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 class JobsProgress {
  public:
@@ -47,4 +47,4 @@ class JobsProgress {
   std::vector<std::string> order_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -1,13 +1,13 @@
 #include "runner/parallel_run.hpp"
 
-#include "runtime/interrupt.hpp"
+#include "io/run_lock.hpp"
+#include "io/worker_process.hpp"
 #include "runner/job_scheduler.hpp"
 #include "runner/job_threads.hpp"
 #include "runner/jobs_progress.hpp"
-#include "runtime/log_file.hpp"
 #include "runner/stage_run.hpp"
-#include "io/run_lock.hpp"
-#include "io/worker_process.hpp"
+#include "runtime/interrupt.hpp"
+#include "runtime/log_file.hpp"
 
 #include <crackkd/error.hpp>
 
@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace fs = std::filesystem;
 
@@ -61,8 +61,8 @@ class SideBySideRun {
     std::string failure;  // what the worker said went wrong
   };
 
-  std::vector<Replicate> replicates_of(const std::string& name) const {
-    return engine::replicates_of(pipeline_, plan_, name);
+  std::vector<stages::Replicate> replicates_of(const std::string& name) const {
+    return runner::replicates_of(pipeline_, plan_, name);
   }
   void forecast();
   void open_ready_stages();
@@ -132,7 +132,7 @@ void SideBySideRun::open_stage(const std::string& name) {
   spdlog::info("stage {} ({}) is ready", name, stage.kind);
   s.state = State::Running;
   s.started = Clock::now();
-  const StageContext base{pipeline_, stage, host_, run_dir_, out_dir, s.decision.fingerprint, s.build, "",
+  const stages::StageContext base{pipeline_, stage, host_, run_dir_, out_dir, s.decision.fingerprint, s.build, "",
                           nullptr,   &stage_plan, nullptr};
   for (const auto& r : replicates_of(name)) {
     const Job job{name, r.folder, stage.kind, static_cast<double>(stage_plan.epochs),
@@ -201,7 +201,7 @@ void SideBySideRun::watch() {
   for (const auto& [pid, w] : workers_) outputs.push_back({w.output, POLLIN, 0});
   ::poll(outputs.data(), outputs.size(), 200);
   for (auto& [pid, w] : workers_) read_output(w);
-  if (const int signal = interrupt_signal(); signal && !forwarded_) {
+  if (const int signal = runtime::interrupt_signal(); signal && !forwarded_) {
     for (const auto& [pid, w] : workers_) ::kill(pid, signal);
     forwarded_ = true;
   }
@@ -246,21 +246,21 @@ void SideBySideRun::log_status() {
 
 RunSummary SideBySideRun::run() {
   io::RunLock lock(run_dir_);
-  LogFile log(run_dir_ / "log.txt");
+  runtime::LogFile log(run_dir_ / "log.txt");
   spdlog::info("pipeline {} ({}): {} stages into {}, up to {} jobs side by side", pipeline_.options.name,
                pipeline_.file.string(), plan_.order.size(), run_dir_.string(), options_.jobs);
   summary_.run_dir = run_dir_;
   forecast();
   for (;;) {
-    if (failure_.empty() && !interrupt_signal()) {
+    if (failure_.empty() && !runtime::interrupt_signal()) {
       open_ready_stages();
       start_jobs();
     }
     if (workers_.empty()) break;
     watch();
   }
-  if (const int signal = interrupt_signal())
-    throw Interrupted(signal, "pipeline " + pipeline_.options.name + ": stopped by " + signal_name(signal) +
+  if (const int signal = runtime::interrupt_signal())
+    throw runtime::Interrupted(signal, "pipeline " + pipeline_.options.name + ": stopped by " + runtime::signal_name(signal) +
                                   "; every job saved its state (run the same command again to go on)");
   if (!failure_.empty())
     throw Error(failure_ + " (the stages and seeds that finished are kept; the same command goes on from there)");
@@ -275,4 +275,4 @@ RunSummary run_side_by_side(const pipeline::Pipeline& pipeline, const PipelinePl
   return SideBySideRun(pipeline, plan, host, options).run();
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -18,7 +18,7 @@
 
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 RunSummary run_side_by_side(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                             const RunOptions& options);
@@ -38,4 +38,4 @@ inline constexpr const char* kEpochs = "epochs ";
 inline constexpr const char* kFailed = "failed ";
 }  // namespace worker_report
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

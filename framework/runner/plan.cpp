@@ -3,7 +3,7 @@
 #include <functional>
 #include <set>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace {
 
@@ -23,9 +23,9 @@ void validate_components(const pipeline::Pipeline& pipeline, host::PluginHost& h
 /// Kinds first: a stage's plan may depend on the kind of the stages it reads.
 void check_kinds(const pipeline::Pipeline& pipeline) {
   std::vector<std::string> kind_names;
-  for (const auto& k : stage_kinds()) kind_names.push_back(k->name());
+  for (const auto& k : stages::stage_kinds()) kind_names.push_back(k->name());
   for (const auto& [name, stage] : pipeline.stages)
-    if (!find_stage_kind(stage.kind))
+    if (!stages::find_stage_kind(stage.kind))
       throw ConfigError(stage.kind_where, "stages." + name + ".kind: unknown stage kind '" + stage.kind + "'" +
                                               did_you_mean(stage.kind, kind_names));
 }
@@ -34,7 +34,7 @@ void check_kinds(const pipeline::Pipeline& pipeline) {
 void check_reads(const pipeline::Pipeline& pipeline, const PipelinePlan& plan) {
   for (const auto& [name, stage_plan] : plan.stages)
     for (const auto& read : stage_plan.reads) {
-      const StagePlan& source = plan.stages.at(read.stage);
+      const stages::StagePlan& source = plan.stages.at(read.stage);
       if (source.writes_file(read.file)) continue;
       std::string writes;
       for (const auto& file : source.writes) writes += (writes.empty() ? "" : ", ") + file;
@@ -75,11 +75,11 @@ PipelinePlan validate_pipeline(const pipeline::Pipeline& pipeline, host::PluginH
   validate_components(pipeline, host);
   check_kinds(pipeline);
   PipelinePlan plan;
-  for (const auto& [name, stage] : pipeline.stages) plan.stages[name] = find_stage_kind(stage.kind)->plan(stage, pipeline, host);
-  for (const auto& [name, stage] : pipeline.stages) find_stage_kind(stage.kind)->link(stage, plan.stages[name], plan.stages);
+  for (const auto& [name, stage] : pipeline.stages) plan.stages[name] = stages::find_stage_kind(stage.kind)->plan(stage, pipeline, host);
+  for (const auto& [name, stage] : pipeline.stages) stages::find_stage_kind(stage.kind)->link(stage, plan.stages[name], plan.stages);
   check_reads(pipeline, plan);
   plan.order = stage_order(pipeline, plan);
   return plan;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -5,14 +5,14 @@
 
 #include "stages/stage.hpp"
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 struct PipelinePlan {
   std::vector<std::string> order;  ///< stages in dependency order
-  std::map<std::string, StagePlan> stages;
+  std::map<std::string, stages::StagePlan> stages;
 };
 
 /// Throws ConfigError (`file:line:col: message`) at the first problem.
 PipelinePlan validate_pipeline(const pipeline::Pipeline& pipeline, host::PluginHost& host);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -1,12 +1,12 @@
 #include "runner/runner.hpp"
 
 #include "distributed/process_group.hpp"
+#include "io/run_lock.hpp"
+#include "runner/parallel_run.hpp"
+#include "runner/stage_run.hpp"
 #include "runtime/interrupt.hpp"
 #include "runtime/log_file.hpp"
-#include "runner/parallel_run.hpp"
 #include "runtime/run_progress.hpp"
-#include "runner/stage_run.hpp"
-#include "io/run_lock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,7 +14,7 @@
 #include <functional>
 #include <set>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace fs = std::filesystem;
 
@@ -39,12 +39,12 @@ class PipelineRun {
   RunSummary run();
 
  private:
-  RunProgress forecast() const;
+  runtime::RunProgress forecast() const;
   StageDecision decide(const std::string& name) const {
     return decide_stage(pipeline_, plan_, host_, run_dir_, options_.force, name);
   }
   void run_stage(const std::string& name, const StageDecision& decision);
-  void run_replicates(const StageKind& kind, StageContext& base, bool keep_finished = true);
+  void run_replicates(const stages::StageKind& kind, stages::StageContext& base, bool keep_finished = true);
 
   const pipeline::Pipeline& pipeline_;
   const PipelinePlan& plan_;
@@ -53,31 +53,31 @@ class PipelineRun {
   fs::path run_dir_;
   distributed::ProcessGroup* group_;
   bool main_;
-  RunProgress progress_;
+  runtime::RunProgress progress_;
 };
 
 /// The stages as the run's progress counts them, each marked as expected to run or to be
 /// skipped: a stage runs when forced, never finished, changed, or after a stage that runs.
-RunProgress PipelineRun::forecast() const {
-  std::vector<RunProgress::Stage> stages;
+runtime::RunProgress PipelineRun::forecast() const {
+  std::vector<runtime::RunProgress::Stage> stages;
   std::set<std::string> running;
   for (const auto& name : plan_.order) {
     const auto& stage_plan = plan_.stages.at(name);
     bool runs = decide(name).runs;
     for (const auto& dep : stage_plan.depends_on) runs = runs || running.count(dep);
     if (runs) running.insert(name);
-    const bool per_seed = stage_plan.can(Capability::RunsPerSeed);
+    const bool per_seed = stage_plan.can(stages::Capability::RunsPerSeed);
     const std::size_t replicates = per_seed ? std::max<std::size_t>(1, pipeline_.options.seeds.size()) : 1;
     stages.push_back({name, pipeline_.stages.at(name).kind, static_cast<double>(stage_plan.epochs), replicates, runs});
   }
-  return RunProgress(std::move(stages));
+  return runtime::RunProgress(std::move(stages));
 }
 
 /// Runs a stage: once, or a stage that runs per seed once per replicate (stage.hpp). On
 /// the other ranks of a data-parallel run `base.out_dir` is not written.
-void PipelineRun::run_replicates(const StageKind& kind, StageContext& base, bool keep_finished) {
-  if (!base.plan->can(Capability::RunsPerSeed) || pipeline_.options.seeds.empty()) return kind.run(base);
-  const auto all = replicates(pipeline_.options);
+void PipelineRun::run_replicates(const stages::StageKind& kind, stages::StageContext& base, bool keep_finished) {
+  if (!base.plan->can(stages::Capability::RunsPerSeed) || pipeline_.options.seeds.empty()) return kind.run(base);
+  const auto all = stages::replicates(pipeline_.options);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& r = all[i];
     if (keep_finished &&
@@ -95,20 +95,20 @@ void PipelineRun::run_stage(const std::string& name, const StageDecision& decisi
   const auto& stage = pipeline_.stages.at(name);
   const auto& stage_plan = plan_.stages.at(name);
   const fs::path out_dir = run_dir_ / name;
-  const bool joined = stage_plan.can(Capability::DataParallel);
+  const bool joined = stage_plan.can(stages::Capability::DataParallel);
   const std::string build = build_fingerprint(stage_plan, host_);
   // The ranks of a data-parallel stage run under rank 0's fingerprint.
   const std::string fingerprint =
       group_ && joined ? group_->agree("fingerprint " + name, [&] { return decision.fingerprint; }) : decision.fingerprint;
-  StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_};
-  if (!main_) return joined ? run_replicates(*find_stage_kind(stage.kind), context, !decision.forced) : void();
+  stages::StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_};
+  if (!main_) return joined ? run_replicates(*stages::find_stage_kind(stage.kind), context, !decision.forced) : void();
   context.run_progress = &progress_;
   fs::create_directories(out_dir);
   fs::remove(out_dir / kStageDoneFile);
   spdlog::info("stage {} ({}) starts [{}]", name, stage.kind, progress_.status());
   const auto started = std::chrono::steady_clock::now();
   try {
-    run_replicates(*find_stage_kind(stage.kind), context, !decision.forced);
+    run_replicates(*stages::find_stage_kind(stage.kind), context, !decision.forced);
   } catch (const std::exception& e) {
     spdlog::error("stage {} failed: {}", name, e.what());  // also into log.txt, before the sink goes
     throw;
@@ -120,10 +120,10 @@ void PipelineRun::run_stage(const std::string& name, const StageDecision& decisi
 
 RunSummary PipelineRun::run() {
   std::unique_ptr<io::RunLock> lock;
-  std::unique_ptr<LogFile> log;
+  std::unique_ptr<runtime::LogFile> log;
   if (main_) {
     lock = std::make_unique<io::RunLock>(run_dir_);
-    log = std::make_unique<LogFile>(run_dir_ / "log.txt");
+    log = std::make_unique<runtime::LogFile>(run_dir_ / "log.txt");
     spdlog::info("pipeline {} ({}): {} stages into {}{}", pipeline_.options.name, pipeline_.file.string(),
                  plan_.order.size(), run_dir_.string(),
                  group_ ? " on " + std::to_string(group_->world_size()) + " ranks" : "");
@@ -136,7 +136,7 @@ RunSummary PipelineRun::run() {
     // one. Ranks of a data-parallel run agree on stopping inside training steps only: here
     // one rank could stop while another already waits for it.
     if (!group_)
-      throw_if_interrupted("pipeline " + pipeline_.options.name + " before stage " + name +
+      runtime::throw_if_interrupted("pipeline " + pipeline_.options.name + " before stage " + name +
                            " (run the same command again to go on)");
     StageDecision decision;
     const bool runs = agreed(group_, "stage " + name, [&] { return (decision = decide(name)).runs; });
@@ -158,4 +158,4 @@ RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& 
   return PipelineRun(pipeline, plan, host, options).run();
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -8,14 +8,14 @@
 // plugin's version when what it computes changes, and `--force NAME` reruns a stage
 // after a change to code whose version was not bumped.
 
-#include "runner/plan.hpp"
 #include "runner/fingerprint.hpp"
+#include "runner/plan.hpp"
 
 #include <filesystem>
 #include <functional>
 #include <set>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 struct RunOptions {
   std::filesystem::path workdir = "runs";
@@ -42,4 +42,4 @@ struct RunSummary {
 RunSummary run_pipeline(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                         const RunOptions& options);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

@@ -1,13 +1,13 @@
 #include "runner/stage_run.hpp"
 
-#include "runner/fingerprint.hpp"
 #include "io/content_hash.hpp"
+#include "runner/fingerprint.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 namespace fs = std::filesystem;
 
@@ -15,7 +15,7 @@ namespace {
 
 const char* const kReplicateDoneFile = "replicate.done";
 
-std::string replicate_fingerprint(const StageContext& base, const Replicate& r) {
+std::string replicate_fingerprint(const stages::StageContext& base, const stages::Replicate& r) {
   return io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed));
 }
 
@@ -42,14 +42,14 @@ void log_up_to_date(const std::string& name, const std::string& kind, const Stag
                decision.previous_build == build ? "" : "; it was made by another build of crackkd or of its plugins");
 }
 
-bool replicate_finished(const StageContext& base, const Replicate& r) {
+bool replicate_finished(const stages::StageContext& base, const stages::Replicate& r) {
   return read_stage_done(base.out_dir / r.folder / kReplicateDoneFile).fingerprint == replicate_fingerprint(base, r);
 }
 
-void run_replicate(const StageKind& kind, const StageContext& base, const Replicate& r, bool writer) {
+void run_replicate(const stages::StageKind& kind, const stages::StageContext& base, const stages::Replicate& r, bool writer) {
   pipeline::Pipeline seeded = base.pipeline;
   seeded.options.seed = r.seed;
-  StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
+  stages::StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
                    replicate_fingerprint(base, r),
                    base.build, r.folder,   base.run_progress, base.plan,    base.group};
   const fs::path done = ctx.out_dir / kReplicateDoneFile;
@@ -65,4 +65,4 @@ void write_stage_done(const fs::path& out_dir, const std::string& done_fingerpri
   std::ofstream(out_dir / kStageDoneFile) << done_fingerprint << "\n" << new_run_id() << "\n" << build << "\n";
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

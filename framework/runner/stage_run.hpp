@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::runner {
 
 struct StageDecision {
   bool runs = true;
@@ -28,14 +28,14 @@ void log_up_to_date(const std::string& name, const std::string& kind, const Stag
                     const std::string& build);
 
 /// Whether replicate `r` of the stage `base` runs finished with the stage's fingerprint.
-bool replicate_finished(const StageContext& base, const Replicate& r);
+bool replicate_finished(const stages::StageContext& base, const stages::Replicate& r);
 
 /// Runs replicate `r` of the stage `base` runs: into base.out_dir / r.folder, with the
 /// pipeline's seed set to r's, then leaves replicate.done. Only a `writer` (not the other
 /// ranks of a data-parallel run) touches the folder.
-void run_replicate(const StageKind& kind, const StageContext& base, const Replicate& r, bool writer);
+void run_replicate(const stages::StageKind& kind, const stages::StageContext& base, const stages::Replicate& r, bool writer);
 
 /// Marks the stage in `out_dir` finished with `done_fingerprint`, under a new run id.
 void write_stage_done(const std::filesystem::path& out_dir, const std::string& done_fingerprint, const std::string& build);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runner

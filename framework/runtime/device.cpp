@@ -8,7 +8,7 @@
 
 #include <set>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 namespace {
 
@@ -67,4 +67,4 @@ c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipe
   return resolve_device(stage_device == "pipeline" ? pipeline.options.device : stage_device, local_rank);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

@@ -13,7 +13,7 @@ namespace crackkd::pipeline {
 struct Pipeline;
 }  // namespace crackkd::pipeline
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 /// The device `name` ("auto", "cpu", "cuda" or "cuda:N") means on a host with
 /// `cuda_devices` CUDA devices (0: none) for a process whose rank among the processes on
@@ -38,4 +38,4 @@ c10::Device resolve_device(const std::string& stage_device, const pipeline::Pipe
 /// run "auto" and "cuda" give each rank the GPU of its `local_rank` (device_for above).
 c10::Device resolve_device(const std::string& name, std::optional<int> local_rank = std::nullopt);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

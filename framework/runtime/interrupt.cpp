@@ -4,7 +4,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 namespace {
 
@@ -47,4 +47,4 @@ void throw_if_interrupted(const std::string& what) {
 
 void clear_interrupt() { received.store(0); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

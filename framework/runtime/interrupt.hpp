@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 /// Thrown at a safe point after SIGINT or SIGTERM; `signal()` says which.
 class Interrupted : public Error {
@@ -42,4 +42,4 @@ void throw_if_interrupted(const std::string& what);
 /// For tests: forget a received signal.
 void clear_interrupt();
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 /// Adds `file` as a log sink for the lifetime of this object.
 class LogFile {
@@ -28,4 +28,4 @@ class LogFile {
   spdlog::sink_ptr sink_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 namespace {
 
@@ -77,4 +77,4 @@ void GradScaler::update(bool finite) {
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

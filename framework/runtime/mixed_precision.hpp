@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 /// Autocast on `device` to `dtype` for the guard's lifetime when `enabled`. The training
 /// loop uses CUDA and float16; the device check (tests/gpu) also bfloat16, and the CPU
@@ -54,4 +54,4 @@ class GradScaler {
   std::int64_t good_steps_ = 0;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 std::string format_duration(double seconds) {
   long s = static_cast<long>(seconds + 0.5);
@@ -52,4 +52,4 @@ void Progress::finish() {
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

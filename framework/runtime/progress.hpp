@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 class Progress {
  public:
@@ -31,4 +31,4 @@ class Progress {
 /// "1:05" or "2:03:04".
 std::string format_duration(double seconds);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

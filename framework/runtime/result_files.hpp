@@ -3,7 +3,7 @@
 // Kept below every folder that writes one (the training loop, checkpoints, the stage
 // kinds), so each names a file the same way.
 
-namespace crackkd::engine::results {
+namespace crackkd::results {
 
 inline constexpr const char* kCheckpoint = "checkpoint.pt";  ///< the last epoch's model
 inline constexpr const char* kBest = "best.pt";              ///< the best validation mDS's model
@@ -16,4 +16,4 @@ inline constexpr const char* kExamplesClean = "examples_clean.png";
 inline constexpr const char* kEfficiency = "efficiency.csv"; ///< parameters, MACs, latency per model
 inline constexpr const char* kReport = "report.md";
 
-}  // namespace crackkd::engine::results
+}  // namespace crackkd::results

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 namespace {
 double steady_seconds() {
@@ -98,4 +98,4 @@ std::string RunProgress::status() const {
   return position() + (eta ? ", pipeline ETA " + format_duration(*eta) : "");
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

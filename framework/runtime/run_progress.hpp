@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 
 class RunProgress {
  public:
@@ -71,4 +71,4 @@ class RunProgress {
   std::function<void(double)> listener_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime

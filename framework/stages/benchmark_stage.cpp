@@ -16,18 +16,18 @@
 
 #include "checkpoints/checkpoint.hpp"
 #include "checkpoints/checkpoint_labels.hpp"
+#include "inference/inference_model.hpp"
 #include "io/csv_writer.hpp"
+#include "metrics/model_cost.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
-#include "inference/inference_model.hpp"
-#include "metrics/model_cost.hpp"
 
 #include <torch/cuda.h>
 
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
@@ -70,7 +70,7 @@ metrics::Latency latency_of(const inference::InferenceModel& model, c10::Device 
 }
 
 /// Parameters and MACs from the plugin's forward (`loaded`), latency in `o.engine`.
-metrics::ModelCost cost_of(LoadedModel& loaded, const std::filesystem::path& file, c10::Device device,
+metrics::ModelCost cost_of(checkpoints::LoadedModel& loaded, const std::filesystem::path& file, c10::Device device,
                            const BenchmarkOptions& o) {
   const bool frozen = o.engine == "frozen";
   auto cost = metrics::measure_model_cost(*loaded.model, device, o.size, o.size, frozen ? 0 : static_cast<int>(o.warmup),
@@ -107,7 +107,7 @@ class BenchmarkStage : public StageKind {
                                                                     std::to_string(i) + "]: " + o.checkpoints[i] +
                                                                     " is an exported model; give its checkpoint");
     }
-    checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
+    checkpoints::checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
@@ -115,19 +115,19 @@ class BenchmarkStage : public StageKind {
 
   void run(StageContext& ctx) const override {
     const auto& o = ctx.options<BenchmarkOptions>();
-    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
     // With [pipeline] seeds the first seed's model stands for all: the seeds change weights, not cost.
     const auto first = replicates(ctx.pipeline.options).front().folder;
-    for (const auto& m : o.models) targets.emplace_back(m, stage_checkpoint(ctx.stage_dir(m) / first));
-    const auto labels = checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
+    for (const auto& m : o.models) targets.emplace_back(m, checkpoints::stage_checkpoint(ctx.stage_dir(m) / first));
+    const auto labels = checkpoints::checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) targets.emplace_back(labels[i], o.checkpoints[i]);
-    CsvWriter efficiency(ctx.out_dir / results::kEfficiency, {"model", "plugin", "params", "MACs", "latency_ms",
+    io::CsvWriter efficiency(ctx.out_dir / results::kEfficiency, {"model", "plugin", "params", "MACs", "latency_ms",
                                                           "latency_p90_ms", "device", "size", "threads", "engine"});
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& [label, file] = targets[i];
-      auto loaded = load_checkpoint(file, ctx.host, device);
-      if (i < o.models.size()) require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
+      auto loaded = checkpoints::load_checkpoint(file, ctx.host, device);
+      if (i < o.models.size()) checkpoints::require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
       const auto cost = cost_of(loaded, file, device, o);
       const auto& plugin = loaded.config.plugin;
       efficiency.row(label, plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms, device.str(), o.size,
@@ -146,4 +146,4 @@ class BenchmarkStage : public StageKind {
 
 std::unique_ptr<StageKind> make_benchmark_stage() { return std::make_unique<BenchmarkStage>(); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

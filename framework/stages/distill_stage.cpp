@@ -25,17 +25,17 @@
 // stages that share a teacher and a stream compute the teacher once between them; the
 // size is logged before the first epoch.
 
-#include "data/batching.hpp"
 #include "checkpoints/checkpoint.hpp"
+#include "data/batching.hpp"
+#include "report/csv_table.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
+#include "stages/training_stage.hpp"
+#include "training/fit.hpp"
 #include "training/teacher_cache.hpp"
 #include "training/teacher_forward.hpp"
-#include "stages/training_stage.hpp"
 #include "training/training_options.hpp"
 #include "training/weighted_loss.hpp"
-#include "report/csv_table.hpp"
-#include "training/fit.hpp"
 
 #include <crackkd/distiller.hpp>
 
@@ -45,11 +45,11 @@
 #include <cstdlib>
 #include <optional>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
-struct DistillOptions : TrainingOptions {
+struct DistillOptions : training::TrainingOptions {
   std::string teacher;
   std::string teacher_checkpoint;
   std::string student;
@@ -113,11 +113,11 @@ class DistillStage : public StageKind {
 
   void run(StageContext& ctx) const override {
     const auto& o = ctx.options<DistillOptions>();
-    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
-                                                : stage_checkpoint(ctx.checkpoint_dir(o.teacher));
-    auto teacher = load_checkpoint(teacher_file, ctx.host, device);
-    if (!o.teacher.empty()) require_model_of_stage(teacher, teacher_file, ctx.pipeline, o.teacher);
+                                                : checkpoints::stage_checkpoint(ctx.checkpoint_dir(o.teacher));
+    auto teacher = checkpoints::load_checkpoint(teacher_file, ctx.host, device);
+    if (!o.teacher.empty()) checkpoints::require_model_of_stage(teacher, teacher_file, ctx.pipeline, o.teacher);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
     warn_if_untaught(ctx, teacher_file);
@@ -125,18 +125,18 @@ class DistillStage : public StageKind {
     const auto& student_config = ctx.pipeline.models.at(o.student);
     auto student = initial_model(ctx, stream_of(ctx, o), student_config, device, o.init_from);
     auto distiller = ctx.host.create<Distiller>("distiller", o.distiller);
-    distiller->set_ground_truth_loss(WeightedLoss(ctx.host, o.loss));
+    distiller->set_ground_truth_loss(training::WeightedLoss(ctx.host, o.loss));
     distiller->prepare(*teacher.model, *student);
     distiller->to(device);
     distiller->train();
     auto parameters = student->parameters();
     for (const auto& p : distiller->parameters()) parameters.push_back(p);
-    const auto optimizer = make_optimizer(parameters, o);
+    const auto optimizer = training::make_optimizer(parameters, o);
 
-    TrainingData train_data(ctx.pipeline, ctx.host, stream_of(ctx, o), o.data, o.augment, o.noise_mix, o.teacher_sees == "clean");
+    training::TrainingData train_data(ctx.pipeline, ctx.host, stream_of(ctx, o), o.data, o.augment, o.noise_mix, o.teacher_sees == "clean");
     const auto validation = validation_data(ctx, o);
-    TeacherForward teacher_forward(*teacher.model, "model." + teacher.config.plugin);
-    std::optional<TeacherCache> cache;
+    training::TeacherForward teacher_forward(*teacher.model, "model." + teacher.config.plugin);
+    std::optional<training::TeacherCache> cache;
     if (o.teacher_cache) cache = open_cache(ctx, teacher_forward, teacher_file, train_data, o.epochs);
     spdlog::info("distill {}: model.{} from model.{} ({}) by distiller.{} on {} ({} images), {} epochs, batch {}, {}",
                  ctx.stage.name, student_config.plugin, teacher.config.plugin, teacher_file.string(),
@@ -174,11 +174,11 @@ class DistillStage : public StageKind {
 
   /// States the cache's size up front (the teacher run once on the first sample); stores
   /// nothing new when the disk lacks room for this stage's samples.
-  static TeacherCache open_cache(StageContext& ctx, TeacherForward& teacher, const std::filesystem::path& file,
-                                 const TrainingData& data, std::int64_t epochs) {
-    const auto folder = teacher_cache_folder(ctx.run_dir, file);
+  static training::TeacherCache open_cache(StageContext& ctx, training::TeacherForward& teacher, const std::filesystem::path& file,
+                                 const training::TrainingData& data, std::int64_t epochs) {
+    const auto folder = training::teacher_cache_folder(ctx.run_dir, file);
     const auto first = data.plan(1);
-    const auto per_sample = TeacherCache::bytes_per_sample(teacher, data.make(first.front(), 1, 0).image);
+    const auto per_sample = training::TeacherCache::bytes_per_sample(teacher, data.make(first.front(), 1, 0).image);
     const double total = static_cast<double>(per_sample) * static_cast<double>(first.size() * epochs);
     std::filesystem::create_directories(folder);
     const double free = static_cast<double>(std::filesystem::space(folder).available);
@@ -187,7 +187,7 @@ class DistillStage : public StageKind {
                  "{:.2f} GiB ({:.1f} GiB free){}",
                  ctx.stage.name, folder.string(), per_sample / 1048576.0, first.size(), epochs, total / 1073741824.0,
                  free / 1073741824.0, store ? "" : "; too little room: reading what is there, storing nothing");
-    return TeacherCache(folder, store);
+    return training::TeacherCache(folder, store);
   }
 };
 
@@ -195,4 +195,4 @@ class DistillStage : public StageKind {
 
 std::unique_ptr<StageKind> make_distill_stage() { return std::make_unique<DistillStage>(); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

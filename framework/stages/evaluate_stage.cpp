@@ -43,14 +43,14 @@
 
 #include "checkpoints/checkpoint.hpp"
 #include "checkpoints/checkpoint_labels.hpp"
-#include "io/csv_writer.hpp"
+#include "data/batching.hpp"
 #include "evaluation/evaluation.hpp"
+#include "evaluation/example_figures.hpp"
 #include "evaluation/measure_columns.hpp"
 #include "evaluation/robustness.hpp"
 #include "inference/chosen_threshold.hpp"
+#include "io/csv_writer.hpp"
 #include "metrics/dataset_measures.hpp"
-#include "evaluation/example_figures.hpp"
-#include "data/batching.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
 #include "training/training_data.hpp"
@@ -64,7 +64,7 @@
 
 #include <optional>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
@@ -165,7 +165,7 @@ class EvaluateStage : public StageKind {
     for (std::size_t i = 0; i < o.models.size(); ++i)
       read_result_of(stage, "models", o.models[i], model_file, pipeline, plan, i);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
-    checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
+    checkpoints::checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
     plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
     for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
     for (std::size_t i = 0; i < o.noises.size(); ++i) {
@@ -178,35 +178,35 @@ class EvaluateStage : public StageKind {
 
   void run(StageContext& ctx) const override {
     const auto& o = ctx.options<EvaluateOptions>();
-    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<Target> targets;
     for (const auto& m : o.models)
       for (const auto& r : replicates(ctx.pipeline.options))
         targets.push_back({m, r.folder.empty() ? "" : std::to_string(r.seed),
-                           stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}, m});
-    const auto labels = checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
+                           checkpoints::stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}, m});
+    const auto labels = checkpoints::checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
     for (std::size_t i = 0; i < o.checkpoints.size(); ++i) targets.push_back({labels[i], "", o.checkpoints[i], {}});
 
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.
     for (auto& t : targets) t.loaded = load_target(ctx, t, device);
-    CsvWriter scores(ctx.out_dir / results::kScores, dataset_measure_columns({"model", "seed", "checkpoint"}));
+    io::CsvWriter scores(ctx.out_dir / results::kScores, evaluation::dataset_measure_columns({"model", "seed", "checkpoint"}));
     std::vector<std::pair<std::filesystem::path, double>> chosen;  // checkpoint → its threshold
-    CsvWriter per_image(ctx.out_dir / results::kPerImage, image_measure_columns({"model", "seed", "image"}));
+    io::CsvWriter per_image(ctx.out_dir / results::kPerImage, evaluation::image_measure_columns({"model", "seed", "image"}));
     // One set of draws for every model: their intervals resample the same images.
     const auto draws = metrics::bootstrap_draws(dataset->size(), static_cast<std::size_t>(o.bootstrap),
                                                 static_cast<std::uint64_t>(ctx.pipeline.options.seed));
     for (auto& t : targets) {
       const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
       std::vector<metrics::ImageMeasures> records;
-      const ImageMeasuresSink measures{o.measure_options(), [&](const std::string& id, metrics::ImageMeasures&& m) {
-                                         per_image.row_of_texts(image_measure_texts({t.label, t.seed, id}, m));
+      const evaluation::ImageMeasuresSink measures{o.measure_options(), [&](const std::string& id, metrics::ImageMeasures&& m) {
+                                         per_image.row_of_texts(evaluation::image_measure_texts({t.label, t.seed, id}, m));
                                          records.push_back(std::move(m));
                                        }};
-      evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name, {}, &measures);
+      evaluation::evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name, {}, &measures);
       const auto d = metrics::summarize(records);
-      scores.row_of_texts(dataset_measure_texts({t.label, t.seed, t.file.string()}, d, o.measure_options(),
+      scores.row_of_texts(evaluation::dataset_measure_texts({t.label, t.seed, t.file.string()}, d, o.measure_options(),
                                               metrics::bootstrap_intervals(records, draws)));
       t.clean = std::move(records);
       if (o.choose_threshold != "none") chosen.emplace_back(t.file, o.choose_threshold == "ods" ? d.ods_threshold : o.threshold);
@@ -217,8 +217,8 @@ class EvaluateStage : public StageKind {
                    d.ods_threshold, d.ois, d.ap, o.measure_options().tolerance.describe(), d.f1_tol, d.ods_tol,
                    d.ap_tol, d.cl_dice, d.cl_iou, d.boundary_f1, d.images);
     }
-    std::optional<CsvWriter> robustness;
-    if (!o.noises.empty()) robustness = score_robustness(ctx, o, *dataset, targets, device);
+    std::optional<io::CsvWriter> robustness;
+    if (!o.noises.empty()) robustness = robustness_of(ctx, o, *dataset, targets, device);
     if (o.examples > 0) write_examples(ctx, o, *dataset, targets, device);
     scores.commit();
     per_image.commit();
@@ -231,7 +231,7 @@ class EvaluateStage : public StageKind {
   struct Target {
     std::string label, seed;
     std::filesystem::path file;
-    LoadedModel loaded;
+    checkpoints::LoadedModel loaded;
     std::string stage;  ///< the train/distill stage it comes from, or "" for a file
     std::vector<metrics::ImageMeasures> clean;  ///< each clean image's record, in dataset order
   };
@@ -249,9 +249,9 @@ class EvaluateStage : public StageKind {
   }
 
   /// A stage's checkpoint must hold the model that stage trains, not a file put in its place.
-  static LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
-    LoadedModel loaded = load_checkpoint(t.file, ctx.host, device);
-    if (!t.stage.empty()) require_model_of_stage(loaded, t.file, ctx.pipeline, t.stage);
+  static checkpoints::LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
+    checkpoints::LoadedModel loaded = checkpoints::load_checkpoint(t.file, ctx.host, device);
+    if (!t.stage.empty()) checkpoints::require_model_of_stage(loaded, t.file, ctx.pipeline, t.stage);
     return loaded;
   }
 
@@ -262,23 +262,23 @@ class EvaluateStage : public StageKind {
     for (auto& t : targets)
       if (std::none_of(shown.begin(), shown.end(), [&](const auto& s) { return s.first == t.label; }))
         shown.emplace_back(t.label, t.loaded.model.get());
-    ExampleFigures figures{static_cast<std::size_t>(o.examples), o.threshold, {}, o.example_level,
+    evaluation::ExampleFigures figures{static_cast<std::size_t>(o.examples), o.threshold, {}, o.example_level,
                            ctx.pipeline.options.seed};
     for (const auto& name : o.noises)
       figures.noises.emplace_back(name, ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
-    write_example_figures(ctx.out_dir, figures, dataset, shown, device);
+    evaluation::write_example_figures(ctx.out_dir, figures, dataset, shown, device);
   }
 
   /// Every model on every image under every noise at every level (evaluation/robustness.hpp).
-  static CsvWriter score_robustness(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
+  static io::CsvWriter robustness_of(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
                                     const std::vector<Target>& targets, c10::Device device) {
-    RobustnessScoring scoring{"robustness " + ctx.stage.name, ctx.pipeline.options.seed, {}, o.levels,
+    evaluation::RobustnessScoring scoring{"robustness " + ctx.stage.name, ctx.pipeline.options.seed, {}, o.levels,
                               o.measure_options()};
     for (const auto& name : o.noises)
       scoring.noises.emplace_back(name, ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
-    std::vector<ScoredModel> models;
+    std::vector<evaluation::ScoredModel> models;
     for (const auto& t : targets) models.push_back({t.label, t.seed, t.loaded.model.get(), &t.clean});
-    return engine::score_robustness(ctx.out_dir / results::kRobustness, scoring, dataset, models, device);
+    return evaluation::score_robustness(ctx.out_dir / results::kRobustness, scoring, dataset, models, device);
   }
 };
 
@@ -286,4 +286,4 @@ class EvaluateStage : public StageKind {
 
 std::unique_ptr<StageKind> make_evaluate_stage() { return std::make_unique<EvaluateStage>(); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

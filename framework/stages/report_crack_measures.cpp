@@ -11,7 +11,7 @@
 
 #include <cmath>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
@@ -81,4 +81,4 @@ void report_crack_measures(Report& r, const std::string& stage, const std::files
       header, rows);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

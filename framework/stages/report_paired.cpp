@@ -15,7 +15,7 @@
 #include <cmath>
 #include <map>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace fs = std::filesystem;
 
@@ -131,4 +131,4 @@ void report_paired_differences(Report& r, const std::string& stage, const fs::pa
           header, rows);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <map>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace fs = std::filesystem;
 using report::by_model;
@@ -224,4 +224,4 @@ void report_training(Report& r, const std::vector<TrainingRun>& runs) {
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -13,7 +13,7 @@ namespace crackkd::report {
 struct LinePlot;
 }
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 /// Builds report.md section by section, numbering tables and figures.
 class Report {
@@ -61,4 +61,4 @@ struct TrainingRun {
 /// The training table, validation mDS per epoch of every run, loss terms per run.
 void report_training(Report& r, const std::vector<TrainingRun>& runs);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

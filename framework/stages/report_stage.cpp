@@ -19,9 +19,9 @@
 //   train, distill  metrics.csv → a summary table, validation mDS per epoch of every
 //              training stage in one plot, and each stage's loss terms per epoch
 
+#include "io/durable_file.hpp"
 #include "stages/report_sections.hpp"
 #include "stages/stage.hpp"
-#include "io/durable_file.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -30,7 +30,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
@@ -164,4 +164,4 @@ class ReportStage : public StageKind {
 
 std::unique_ptr<StageKind> make_report_stage() { return std::make_unique<ReportStage>(); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -3,9 +3,9 @@
 // Each kind declares its options, checks its references before anything runs (`plan`),
 // and does its work (`run`) into its own folder.
 
-#include "stages/stage_contract.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "stages/stage_contract.hpp"
 
 #include <c10/core/Device.h>
 
@@ -18,16 +18,15 @@
 #include <set>
 #include <utility>
 
-namespace crackkd::engine {
-
+namespace crackkd::runtime {
 class RunProgress;
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime
 
 namespace crackkd::distributed {
 class ProcessGroup;
 }  // namespace crackkd::distributed
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 /// A stage as validation resolves it: its parsed options, the stages it reads from, the
 /// components it will create (their configs and libraries go into its fingerprint), and
@@ -82,7 +81,7 @@ struct StageContext {
   std::string fingerprint;        ///< of this stage's configuration and inputs (see runner.hpp)
   std::string build;              ///< of the host binary and plugin libraries it runs
   std::string replicate;          ///< the replicate's folder ("seed-8"), or ""
-  RunProgress* run_progress = nullptr;  ///< the whole run's progress, on the main rank of `crackkd run`
+  runtime::RunProgress* run_progress = nullptr;  ///< the whole run's progress, on the main rank of `crackkd run`
   const StagePlan* plan = nullptr;        ///< what validation resolved for this stage
   /// The ranks of a data-parallel run, or null in a single process.
   distributed::ProcessGroup* group = nullptr;
@@ -152,4 +151,4 @@ void read_result_of(const pipeline::StageConfig& stage, const std::string& key, 
 void require_input_file(const pipeline::StageConfig& stage, const std::string& key, const std::string& file,
                         std::size_t index = SIZE_MAX);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 enum class Capability {
   WritesCheckpoint,  ///< checkpoint.pt: other stages may score it or learn from it
@@ -29,4 +29,4 @@ struct ResultRead {
   std::string key;  ///< "stages.evaluate.models"
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

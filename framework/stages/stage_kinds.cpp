@@ -4,7 +4,7 @@
 
 #include "distributed/process_group.hpp"
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
   static const std::vector<std::unique_ptr<StageKind>> kinds = [] {
@@ -57,4 +57,4 @@ const StageKind* find_stage_kind(const std::string& name) {
   return nullptr;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -20,9 +20,9 @@
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
 #include "stages/training_stage.hpp"
+#include "training/fit.hpp"
 #include "training/training_options.hpp"
 #include "training/weighted_loss.hpp"
-#include "training/fit.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/rng.hpp>
@@ -31,11 +31,11 @@
 #include <torch/torch.h>
 
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 namespace {
 
-struct TrainOptions : TrainingOptions {
+struct TrainOptions : training::TrainingOptions {
   std::string model;
 
   static void declare(OptionSchema<TrainOptions>& s) {
@@ -64,13 +64,13 @@ class TrainStage : public StageKind {
 
   void run(StageContext& ctx) const override {
     const auto& o = ctx.options<TrainOptions>();
-    const auto device = resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto& model_config = ctx.pipeline.models.at(o.model);
     auto model = initial_model(ctx, stream_of(ctx, o), model_config, device, o.init_from);
-    TrainingData train_data(ctx.pipeline, ctx.host, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
+    training::TrainingData train_data(ctx.pipeline, ctx.host, stream_of(ctx, o), o.data, o.augment, o.noise_mix);
     const auto validation = validation_data(ctx, o);
-    const WeightedLoss loss(ctx.host, o.loss);
-    const auto optimizer = make_optimizer(model->parameters(), o);
+    const training::WeightedLoss loss(ctx.host, o.loss);
+    const auto optimizer = training::make_optimizer(model->parameters(), o);
     spdlog::info("train {}: model.{} on {} ({} images), {} epochs, batch {}, {}", ctx.stage.name, model_config.plugin,
                  o.data, train_data.images(), o.epochs, o.batch_size, device.str());
     training::fit(fit_stage(ctx), {*model, model_config, *optimizer}, {train_data, validation.get()}, device, o,
@@ -85,4 +85,4 @@ class TrainStage : public StageKind {
 
 std::unique_ptr<StageKind> make_train_stage() { return std::make_unique<TrainStage>(); }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

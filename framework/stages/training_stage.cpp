@@ -6,39 +6,39 @@
 
 #include <spdlog/spdlog.h>
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 training::FitStage fit_stage(const StageContext& ctx) {
   return {ctx.stage.name, ctx.out_dir, ctx.run_dir, ctx.fingerprint, ctx.build, ctx.group, ctx.run_progress};
 }
 
-std::string stream_of(const StageContext& ctx, const TrainingOptions& o) {
+std::string stream_of(const StageContext& ctx, const training::TrainingOptions& o) {
   return o.stream.empty() ? ctx.stage.name : o.stream;
 }
 
 std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::string& stream,
                                                  const ComponentConfig& config, c10::Device device,
                                                  const std::string& init_from) {
-  torch::manual_seed(stream_seed(ctx.pipeline.options.seed, stream));
+  torch::manual_seed(data::stream_seed(ctx.pipeline.options.seed, stream));
   auto model = ctx.host.create<SegmentationModel>("model", config);
   model->to(device);
   if (!init_from.empty()) {
-    const auto start = copy_initial_weights(init_from, *model, config, ctx.host, device);
+    const auto start = checkpoints::copy_initial_weights(init_from, *model, config, ctx.host, device);
     spdlog::info("{}: starts from the weights of {} (model.{}, epoch {}{})", ctx.stage.name, init_from, config.plugin,
                  start.epoch, start.trained_by.empty() ? "" : ", trained by " + start.trained_by);
   }
   return model;
 }
 
-std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o) {
+std::shared_ptr<Dataset> validation_data(StageContext& ctx, const training::TrainingOptions& o) {
   if (o.validate_on.empty()) return nullptr;
   return ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.validate_on));
 }
 
-void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
+void plan_training_options(const training::TrainingOptions& o, const pipeline::StageConfig& stage,
                            const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan) {
   require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
-  if (o.amp && !resolve_device(o.device, pipeline).is_cuda())
+  if (o.amp && !runtime::resolve_device(o.device, pipeline).is_cuda())
     throw ConfigError(stage.params.at("amp").where,
                       "stages." + stage.name + ".amp: mixed precision needs a CUDA device; this stage runs on the CPU "
                       "(set amp = false, or run where CUDA is present)");
@@ -74,7 +74,7 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
     plan.components.emplace_back("transform", t);
   }
   if (noise_mix.entries().empty()) return;
-  const auto mix = parse_options<NoiseMixOptions>(noise_mix);
+  const auto mix = parse_options<training::NoiseMixOptions>(noise_mix);
   for (std::size_t i = 0; i < mix.noises.size(); ++i) {
     if (pipeline.noises.count(mix.noises[i])) {
       plan.components.emplace_back("noise", pipeline.noises.at(mix.noises[i]));
@@ -95,4 +95,4 @@ void plan_weighted_loss(const WeightedComponents& terms, host::PluginHost& host,
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

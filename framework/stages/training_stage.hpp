@@ -8,13 +8,13 @@
 #include "training/fit.hpp"
 #include "training/training_options.hpp"
 
-namespace crackkd::engine {
+namespace crackkd::stages {
 
 /// The stage as the training loop sees it.
 training::FitStage fit_stage(const StageContext& ctx);
 
 /// The random stream of a training stage: its `stream`, else the stage's name.
-std::string stream_of(const StageContext& ctx, const TrainingOptions& o);
+std::string stream_of(const StageContext& ctx, const training::TrainingOptions& o);
 /// The model a training stage starts from, created on `device` right after torch's
 /// generator is seeded for `stream`, so its initial weights depend on the pipeline seed,
 /// the stream and the model alone: paired stages of one model start alike. With
@@ -23,11 +23,11 @@ std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::s
                                                  const ComponentConfig& config, c10::Device device,
                                                  const std::string& init_from = "");
 /// The dataset scored after every epoch (`validate_on`), or null.
-std::shared_ptr<Dataset> validation_data(StageContext& ctx, const TrainingOptions& o);
+std::shared_ptr<Dataset> validation_data(StageContext& ctx, const training::TrainingOptions& o);
 
 /// Checks the shared options' references (data, validate_on, after, noise_mix's noises)
 /// and components (augment), and adds them to `plan`.
-void plan_training_options(const TrainingOptions& o, const pipeline::StageConfig& stage,
+void plan_training_options(const training::TrainingOptions& o, const pipeline::StageConfig& stage,
                            const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan);
 
 /// Validates `augment` (transform components) and `noise_mix` (may be an empty table:
@@ -39,4 +39,4 @@ void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipe
 /// Checks each term's plugin and options and adds it to the stage's components.
 void plan_weighted_loss(const WeightedComponents& terms, host::PluginHost& host, StagePlan& plan);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::stages

@@ -14,17 +14,17 @@ class Checkpointer : public FitObserver {
         trained_by_(run.stage.out_dir.lexically_relative(run.stage.run_dir.parent_path()).generic_string()) {}
 
   void epoch_done(EpochRecord& epoch) override {
-    save(run_.stage.out_dir / engine::results::kCheckpoint, epoch.epoch);
+    save(run_.stage.out_dir / results::kCheckpoint, epoch.epoch);
     double& best = run_.state.best_dice;
     if (epoch.val_dice && *epoch.val_dice > best) {
       best = *epoch.val_dice;
-      save(run_.stage.out_dir / engine::results::kBest, epoch.epoch);
+      save(run_.stage.out_dir / results::kBest, epoch.epoch);
     }
   }
 
  private:
   void save(const std::filesystem::path& file, std::int64_t epoch) {
-    engine::save_checkpoint(file, run_.trainee.model, run_.trainee.config, epoch, trained_by_, run_.options.threshold,
+    checkpoints::save_checkpoint(file, run_.trainee.model, run_.trainee.config, epoch, trained_by_, run_.options.threshold,
                             run_.options.init_from.empty() ? ""
                                                            : std::filesystem::absolute(run_.options.init_from).string());
   }

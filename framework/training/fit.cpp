@@ -6,8 +6,8 @@
 #include "data/loader.hpp"
 #include "distributed/gradient_sync.hpp"
 #include "runtime/interrupt.hpp"
-#include "training/lr_schedule.hpp"
 #include "training/gradient_share.hpp"
+#include "training/lr_schedule.hpp"
 #include "training/observers.hpp"
 
 #include <spdlog/spdlog.h>
@@ -38,7 +38,7 @@ Observers make_observers(FitRun& run, const Dataset* validation) {
 }
 
 std::string interrupted_message(const FitRun& run, std::int64_t epoch, std::size_t batches, std::size_t batch) {
-  return "stage " + run.stage.name + " stopped by " + engine::signal_name(engine::stop_signal()) + " at epoch " +
+  return "stage " + run.stage.name + " stopped by " + runtime::signal_name(runtime::stop_signal()) + " at epoch " +
          std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + "/" + std::to_string(batches) + " (step " +
          std::to_string(run.state.step) + "); its state is in " + (run.stage.out_dir / "resume.pt").string() +
          ": run the same command again to resume";
@@ -83,7 +83,7 @@ class Loop {
   std::size_t ranks_ = 1, rank_ = 0;
   std::size_t first_batch_ = 0;   // of the running epoch: > 0 when it resumes mid-epoch
   bool stop_requested_ = false;   // by SIGINT/SIGTERM, on any rank
-  engine::LrSchedule schedule_;  // of the running epoch: its step count fixes the warm-up
+  training::LrSchedule schedule_;  // of the running epoch: its step count fixes the warm-up
 };
 
 /// Global batch g holds plan positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
@@ -127,7 +127,7 @@ void Loop::run_epoch(std::int64_t epoch) {
   run_.state.epoch = epoch;
   for (auto& obs : observers_) obs->epoch_done(record);
   if (stop_requested_ && epoch < o.epochs)
-    throw engine::Interrupted(engine::stop_signal(),
+    throw runtime::Interrupted(runtime::stop_signal(),
                               run_.main ? interrupted_message(run_, epoch, batches, batches - 1)
                                         : "stage " + run_.stage.name + ": stopped with rank 0");
 }
@@ -144,7 +144,7 @@ void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data
     samples = batch.images.size(0);
     s.values = backward_terms(std::move(batch), epoch, s.shares);
   }
-  bool stop = engine::interrupt_signal() != 0;
+  bool stop = runtime::interrupt_signal() != 0;
   if (run_.group) stop = agree_across_ranks(s.values, samples, stop);
   stop_requested_ = stop;
   const bool finite = run_.scaler.unscale(synced_);  // identical on every rank: the gradients are averaged
@@ -162,7 +162,7 @@ void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data
   run_.state.epoch_term_sums = sums.terms;
   run_.state.epoch_total_sum = sums.total;
   for (auto& obs : observers_) obs->interrupted();
-  throw engine::Interrupted(engine::stop_signal(), interrupted_message(run_, epoch, batches, b));
+  throw runtime::Interrupted(runtime::stop_signal(), interrupted_message(run_, epoch, batches, b));
 }
 
 /// Runs the step's terms on `batch` and the backward pass of their (scaled) sum; returns
@@ -174,7 +174,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
   if (batch.clean_images.defined()) batch.clean_images = batch.clean_images.to(run_.device, /*non_blocking=*/true);
   StepLoss loss;
   {
-    engine::AutocastGuard autocast(run_.options.amp);
+    runtime::AutocastGuard autocast(run_.options.amp);
     loss = terms_(batch);
   }
   const LossTerms& terms = loss.terms;
@@ -217,7 +217,7 @@ bool Loop::agree_across_ranks(std::vector<double>& values, std::int64_t samples,
 void resume(FitRun& run) {
   const auto file = run.stage.out_dir / "resume.pt";
   const auto& t = run.trainee;
-  auto resumed = engine::load_resume_state(file, run.stage.fingerprint, run.stage.build, t.model, t.optimizer, t.extra);
+  auto resumed = training::load_resume_state(file, run.stage.fingerprint, run.stage.build, t.model, t.optimizer, t.extra);
   if (!resumed) return;
   run.state = *resumed;
   const auto& s = run.state;
@@ -231,9 +231,9 @@ void resume(FitRun& run) {
 }  // namespace
 
 void fit(const FitStage& stage, Trainee trainee, FitData data, c10::Device device,
-         const engine::TrainingOptions& options, const StepTerms& step_terms) {
+         const training::TrainingOptions& options, const StepTerms& step_terms) {
   auto* group = stage.group;
-  FitRun run{stage, trainee, options, device, group, !group || group->is_main(), {}, engine::GradScaler(options.amp), {}};
+  FitRun run{stage, trainee, options, device, group, !group || group->is_main(), {}, runtime::GradScaler(options.amp), {}};
   resume(run);
   if (group) {
     distributed::broadcast_module(trainee.model, *group);

@@ -20,9 +20,9 @@ namespace crackkd::distributed {
 class ProcessGroup;
 }  // namespace crackkd::distributed
 
-namespace crackkd::engine {
+namespace crackkd::runtime {
 class RunProgress;
-}  // namespace crackkd::engine
+}  // namespace crackkd::runtime
 
 namespace crackkd::training {
 
@@ -36,7 +36,7 @@ struct FitStage {
   std::string fingerprint;           ///< resume.pt resumes only a run of the same fingerprint
   std::string build;                 ///< of the code that runs it, recorded in resume.pt
   distributed::ProcessGroup* group = nullptr;    ///< the ranks of a data-parallel run, or null
-  engine::RunProgress* run_progress = nullptr;   ///< the whole run's progress, or null
+  runtime::RunProgress* run_progress = nullptr;   ///< the whole run's progress, or null
 };
 
 /// What trains: the model (saved in checkpoints with its config), its optimiser, and the
@@ -50,7 +50,7 @@ struct Trainee {
 
 /// What it trains on, and the dataset scored after every epoch (or null).
 struct FitData {
-  const engine::TrainingData& training;
+  const training::TrainingData& training;
   const Dataset* validation = nullptr;
 };
 
@@ -68,6 +68,6 @@ using StepTerms = std::function<StepLoss(const Batch& batch)>;
 /// Runs the epochs, resuming where the stage's resume.pt says when it matches the stage's
 /// fingerprint.
 void fit(const FitStage& stage, Trainee trainee, FitData data, c10::Device device,
-         const engine::TrainingOptions& options, const StepTerms& step_terms);
+         const training::TrainingOptions& options, const StepTerms& step_terms);
 
 }  // namespace crackkd::training

@@ -5,8 +5,8 @@
 
 #include "distributed/process_group.hpp"
 #include "runtime/mixed_precision.hpp"
-#include "training/resume_state.hpp"
 #include "training/fit.hpp"
+#include "training/resume_state.hpp"
 
 #include <chrono>
 #include <optional>
@@ -16,12 +16,12 @@ namespace crackkd::training {
 struct FitRun {
   const FitStage& stage;
   Trainee trainee;
-  const engine::TrainingOptions& options;
+  const training::TrainingOptions& options;
   c10::Device device;
   distributed::ProcessGroup* group;  ///< null in a single process
   bool main;                         ///< rank 0, or the single process: validates and writes
-  engine::ResumeProgress state;      ///< what resume.pt holds
-  engine::GradScaler scaler;
+  training::ResumeProgress state;      ///< what resume.pt holds
+  runtime::GradScaler scaler;
   std::vector<std::string> term_names;  ///< known after the first step
 };
 

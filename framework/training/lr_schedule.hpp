@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 struct LrSchedule {
   std::string kind = "constant";  ///< "constant" or "cosine"
@@ -31,4 +31,4 @@ struct LrSchedule {
   }
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -26,7 +26,7 @@ class MetricsWriter : public FitObserver {
     row << "," << epoch.loss << "," << (epoch.val_dice ? std::to_string(*epoch.val_dice) : "") << ","
         << (epoch.val_iou ? std::to_string(*epoch.val_iou) : "") << "," << epoch.seconds << "\n";
     csv += row.str();
-    io::write_atomically(run_.stage.out_dir / engine::results::kMetrics, csv);
+    io::write_atomically(run_.stage.out_dir / results::kMetrics, csv);
   }
 
  private:

@@ -18,7 +18,7 @@ class ProgressBar : public FitObserver {
   explicit ProgressBar(FitRun& run) : run_(run) {}
 
   void epoch_started(std::int64_t epoch, std::size_t, std::size_t batches) override {
-    bar_ = std::make_unique<engine::Progress>(
+    bar_ = std::make_unique<runtime::Progress>(
         run_.stage.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(run_.options.epochs), batches);
   }
   void step_done(const StepRecord& s) override {
@@ -35,7 +35,7 @@ class ProgressBar : public FitObserver {
 
  private:
   FitRun& run_;
-  std::unique_ptr<engine::Progress> bar_;
+  std::unique_ptr<runtime::Progress> bar_;
 };
 
 class EpochSummary : public FitObserver {

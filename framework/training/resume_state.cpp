@@ -1,6 +1,7 @@
 #include "training/resume_state.hpp"
 
 #include "checkpoints/checkpoint.hpp"
+#include "io/durable_file.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <spdlog/spdlog.h>
@@ -10,7 +11,7 @@
 #include <mutex>
 #include <sstream>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 namespace fs = std::filesystem;
 
@@ -123,4 +124,4 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
   return progress;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

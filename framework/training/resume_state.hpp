@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 struct ResumeProgress {
   std::int64_t epoch = 0;  ///< epochs finished
@@ -45,4 +45,4 @@ std::optional<ResumeProgress> load_resume_state(const std::filesystem::path& fil
                                                 torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                                                 torch::nn::Module* extra);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

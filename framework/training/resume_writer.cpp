@@ -19,7 +19,7 @@ class ResumeWriter : public FitObserver {
   void save() {
     run_.state.amp_scale = run_.scaler.current();
     run_.state.amp_good_steps = run_.scaler.good_steps();
-    engine::save_resume_state(file(), run_.stage.fingerprint, run_.stage.build, run_.state, run_.trainee.model,
+    training::save_resume_state(file(), run_.stage.fingerprint, run_.stage.build, run_.state, run_.trainee.model,
                               run_.trainee.optimizer, run_.trainee.extra);
   }
 

@@ -53,7 +53,7 @@ void keep_finished_steps(const fs::path& file, std::int64_t last_step) {
 
 class StepsWriter : public FitObserver {
  public:
-  explicit StepsWriter(FitRun& run) : run_(run), file_(run.stage.out_dir / engine::results::kSteps) {}
+  explicit StepsWriter(FitRun& run) : run_(run), file_(run.stage.out_dir / results::kSteps) {}
 
   void fit_started() override {
     keep_finished_steps(file_, run_.state.step);

@@ -13,7 +13,7 @@
 #include <optional>
 #include <sstream>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 namespace fs = std::filesystem;
 
@@ -154,4 +154,4 @@ fs::path teacher_cache_folder(const fs::path& run_dir, const fs::path& teacher_c
   return run_dir / "teacher_outputs" / io::file_hash(teacher_checkpoint);
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 class TeacherCache {
  public:
@@ -45,4 +45,4 @@ class TeacherCache {
 std::filesystem::path teacher_cache_folder(const std::filesystem::path& run_dir,
                                            const std::filesystem::path& teacher_checkpoint);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -12,7 +12,7 @@
 #include <map>
 #include <vector>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 struct TeacherForward::Graphs {
   std::map<std::vector<std::int64_t>, torch::jit::Module> by_shape;
@@ -44,7 +44,7 @@ ModelOutput TeacherForward::operator()(const at::Tensor& images) {
   const std::int64_t stride = teacher_.input_stride();
   const bool fits = images.size(2) % stride == 0 && images.size(3) % stride == 0;
   ModelOutput out;
-  if (!graphs_ || !fits || autocast_on(c10::DeviceType::CPU)) {
+  if (!graphs_ || !fits || runtime::autocast_on(c10::DeviceType::CPU)) {
     torch::InferenceMode inference;
     out = data::forward_padded(teacher_, images);
   } else if (auto* graph = graph_for(images)) {
@@ -76,4 +76,4 @@ torch::jit::Module* TeacherForward::graph_for(const at::Tensor& images) {
   }
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -18,7 +18,7 @@ namespace torch::jit {
 struct Module;
 }
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 class TeacherForward {
  public:
@@ -41,4 +41,4 @@ class TeacherForward {
   std::unique_ptr<Graphs> graphs_;  // null: eager
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -1,12 +1,12 @@
 #include "training/training_data.hpp"
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 TrainingData::TrainingData(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::string& stream, const std::string& dataset,
                            const std::vector<ComponentConfig>& augment, const Params& noise_mix, bool keep_clean)
     : dataset_(host.create<Dataset>("dataset", pipeline.datasets.at(dataset))),
       seed_(static_cast<std::uint64_t>(pipeline.options.seed)),
-      stream_key_(name_key(stream)),
+      stream_key_(data::name_key(stream)),
       keep_clean_(keep_clean) {
   for (const auto& t : augment) augment_.push_back(host.create<Transform>("transform", t));
   if (!noise_mix.entries().empty()) {
@@ -38,4 +38,4 @@ Sample TrainingData::make(const data::PlannedSample& planned, std::int64_t epoch
   return s;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -19,7 +19,7 @@
 
 #include <optional>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 /// `noise_mix` table of a training stage.
 struct NoiseMixOptions {
@@ -64,4 +64,4 @@ class TrainingData {
   bool keep_clean_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -8,7 +8,7 @@
 
 #include <torch/optim/adamw.h>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 struct TrainingOptions {
   std::string data;
@@ -78,4 +78,4 @@ struct TrainingOptions {
 /// AdamW over `parameters` with the stage's learning rate and weight decay.
 std::unique_ptr<torch::optim::AdamW> make_optimizer(std::vector<at::Tensor> parameters, const TrainingOptions& o);
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

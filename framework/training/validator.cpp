@@ -11,7 +11,7 @@ class Validator : public FitObserver {
 
   void epoch_done(EpochRecord& epoch) override {
     const auto means =
-        engine::evaluate_model(run_.trainee.model, validation_, run_.device, run_.options.threshold, "");
+        evaluation::evaluate_model(run_.trainee.model, validation_, run_.device, run_.options.threshold, "");
     epoch.val_dice = means.mean_dice();
     epoch.val_iou = means.mean_iou();
   }

@@ -1,6 +1,6 @@
 #include "training/weighted_loss.hpp"
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 WeightedLoss::WeightedLoss(host::PluginHost& host, const WeightedComponents& terms) {
   for (const auto& term : terms)
@@ -18,4 +18,4 @@ LossTerms WeightedLoss::operator()(const at::Tensor& logits, const at::Tensor& m
   return out;
 }
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

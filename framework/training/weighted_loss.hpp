@@ -8,7 +8,7 @@
 #include <crackkd/loss.hpp>
 #include <crackkd/options.hpp>
 
-namespace crackkd::engine {
+namespace crackkd::training {
 
 /// Example: `WeightedLoss loss(host, o.loss); LossTerms t = loss(out.logits, batch.masks);`
 class WeightedLoss {
@@ -26,4 +26,4 @@ class WeightedLoss {
   std::vector<Term> terms_;
 };
 
-}  // namespace crackkd::engine
+}  // namespace crackkd::training

@@ -9,10 +9,11 @@
 //   build/bin/bench_deploy [--runs 20] [--threads N] [--no-peers]
 
 #include "bench_support.hpp"
+#include "checkpoints/checkpoint.hpp"
 #include "deploy/onnx_export.hpp"
 #include "deploy/traced_model.hpp"
-#include "checkpoints/checkpoint.hpp"
 #include "inference/inference_model.hpp"
+#include "io/durable_file.hpp"
 #include "metrics/model_cost.hpp"
 
 #include <ATen/Parallel.h>
@@ -43,7 +44,7 @@ fs::path exported_onnx(const fs::path& checkpoint, crackkd::SegmentationModel& m
   metadata.model_plugin = "pct";
   metadata.input = shape;
   const auto base = checkpoint.parent_path() / ("pct_" + std::to_string(size) + "_" + std::to_string(batch));
-  crackkd::engine::write_atomically(base.string() + ".ts", crackkd::deploy::torchscript_bytes(module, metadata));
+  crackkd::io::write_atomically(base.string() + ".ts", crackkd::deploy::torchscript_bytes(module, metadata));
   crackkd::deploy::export_onnx(base.string() + ".ts", base.string() + ".onnx", {}, "model.pct");
   return base.string() + ".onnx";
 }
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
   model->eval();
   const fs::path folder = fs::temp_directory_path() / ("crackkd_bench_deploy_" + std::to_string(::getpid()));
   fs::create_directories(folder);
-  crackkd::engine::save_checkpoint(folder / "pct.pt", *model, config, 0);
+  crackkd::checkpoints::save_checkpoint(folder / "pct.pt", *model, config, 0);
   auto frozen = crackkd::inference::load_inference_model(folder / "pct.pt", host, c10::kCPU, crackkd::inference::Engine::Frozen);
   const double limit = convolution_limit(runs);
   std::printf("PoolingCrack-Tiny on %d threads, median of %d runs after 3 warm-up; convolution limit %.1f GMAC/s\n",

@@ -8,9 +8,9 @@
 
 #include "bench_support.hpp"
 #include "data/loader.hpp"
+#include "pipeline/pipeline.hpp"
 #include "runner/plan.hpp"
 #include "training/training_data.hpp"
-#include "pipeline/pipeline.hpp"
 
 #include <crackkd/loss.hpp>
 #include <crackkd/model.hpp>
@@ -59,16 +59,16 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture
   for (std::string d; std::getline(list, d, ':');) dirs.emplace_back(d);
   host.scan(dirs);
   const auto pipeline = crackkd::pipeline::load_pipeline(file, {});
-  crackkd::engine::validate_pipeline(pipeline, host);
+  crackkd::runner::validate_pipeline(pipeline, host);
   const auto& stage = pipeline.stages.at("train");
-  crackkd::engine::StageContext ctx{pipeline, stage, host, fs::temp_directory_path(), fs::temp_directory_path()};
+  crackkd::stages::StageContext ctx{pipeline, stage, host, fs::temp_directory_path(), fs::temp_directory_path()};
   std::vector<crackkd::ComponentConfig> transforms;
   for (const auto& v : stage.params.at("augment").array) {
     crackkd::ComponentConfig c;
     crackkd::detail::read(v, "augment", c);
     transforms.push_back(c);
   }
-  crackkd::engine::TrainingData training(ctx.pipeline, ctx.host, ctx.stage.name, "train", transforms, *stage.params.at("noise_mix").table);
+  crackkd::training::TrainingData training(ctx.pipeline, ctx.host, ctx.stage.name, "train", transforms, *stage.params.at("noise_mix").table);
 
   std::printf("loader: %s, hflip + colour jitter, 2:1 clean/noisy over 4 noises, batch 2, %d epochs\n",
               fs::exists(data) ? data.string().c_str() : "synthetic cracks 224x224", epochs);

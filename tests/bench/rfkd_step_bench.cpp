@@ -6,10 +6,10 @@
 //
 //   build/bin/bench_rfkd_step [--size 224] [--batch 2] [--steps 10] [--threads N]
 
-#include "bench_support.hpp"
 #include "app/memory.hpp"
-#include "training/teacher_forward.hpp"
+#include "bench_support.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "training/teacher_forward.hpp"
 
 #include <crackkd/distiller.hpp>
 #include <crackkd/loss.hpp>
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   crackkd::Batch data;
   data.images = torch::rand({batch, 3, size, size});
   data.masks = (torch::rand({batch, 1, size, size}) > 0.95).to(torch::kFloat);
-  crackkd::engine::TeacherForward teacher_forward(*teacher, "model.poolingcrack");
+  crackkd::training::TeacherForward teacher_forward(*teacher, "model.poolingcrack");
   const double step_ms = crackkd::bench::median_ms(2, steps, [&] {
     const crackkd::ModelOutput t = teacher_forward(data.images);  // as the distill stage
     at::Tensor total;
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     optimizer.step();
   });
   // The teacher's forward alone, as the stage runs it (a frozen graph) and eagerly.
-  crackkd::engine::TeacherForward eager_teacher(*teacher, "model.poolingcrack", /*frozen=*/false);
+  crackkd::training::TeacherForward eager_teacher(*teacher, "model.poolingcrack", /*frozen=*/false);
   const double frozen_ms = crackkd::bench::median_ms(2, steps, [&] { teacher_forward(data.images); });
   const double eager_ms = crackkd::bench::median_ms(2, steps, [&] { eager_teacher(data.images); });
   std::int64_t teacher_params = 0, student_params = 0;

@@ -61,7 +61,7 @@ StepResult take_step(RfkdStep& step, const Batch& batch, Precision precision) {
   step.optimizer->zero_grad();
   at::Tensor loss;
   {
-    engine::AutocastGuard amp(autocast, step.device.type(),
+    runtime::AutocastGuard amp(autocast, step.device.type(),
                               precision == Precision::BFloat16 ? at::kBFloat16 : at::kHalf);
     ModelOutput teacher;
     {

@@ -24,7 +24,7 @@ struct RfkdStep {
   std::shared_ptr<models::PoolingCrackTiny> student;
   std::shared_ptr<distillers::Rfkd> rfkd;
   std::unique_ptr<torch::optim::AdamW> optimizer;
-  engine::GradScaler scaler{true};  ///< used by Float16Scaled steps, kept across them as in training
+  runtime::GradScaler scaler{true};  ///< used by Float16Scaled steps, kept across them as in training
   c10::Device device{c10::kCPU};
 };
 

@@ -2,9 +2,9 @@
 // the scale read off a marker in the photo.
 
 #include "checkpoints/checkpoint.hpp"
-#include "inference/chosen_threshold.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "framework/measurement/marker_photo.hpp"
+#include "inference/chosen_threshold.hpp"
 #include "mask_images.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
@@ -26,7 +26,7 @@ fs::path tiny_checkpoint(const fs::path& folder) {
   const auto config = crackkd::test::component("tiny_unet", "channels = [4, 8, 8, 8]");
   auto model = host->create<crackkd::SegmentationModel>("model", config);
   const auto file = folder / "tiny.pt";
-  crackkd::engine::save_checkpoint(file, *model, config, 1);
+  crackkd::checkpoints::save_checkpoint(file, *model, config, 1);
   return file;
 }
 
@@ -104,7 +104,7 @@ TEST(InferCommand, UsesTheThresholdChosenForTheseWeightsAndSaysWhere) {
   // Weights retrained since: the record is for other bytes, so the checkpoint's own threshold.
   auto host = crackkd::test::make_host();
   const auto config = crackkd::test::component("tiny_unet", "channels = [4, 8, 8, 8]");
-  crackkd::engine::save_checkpoint(checkpoint, *host->create<crackkd::SegmentationModel>("model", config), config, 2);
+  crackkd::checkpoints::save_checkpoint(checkpoint, *host->create<crackkd::SegmentationModel>("model", config), config, 2);
   const auto stale = infer("stale");
   ASSERT_EQ(stale.code, 0) << stale.out;
   EXPECT_THAT(stale.out, HasSubstr("was chosen for other weights"));
@@ -176,7 +176,7 @@ TEST(InferCommand, FrozenEngineAndExportedFileGiveTheCheckpointsMaps) {
   torch::manual_seed(4);
   auto model = host->create<crackkd::SegmentationModel>("model", config);
   const auto checkpoint = dir.path / "pct.pt";
-  crackkd::engine::save_checkpoint(checkpoint, *model, config, 1);
+  crackkd::checkpoints::save_checkpoint(checkpoint, *model, config, 1);
   fs::create_directories(dir.path / "photos");
   ASSERT_TRUE(cv::imwrite((dir.path / "photos" / "wide.png").string(), photo(300, 180)));
   ASSERT_TRUE(cv::imwrite((dir.path / "photos" / "small.png").string(), photo(100, 70)));

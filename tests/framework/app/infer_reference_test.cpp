@@ -24,7 +24,7 @@ class InferReference : public ::testing::Test {
   void SetUp() override {
     auto host = crackkd::test::make_host();
     const auto config = crackkd::test::component("tiny_unet", "channels = [4, 8, 8, 8]");
-    crackkd::engine::save_checkpoint(checkpoint_, *host->create<crackkd::SegmentationModel>("model", config), config, 1);
+    crackkd::checkpoints::save_checkpoint(checkpoint_, *host->create<crackkd::SegmentationModel>("model", config), config, 1);
     fs::create_directories(dir_.path / "photos");
     fs::create_directories(dir_.path / "masks");
     add("wall_a", 100, 70);

@@ -3,6 +3,7 @@
 // previous file byte for byte, and leaves no temporary file behind.
 
 #include "checkpoints/checkpoint.hpp"
+#include "io/durable_file.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -28,7 +29,7 @@ void save_example_checkpoint(const fs::path& file, std::int64_t epoch) {
   auto host = test::make_host();
   const auto config = test::component("tiny_unet", "channels = [4, 8, 8, 8]");
   auto model = host->create<SegmentationModel>("model", config);
-  engine::save_checkpoint(file, *model, config, epoch);
+  checkpoints::save_checkpoint(file, *model, config, epoch);
 }
 
 }  // namespace
@@ -36,8 +37,8 @@ void save_example_checkpoint(const fs::path& file, std::int64_t epoch) {
 TEST(WriteAtomically, ReplacesTheFileAndLeavesNoTemporary) {
   test::TempDir dir;
   const fs::path file = dir.path / "metrics.csv";
-  engine::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "old\n"; });
-  engine::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "new\n"; });
+  io::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "old\n"; });
+  io::write_atomically(file, [](const fs::path& f) { std::ofstream(f) << "new\n"; });
   EXPECT_EQ(test::read_file(file), "new\n");
   EXPECT_EQ(names_in(dir.path), (std::vector<std::string>{"metrics.csv"}));
 }
@@ -48,7 +49,7 @@ TEST(WriteAtomically, FailingWriterKeepsThePreviousCheckpoint) {
   save_example_checkpoint(file, 1);
   const std::string before = test::read_file(file);
   const std::string message = test::error_of([&] {
-    engine::write_atomically(file, [](const fs::path& f) {
+    io::write_atomically(file, [](const fs::path& f) {
       std::ofstream(f) << "half a checkpoint";  // then the disk fills up
       throw std::runtime_error("No space left on device");
     });
@@ -81,9 +82,9 @@ TEST(WriteAtomically, FileThatCannotBeReplacedKeepsItsContents) {
 TEST(AppendDurably, AppendsAndCreates) {
   test::TempDir dir;
   const fs::path file = dir.path / "steps.csv";
-  engine::append_durably(file, "epoch,step\n");
-  engine::append_durably(file, "1,1\n1,2\n");
+  io::append_durably(file, "epoch,step\n");
+  io::append_durably(file, "1,1\n1,2\n");
   EXPECT_EQ(test::read_file(file), "epoch,step\n1,1\n1,2\n");
-  EXPECT_THAT(test::error_of([&] { engine::append_durably(dir.path / "gone" / "steps.csv", "1,1\n"); }),
+  EXPECT_THAT(test::error_of([&] { io::append_durably(dir.path / "gone" / "steps.csv", "1,1\n"); }),
               testing::HasSubstr("cannot append to " + (dir.path / "gone" / "steps.csv").string()));
 }

@@ -23,10 +23,10 @@ TEST(InitialWeights, TheModelStartsFromExactlyTheCheckpointsTensors) {
   const auto config = tiny("[4, 8, 8, 8]");
   torch::manual_seed(1);
   auto trained = host->create<SegmentationModel>("model", config);
-  engine::save_checkpoint(dir.path / "trained.pt", *trained, config, 7, "masonry/train");
+  checkpoints::save_checkpoint(dir.path / "trained.pt", *trained, config, 7, "masonry/train");
   torch::manual_seed(2);  // another initialisation, which the copy replaces
   auto model = host->create<SegmentationModel>("model", config);
-  const auto start = engine::copy_initial_weights(dir.path / "trained.pt", *model, config, *host, c10::Device(c10::kCPU));
+  const auto start = checkpoints::copy_initial_weights(dir.path / "trained.pt", *model, config, *host, c10::Device(c10::kCPU));
   EXPECT_EQ(start.epoch, 7);
   EXPECT_EQ(start.trained_by, "masonry/train");
   const auto from = trained->named_parameters(), to = model->named_parameters();
@@ -41,11 +41,11 @@ TEST(InitialWeights, AnotherModelsCheckpointIsRefusedNamingEveryTensorThatDiffer
   auto host = test::make_host();
   const auto wide = tiny("[8, 8, 8, 8]");
   auto trained = host->create<SegmentationModel>("model", wide);
-  engine::save_checkpoint(dir.path / "wide.pt", *trained, wide, 3);
+  checkpoints::save_checkpoint(dir.path / "wide.pt", *trained, wide, 3);
   const auto config = tiny("[4, 8, 8, 8]");
   auto model = host->create<SegmentationModel>("model", config);
   const auto message = test::error_of(
-      [&] { engine::copy_initial_weights(dir.path / "wide.pt", *model, config, *host, c10::Device(c10::kCPU)); });
+      [&] { checkpoints::copy_initial_weights(dir.path / "wide.pt", *model, config, *host, c10::Device(c10::kCPU)); });
   EXPECT_THAT(message, HasSubstr("init_from: " + (dir.path / "wide.pt").string() +
                                  " does not fit the stage's model.tiny_unet (its options differ?):"));
   EXPECT_THAT(message, HasSubstr("\n  encoder.0.body.0.weight: [4, 4, 3, 3] in the model, [8, 4, 3, 3] in the file\n"));

@@ -4,8 +4,8 @@
 // the exported size is tiled by the same contract through every path (inference/
 // tiled_prediction.hpp); both read JPEG photos as well as PNG.
 
-#include "deploy_files.hpp"
 #include "checkpoints/checkpoint.hpp"
+#include "deploy_files.hpp"
 #include "framework/app/cli_runner.hpp"
 #include "mask_images.hpp"
 
@@ -43,7 +43,7 @@ TEST(DeployExample, SegmentsPhotosLikeCrackKDInferInCppAndNode) {
   torch::NoGradGuard no_grad;
   const double threshold = model->forward(photo).logits.sigmoid().median().item<double>();
   const std::string t = " --threshold " + std::to_string(threshold);
-  engine::save_checkpoint(dir.path / "model.pt", *model, config, 1);
+  checkpoints::save_checkpoint(dir.path / "model.pt", *model, config, 1);
   const auto d = dir.path.string() + "/";
   // The tiling contract: tiles of 64x96 overlapping by 32, recorded in the exports; infer
   // given the checkpoint is told the same.

@@ -3,10 +3,10 @@
 // and frozen), ONNX by ONNX Runtime. Every model plugin, at a non-square size and batch 2,
 // on a random image and a synthetic crack photo; refusals leave no file behind.
 
-#include "deploy_files.hpp"
 #include "checkpoints/checkpoint.hpp"
-#include "inference/chosen_threshold.hpp"
+#include "deploy_files.hpp"
 #include "framework/app/cli_runner.hpp"
+#include "inference/chosen_threshold.hpp"
 
 #include <crackkd/dataset.hpp>
 
@@ -47,7 +47,7 @@ TEST_P(ExportedModel, GivesCrackKDsLogitsInPythonLibTorchAndOnnxRuntime) {
   const auto config = test::component(GetParam().plugin, GetParam().options);
   torch::manual_seed(11);
   auto model = host->create<SegmentationModel>("model", config);
-  engine::save_checkpoint(dir.path / "model.pt", *model, config, 3, "walls/student", 0.4);
+  checkpoints::save_checkpoint(dir.path / "model.pt", *model, config, 3, "walls/student", 0.4);
   model->eval();
   const auto images = test_images(*host);
   torch::NoGradGuard no_grad;
@@ -108,7 +108,7 @@ fs::path checkpoint_of(const test::TempDir& dir, const std::string& plugin, cons
   auto host = test::make_host({test::test_plugins("unexportable")});
   const auto config = test::component(plugin, options);
   auto model = host->create<SegmentationModel>("model", config);
-  engine::save_checkpoint(dir.path / "model.pt", *model, config, 1);
+  checkpoints::save_checkpoint(dir.path / "model.pt", *model, config, 1);
   return dir.path / "model.pt";
 }
 
@@ -156,7 +156,7 @@ TEST(ExportCommand, OpenCvDnnReadsThePctExportUpToItsGridSample) {
     torch::NoGradGuard no_grad;
     for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 1e-3);
   }
-  engine::save_checkpoint(dir.path / "pct.pt", *model, config, 1);
+  checkpoints::save_checkpoint(dir.path / "pct.pt", *model, config, 1);
   const auto exported = test::run_cli("export " + (dir.path / "pct.pt").string() + " --out " +
                                       (dir.path / "pct.onnx").string() + " --size 64 64");
   ASSERT_EQ(exported.code, 0) << exported.out;

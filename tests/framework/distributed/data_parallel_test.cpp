@@ -3,8 +3,8 @@
 // error naming it.
 
 #include "checkpoints/checkpoint.hpp"
-#include "report/csv_table.hpp"
 #include "free_port.hpp"
+#include "report/csv_table.hpp"
 #include "test_support.hpp"
 
 #include <crackkd/model.hpp>
@@ -115,8 +115,8 @@ TEST(DataParallel, TwoRanksMatchOneProcessOverTheSameGlobalBatch) {
   ASSERT_EQ(wait_for(one), 0) << crackkd::test::read_file(dir.path / "one.log");
 
   auto host = crackkd::test::make_host();
-  const auto a = crackkd::engine::load_checkpoint(dir.path / "two/dp/train/checkpoint.pt", *host, torch::kCPU);
-  const auto b = crackkd::engine::load_checkpoint(dir.path / "one/dp/train/checkpoint.pt", *host, torch::kCPU);
+  const auto a = crackkd::checkpoints::load_checkpoint(dir.path / "two/dp/train/checkpoint.pt", *host, torch::kCPU);
+  const auto b = crackkd::checkpoints::load_checkpoint(dir.path / "one/dp/train/checkpoint.pt", *host, torch::kCPU);
   const auto pa = a.model->named_parameters(), pb = b.model->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
   double worst = 0;

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-using crackkd::engine::CsvWriter;
-using crackkd::engine::Score;
+using crackkd::io::CsvWriter;
+using crackkd::io::Score;
 
 TEST(CsvWriter, ScoresHaveSixDecimalsAndAnUndefinedOneIsEmpty) {
   crackkd::test::TempDir dir;

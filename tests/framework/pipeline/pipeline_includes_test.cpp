@@ -2,9 +2,9 @@
 // includes merged in order with the including file on top, every value still naming the
 // file and line it came from, and one clear line for each include that cannot be followed.
 
-#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline_texts.hpp"
+#include "runner/plan.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -63,7 +63,7 @@ TEST_F(PipelineIncludes, AChainOfThreeMergesInOrderWithTheIncludingFileOnTop) {
   EXPECT_EQ(value_at(p, "train", "epochs").where.line, test::line_starting(kMiddle, "epochs"));
   EXPECT_THAT(value_at(p, "train", "model").where.file, HasSubstr("base.toml"));
   EXPECT_EQ(p.stages.count("evaluate"), 1u);
-  EXPECT_NO_THROW(engine::validate_pipeline(p, *host_));
+  EXPECT_NO_THROW(runner::validate_pipeline(p, *host_));
   // --set still goes on top of everything.
   EXPECT_EQ(value_at(pipeline::load_pipeline(top, {"stages.train.epochs=7"}), "train", "epochs").integer_value, 7);
 }
@@ -74,7 +74,7 @@ TEST_F(PipelineIncludes, AnErrorInAnIncludedFileNamesThatFileAndLine) {
   dir_.write("shared/base.toml", base);
   dir_.write("middle.toml", R"(include = ["shared/base.toml"])");
   const auto top = dir_.write("top.toml", kTop);
-  const auto message = config_error([&] { engine::validate_pipeline(pipeline::load_pipeline(top, {}), *host_); });
+  const auto message = config_error([&] { runner::validate_pipeline(pipeline::load_pipeline(top, {}), *host_); });
   EXPECT_THAT(message, HasSubstr("base.toml:" + std::to_string(test::line_starting(base, "epochs")) +
                                  ":10: stages.train.epochs"));
   dir_.write("shared/base.toml", "[pipeline\nseed = 3\n");

@@ -1,7 +1,7 @@
 // Whole-pipeline validation: each negative case gives one line `file:line:col: message`.
 
-#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
+#include "runner/plan.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -40,10 +40,10 @@ data = "train"
 
 class PipelineValidation : public ::testing::Test {
  protected:
-  engine::PipelinePlan validate(const std::string& text, std::vector<std::string> overrides = {}) {
+  runner::PipelinePlan validate(const std::string& text, std::vector<std::string> overrides = {}) {
     auto file = dir_.write("p.toml", text);
     auto pipeline = pipeline::load_pipeline(file, overrides);
-    return engine::validate_pipeline(pipeline, *host_);
+    return runner::validate_pipeline(pipeline, *host_);
   }
   std::string error(const std::string& text, std::vector<std::string> overrides = {}) {
     auto message = config_error([&] { validate(text, overrides); });

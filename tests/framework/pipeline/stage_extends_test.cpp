@@ -1,8 +1,8 @@
 // Stages that start from another stage's keys (framework/pipeline/stage_extends.hpp).
 
-#include "runner/plan.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline_texts.hpp"
+#include "runner/plan.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -43,7 +43,7 @@ loss = { plugin = "bce" }
             test::line_starting(test::kTrainStageText, "model"));  // where it is written: stages.train
   EXPECT_FALSE(third.params.contains("extends"));
   EXPECT_EQ(p.stages.at("train").params.at("epochs").integer_value, 5);  // the extended stage is unchanged
-  EXPECT_NO_THROW(engine::validate_pipeline(p, *host_));
+  EXPECT_NO_THROW(runner::validate_pipeline(p, *host_));
 }
 
 TEST_F(StageExtends, AComponentNamingItsPluginIsNewAndOneWithoutAdjustsTheInheritedOne) {

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-using crackkd::engine::Job;
-using crackkd::engine::JobScheduler;
+using crackkd::runner::Job;
+using crackkd::runner::JobScheduler;
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <gmock/gmock.h>
 
-using crackkd::engine::JobsProgress;
+using crackkd::runner::JobsProgress;
 
 TEST(JobsProgress, SpreadsTheEpochsLeftOverTheWorkers) {
   double now = 0;

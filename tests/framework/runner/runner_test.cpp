@@ -3,11 +3,11 @@
 // it, and a checkpoint rebuilds its own model.
 
 #include "checkpoints/checkpoint.hpp"
+#include "inference/chosen_threshold.hpp"
+#include "pipeline/pipeline.hpp"
+#include "report/csv_table.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
-#include "inference/chosen_threshold.hpp"
-#include "report/csv_table.hpp"
-#include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 
 #include <ATen/ATen.h>
@@ -56,13 +56,13 @@ data = "val"
 
 class Runner : public ::testing::Test {
  protected:
-  engine::RunSummary run(std::vector<std::string> overrides = {}, std::set<std::string> force = {}) {
+  runner::RunSummary run(std::vector<std::string> overrides = {}, std::set<std::string> force = {}) {
     auto pipeline = pipeline::load_pipeline(file_, overrides);
-    auto plan = engine::validate_pipeline(pipeline, *host_);
-    engine::RunOptions options;
+    auto plan = runner::validate_pipeline(pipeline, *host_);
+    runner::RunOptions options;
     options.workdir = dir_.path / "runs";
     options.force = std::move(force);
-    return engine::run_pipeline(pipeline, plan, *host_, options);
+    return runner::run_pipeline(pipeline, plan, *host_, options);
   }
 
   test::TempDir dir_;
@@ -127,9 +127,9 @@ TEST_F(Runner, SkipsUnchangedStagesAndRerunsForcedOrChangedOnes) {
 TEST_F(Runner, TrainingIsReproducibleFromTheSeed) {
   run();
   const fs::path ckpt = dir_.path / "runs" / "tiny" / "train" / "checkpoint.pt";
-  auto first = engine::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
+  auto first = checkpoints::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
   run({}, {"train"});
-  auto second = engine::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
+  auto second = checkpoints::load_checkpoint(ckpt, *host_, c10::Device(c10::kCPU));
   auto a = first.model->parameters(), b = second.model->parameters();
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i].equal(b[i])) << "parameter " << i;
@@ -137,7 +137,7 @@ TEST_F(Runner, TrainingIsReproducibleFromTheSeed) {
 
 TEST_F(Runner, CheckpointRebuildsItsOwnModel) {
   run();
-  auto loaded = engine::load_checkpoint(dir_.path / "runs" / "tiny" / "train" / "checkpoint.pt", *host_,
+  auto loaded = checkpoints::load_checkpoint(dir_.path / "runs" / "tiny" / "train" / "checkpoint.pt", *host_,
                                         c10::Device(c10::kCPU));
   EXPECT_EQ(loaded.config.plugin, "tiny_unet");
   EXPECT_EQ(loaded.epoch, 2);
@@ -149,7 +149,7 @@ TEST_F(Runner, CheckpointRebuildsItsOwnModel) {
 
 TEST_F(Runner, CorruptCheckpointIsAnErrorNamingTheFile) {
   auto file = dir_.write("bad.pt", "not a checkpoint");
-  EXPECT_THAT(test::error_of([&] { engine::load_checkpoint(file, *host_, c10::Device(c10::kCPU)); }),
+  EXPECT_THAT(test::error_of([&] { checkpoints::load_checkpoint(file, *host_, c10::Device(c10::kCPU)); }),
               ::testing::HasSubstr("cannot read checkpoint " + file.string()));
 }
 
@@ -200,10 +200,10 @@ TEST_F(Runner, ABumpedPluginVersionRerunsTheStagesUsingIt) {
     host.scan({dir, test::first_party_plugins()});
     EXPECT_EQ(std::string(host.entry("model", "tiny_unet").version), expected_version);
     auto pipeline = pipeline::load_pipeline(file_, {"stages.train.epochs=1"});
-    auto plan = engine::validate_pipeline(pipeline, host);
-    engine::RunOptions options;
+    auto plan = runner::validate_pipeline(pipeline, host);
+    runner::RunOptions options;
     options.workdir = dir_.path / "runs";
-    return engine::run_pipeline(pipeline, plan, host, options);
+    return runner::run_pipeline(pipeline, plan, host, options);
   };
   EXPECT_EQ(run_with("built", library, version).ran, (std::vector<std::string>{"train", "evaluate"}));
   const auto rebuilt = run_with("rebuilt", library + "another build", version);
@@ -242,7 +242,7 @@ TEST_F(Runner, AugmentationNoiseMixAndRobustness) {
 
 TEST_F(Runner, NoiseMixNamesAnUndefinedNoise) {
   auto pipeline = pipeline::load_pipeline(file_, {"stages.train.noise_mix={noises=[\"slat\"]}", "noises.salt.plugin=salt"});
-  EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
+  EXPECT_THAT(test::config_error([&] { runner::validate_pipeline(pipeline, *host_); }),
               ::testing::HasSubstr("stages.train.noise_mix.noises: undefined noise 'slat' (did you mean 'salt'?)"));
 }
 
@@ -257,7 +257,7 @@ TEST_F(Runner, DistillStageTrainsTheStudentFromTheTeachersCheckpoint) {
   EXPECT_THAT(test::read_file(runs / "distill" / "metrics.csv"),
               ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,train_loss,"));
   // The saved student has no connectors: it loads as a plain tiny_unet.
-  auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
+  auto student = checkpoints::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
   EXPECT_EQ(student.model->feature_channels(), (std::array<std::int64_t, 4>{4, 4, 8, 8}));
   EXPECT_THAT(test::read_file(runs / "evaluate" / "scores.csv"), ::testing::HasSubstr("\ndistill,"));
 }
@@ -274,7 +274,7 @@ TEST_F(Runner, EveryBaselineStudentIsDistilledByRfkd) {
                         "stages.evaluate.models=[\"distill\"]"});
     EXPECT_THAT(summary.ran, ::testing::Contains("distill"));
     const fs::path runs = dir_.path / "runs" / "tiny";
-    auto student = engine::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
+    auto student = checkpoints::load_checkpoint(runs / "distill" / "checkpoint.pt", *host_, c10::Device(c10::kCPU));
     EXPECT_EQ(student.config.plugin, plugin);
     EXPECT_THAT(test::read_file(runs / "distill" / "metrics.csv"),
                 ::testing::StartsWith("epoch,step,feature1,feature2,feature3,feature4,logits,dice,"));
@@ -285,7 +285,7 @@ TEST_F(Runner, EveryBaselineStudentIsDistilledByRfkd) {
 TEST_F(Runner, DistillNeedsExactlyOneTeacher) {
   auto pipeline = pipeline::load_pipeline(
       file_, {"stages.distill.kind=distill", "stages.distill.student=unet", "stages.distill.data=train"});
-  EXPECT_THAT(test::config_error([&] { engine::validate_pipeline(pipeline, *host_); }),
+  EXPECT_THAT(test::config_error([&] { runner::validate_pipeline(pipeline, *host_); }),
               ::testing::HasSubstr("give exactly one of 'teacher' (a stage) and 'teacher_checkpoint' (a file)"));
 }
 
@@ -304,8 +304,8 @@ TEST_F(Runner, SeedsRunEachTrainingStageOncePerSeed) {
   const fs::path runs = dir_.path / "runs" / "tiny";
   const auto cpu = c10::Device(c10::kCPU);
   for (const auto* stage : {"train", "distill"}) {
-    auto one = engine::load_checkpoint(runs / stage / "seed-1" / "checkpoint.pt", *host_, cpu);
-    auto two = engine::load_checkpoint(runs / stage / "seed-2" / "checkpoint.pt", *host_, cpu);
+    auto one = checkpoints::load_checkpoint(runs / stage / "seed-1" / "checkpoint.pt", *host_, cpu);
+    auto two = checkpoints::load_checkpoint(runs / stage / "seed-2" / "checkpoint.pt", *host_, cpu);
     EXPECT_FALSE(one.model->parameters()[0].equal(two.model->parameters()[0])) << stage;
     EXPECT_FALSE(fs::exists(runs / stage / "checkpoint.pt")) << stage;
   }

@@ -8,7 +8,7 @@
 
 #include <gmock/gmock.h>
 
-using crackkd::engine::device_for;
+using crackkd::runtime::device_for;
 using ::testing::HasSubstr;
 
 namespace {
@@ -63,7 +63,7 @@ TEST(Device, CpuTensorsUseGlooAndCudaTensorsNcclWhereBuiltWithIt) {
 }
 
 TEST(Device, AutoSaysWhyItPickedTheDevice) {
-  using crackkd::engine::auto_device_reason;
+  using crackkd::runtime::auto_device_reason;
   const c10::Device cpu(c10::kCPU);
   EXPECT_EQ(auto_device_reason(false, 0, cpu), "cpu: this LibTorch is built without CUDA");
   EXPECT_EQ(auto_device_reason(true, 0, cpu), "cpu: this LibTorch has CUDA but sees no GPU (driver, CUDA_VISIBLE_DEVICES?)");

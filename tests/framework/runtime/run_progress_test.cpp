@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-using crackkd::engine::RunProgress;
+using crackkd::runtime::RunProgress;
 
 namespace {
 

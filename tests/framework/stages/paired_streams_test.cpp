@@ -4,9 +4,9 @@
 // Distill stages of one stream with `teacher_cache` share the teacher's outputs.
 
 #include "checkpoints/checkpoint.hpp"
+#include "pipeline/pipeline.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
-#include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
 
 #include <ATen/ATen.h>
@@ -97,15 +97,15 @@ noise_mix = { noises = ["salt"] }
 fs::path run(const test::TempDir& dir, const std::string& text, host::PluginHost& host) {
   const auto file = dir.write("paired.toml", text);
   auto pipeline = pipeline::load_pipeline(file, {});
-  auto plan = engine::validate_pipeline(pipeline, host);
-  engine::RunOptions options;
+  auto plan = runner::validate_pipeline(pipeline, host);
+  runner::RunOptions options;
   options.workdir = dir.path / "runs";
-  engine::run_pipeline(pipeline, plan, host, options);
+  runner::run_pipeline(pipeline, plan, host, options);
   return dir.path / "runs" / "paired";
 }
 
 std::vector<at::Tensor> weights(const fs::path& checkpoint, host::PluginHost& host) {
-  return engine::load_checkpoint(checkpoint, host, c10::Device(c10::kCPU)).model->parameters();
+  return checkpoints::load_checkpoint(checkpoint, host, c10::Device(c10::kCPU)).model->parameters();
 }
 
 bool same(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
@@ -161,7 +161,7 @@ TEST(PairedStreams, ACleanTeacherWithoutNoiseMixIsRefusedNamingTheKey) {
   text.replace(text.find("noise_mix = { noises = [\"salt\"] }"), std::string("noise_mix = { noises = [\"salt\"] }").size(), "");
   const auto file = dir.write("paired.toml", text);
   auto pipeline = pipeline::load_pipeline(file, {});
-  EXPECT_THAT(test::error_of([&] { engine::validate_pipeline(pipeline, *host); }),
+  EXPECT_THAT(test::error_of([&] { runner::validate_pipeline(pipeline, *host); }),
               ::testing::AllOf(::testing::HasSubstr("paired.toml"), ::testing::HasSubstr("stages.clean.teacher_sees"),
                                ::testing::HasSubstr("needs a noise_mix")));
 }

@@ -5,10 +5,10 @@
 // ends with the steps.csv of a fit() never stopped.
 
 #include "data/batching.hpp"
-#include "training/fit.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
+#include "training/fit.hpp"
 
 #include <crackkd/loss.hpp>
 
@@ -63,8 +63,8 @@ class TrainingLoop : public ::testing::Test {
     auto model = host_->create<SegmentationModel>("model", model_config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
     const training::FitStage stage{"train", out_dir, out_dir.parent_path(), "fingerprint", "build"};
-    engine::TrainingData train_data(pipeline_, *host_, "train", "train", {}, Params("noise_mix", {}));
-    engine::TrainingOptions options;
+    training::TrainingData train_data(pipeline_, *host_, "train", "train", {}, Params("noise_mix", {}));
+    training::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;
     options.share_every = share_every;

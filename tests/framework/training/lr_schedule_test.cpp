@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-using crackkd::engine::LrSchedule;
+using crackkd::training::LrSchedule;
 
 TEST(LrSchedule, ConstantIsTheRateAtEveryStep) {
   const LrSchedule s{"constant", 1e-3, 0, 100};

@@ -2,8 +2,8 @@
 // line each writes, when, and which part of the resumable state it keeps. (Rank agreement
 // needs ranks: tests/framework/distributed/data_parallel_test.cpp.)
 
-#include "runtime/run_progress.hpp"
 #include "pipeline/pipeline.hpp"
+#include "runtime/run_progress.hpp"
 #include "test_support.hpp"
 #include "training/observers.hpp"
 
@@ -63,9 +63,9 @@ class Observers : public ::testing::Test {
   training::FitStage stage_{"train", out_, dir_.path / "observed", "fingerprint", "build"};
   std::shared_ptr<SegmentationModel> model_ = host_->create<SegmentationModel>("model", pipeline_.models.at("unet"));
   torch::optim::AdamW optimizer_{model_->parameters(), torch::optim::AdamWOptions(1e-3)};
-  engine::TrainingOptions options_;
+  training::TrainingOptions options_;
   training::FitRun run_{stage_, {*model_, pipeline_.models.at("unet"), optimizer_}, options_, c10::Device(c10::kCPU),
-                        nullptr, true, {}, engine::GradScaler(false), {}};
+                        nullptr, true, {}, runtime::GradScaler(false), {}};
 };
 
 }  // namespace
@@ -125,7 +125,7 @@ TEST_F(Observers, ResumeWriterSavesTheStateAndRemovesItWhenTheFitEnds) {
   auto e = epoch(1);
   writer->epoch_done(e);
   ASSERT_TRUE(fs::exists(out_ / "resume.pt"));
-  const auto resumed = engine::load_resume_state(out_ / "resume.pt", "fingerprint", "build", *model_, optimizer_, nullptr);
+  const auto resumed = training::load_resume_state(out_ / "resume.pt", "fingerprint", "build", *model_, optimizer_, nullptr);
   ASSERT_TRUE(resumed);
   EXPECT_EQ(resumed->step, 2);
   writer->fit_done();
@@ -159,7 +159,7 @@ TEST_F(Observers, StepLoggerAndEpochSummaryEachLogTheirLine) {
 }
 
 TEST_F(Observers, ProgressBarLogsTheEpochsPlaceAndTheRunsWhenNotOnATerminal) {
-  engine::RunProgress progress({{"train", "train", 10, 1, true}});
+  runtime::RunProgress progress({{"train", "train", 10, 1, true}});
   progress.start_stage(0);
   stage_.run_progress = &progress;
   auto bar = training::make_progress_bar(run_);

@@ -2,8 +2,8 @@
 // gradient scaler's state, and a file from another configuration is not used.
 
 #include "runtime/mixed_precision.hpp"
-#include "training/resume_state.hpp"
 #include "test_support.hpp"
+#include "training/resume_state.hpp"
 
 #include <gmock/gmock.h>
 #include <torch/torch.h>
@@ -18,19 +18,19 @@ TEST(ResumeState, RoundTripsProgressWeightsAndScaler) {
   model->forward(torch::ones({1, 3})).sum().backward();
   optimizer.step();
 
-  engine::GradScaler scaler(true);
+  runtime::GradScaler scaler(true);
   scaler.update(false);  // an overflow halves the scale
   scaler.update(true);
-  engine::ResumeProgress progress{3, 42, 0.61, "epoch,step\n1,14\n"};
+  training::ResumeProgress progress{3, 42, 0.61, "epoch,step\n1,14\n"};
   progress.amp_scale = scaler.current();
   progress.amp_good_steps = scaler.good_steps();
   const auto file = dir.path / "resume.pt";
-  engine::save_resume_state(file, "config", "build", progress, *model, optimizer, nullptr);
+  training::save_resume_state(file, "config", "build", progress, *model, optimizer, nullptr);
 
   torch::nn::Linear fresh(3, 2);
   torch::optim::AdamW fresh_optimizer(fresh->parameters(), torch::optim::AdamWOptions(1e-3));
-  EXPECT_FALSE(engine::load_resume_state(file, "other config", "build", *fresh, fresh_optimizer, nullptr));
-  const auto loaded = engine::load_resume_state(file, "config", "another build", *fresh, fresh_optimizer, nullptr);
+  EXPECT_FALSE(training::load_resume_state(file, "other config", "build", *fresh, fresh_optimizer, nullptr));
+  const auto loaded = training::load_resume_state(file, "config", "another build", *fresh, fresh_optimizer, nullptr);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->epoch, 3);
   EXPECT_EQ(loaded->step, 42);
@@ -38,14 +38,14 @@ TEST(ResumeState, RoundTripsProgressWeightsAndScaler) {
   EXPECT_EQ(loaded->metrics_csv, progress.metrics_csv);
   EXPECT_TRUE(fresh->weight.equal(model->weight));
 
-  engine::GradScaler resumed(true);
+  runtime::GradScaler resumed(true);
   resumed.restore(loaded->amp_scale, loaded->amp_good_steps);
   EXPECT_DOUBLE_EQ(resumed.current(), 32768.0);
   EXPECT_EQ(resumed.good_steps(), 1);
 }
 
 TEST(GradScaler, SkipsNonFiniteStepsAndGrowsAfterGoodOnes) {
-  engine::GradScaler scaler(true);
+  runtime::GradScaler scaler(true);
   auto p = torch::zeros({2}, torch::requires_grad());
   p.mutable_grad() = torch::tensor({65536.0f, 131072.0f});
   EXPECT_TRUE(scaler.unscale({p}));
@@ -56,6 +56,6 @@ TEST(GradScaler, SkipsNonFiniteStepsAndGrowsAfterGoodOnes) {
   EXPECT_DOUBLE_EQ(scaler.current(), 32768.0);
   for (int i = 0; i < 2000; ++i) scaler.update(true);
   EXPECT_DOUBLE_EQ(scaler.current(), 65536.0);
-  engine::GradScaler off(false);
+  runtime::GradScaler off(false);
   EXPECT_TRUE(off.scale(torch::ones({1})).equal(torch::ones({1})));
 }

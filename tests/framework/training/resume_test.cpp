@@ -146,8 +146,8 @@ void kill_mid_epoch(const std::vector<std::string>& args, const fs::path& stage,
 /// Every parameter of the two checkpoints is equal, bit for bit, and both are at `epoch`.
 void expect_same_weights(const fs::path& a_file, const fs::path& b_file, std::int64_t epoch) {
   auto host = test::make_host();
-  auto a = engine::load_checkpoint(a_file, *host, c10::Device(c10::kCPU));
-  auto b = engine::load_checkpoint(b_file, *host, c10::Device(c10::kCPU));
+  auto a = checkpoints::load_checkpoint(a_file, *host, c10::Device(c10::kCPU));
+  auto b = checkpoints::load_checkpoint(b_file, *host, c10::Device(c10::kCPU));
   EXPECT_EQ(a.epoch, epoch);
   EXPECT_EQ(b.epoch, epoch);
   auto pa = a.model->named_parameters(), pb = b.model->named_parameters();

@@ -2,8 +2,8 @@
 // answers as the eager teacher does within float rounding, logits and every feature; its
 // outputs feed a backward pass; a teacher the tracer cannot reproduce runs eagerly, said.
 
-#include "training/teacher_forward.hpp"
 #include "test_support.hpp"
+#include "training/teacher_forward.hpp"
 
 #include <crackkd/model.hpp>
 
@@ -41,7 +41,7 @@ TEST(TeacherForward, AFrozenGraphAnswersAsTheEagerTeacherPerShape) {
   auto host = test::make_host();
   auto teacher = host->create<SegmentationModel>("model", test::component("tiny_unet", "channels = [4, 8, 8, 8]"));
   for (auto& p : teacher->parameters()) p.set_requires_grad(false);
-  engine::TeacherForward forward(*teacher, "model.tiny_unet");
+  training::TeacherForward forward(*teacher, "model.tiny_unet");
   ASSERT_TRUE(forward.frozen());
   for (const auto& images : {at::rand({2, 3, 32, 32}), at::rand({1, 3, 32, 32}), at::rand({2, 3, 64, 32})}) {
     const ModelOutput got = forward(images);
@@ -65,7 +65,7 @@ TEST(TeacherForward, AFrozenGraphAnswersAsTheEagerTeacherPerShape) {
 
 TEST(TeacherForward, ATeacherNoTraceReproducesRunsEagerlyAndSaysSo) {
   BranchingTeacher teacher;
-  engine::TeacherForward forward(teacher, "model.branching");
+  training::TeacherForward forward(teacher, "model.branching");
   ModelOutput out;
   const auto log = test::logged([&] { out = forward(at::rand({2, 3, 32, 32})); });
   EXPECT_THAT(log, HasSubstr("teacher model.branching runs eagerly: model.branching cannot be traced"));

@@ -2,13 +2,13 @@
 // gives the same batches whatever the number of loader workers, and a training run
 // ends with the same weights with 1 and 2 workers.
 
-#include "data/loader.hpp"
 #include "checkpoints/checkpoint.hpp"
+#include "data/loader.hpp"
+#include "pipeline/pipeline.hpp"
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
-#include "training/training_data.hpp"
-#include "pipeline/pipeline.hpp"
 #include "test_support.hpp"
+#include "training/training_data.hpp"
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
@@ -52,7 +52,7 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture
 class TrainingDataTest : public ::testing::Test {
  protected:
   /// The epoch's batches as the training loop builds them, with `workers` threads.
-  std::vector<Batch> epoch(const engine::TrainingData& data, std::int64_t epoch, int workers) {
+  std::vector<Batch> epoch(const training::TrainingData& data, std::int64_t epoch, int workers) {
     const auto plan = data.plan(epoch);
     data::BatchLoader loader(plan.size(), 3, [&](std::size_t p) { return data.make(plan[p], epoch, p); }, workers, 2,
                              false);
@@ -80,10 +80,10 @@ class TrainingDataTest : public ::testing::Test {
 
 TEST_F(TrainingDataTest, SameBatchesWithZeroOneAndTwoWorkers) {
   const auto pipeline = pipeline::load_pipeline(file_, {});
-  engine::validate_pipeline(pipeline, *host_);
+  runner::validate_pipeline(pipeline, *host_);
   const auto& stage = pipeline.stages.at("train");
-  engine::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
-  const engine::TrainingData data(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), *stage.params.at("noise_mix").table);
+  stages::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
+  const training::TrainingData data(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), *stage.params.at("noise_mix").table);
 
   for (std::int64_t e : {1, 2}) {
     SCOPED_TRACE("epoch " + std::to_string(e));
@@ -113,12 +113,12 @@ TEST_F(TrainingDataTest, TrainingWithOneAndTwoWorkersEndsWithTheSameWeights) {
   std::vector<std::shared_ptr<SegmentationModel>> models;
   for (int workers : {1, 2}) {
     auto pipeline = pipeline::load_pipeline(file_, {"stages.train.workers=" + std::to_string(workers)});
-    auto plan = engine::validate_pipeline(pipeline, *host_);
-    engine::RunOptions options;
+    auto plan = runner::validate_pipeline(pipeline, *host_);
+    runner::RunOptions options;
     options.workdir = dir_.path / ("runs-" + std::to_string(workers));
-    const auto summary = engine::run_pipeline(pipeline, plan, *host_, options);
+    const auto summary = runner::run_pipeline(pipeline, plan, *host_, options);
     ASSERT_EQ(summary.ran, std::vector<std::string>{"train"});
-    models.push_back(engine::load_checkpoint(options.workdir / "mix" / "train" / "checkpoint.pt", *host_,
+    models.push_back(checkpoints::load_checkpoint(options.workdir / "mix" / "train" / "checkpoint.pt", *host_,
                                              c10::Device(c10::kCPU))
                          .model);
   }
@@ -133,12 +133,12 @@ TEST_F(TrainingDataTest, TrainingWithOneAndTwoWorkersEndsWithTheSameWeights) {
 
 TEST_F(TrainingDataTest, KeepCleanGivesEachSampleItsAugmentedImageBeforeTheNoise) {
   const auto pipeline = pipeline::load_pipeline(file_, {});
-  engine::validate_pipeline(pipeline, *host_);
+  runner::validate_pipeline(pipeline, *host_);
   const auto& stage = pipeline.stages.at("train");
-  engine::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
+  stages::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
   const auto& mix = *stage.params.at("noise_mix").table;
-  const engine::TrainingData plain(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix);
-  const engine::TrainingData keeping(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix, /*keep_clean=*/true);
+  const training::TrainingData plain(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix);
+  const training::TrainingData keeping(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix, /*keep_clean=*/true);
   const auto plan = keeping.plan(1);
   std::size_t noisy = 0, changed = 0;
   for (std::size_t p = 0; p < plan.size(); ++p) {

@@ -1,8 +1,8 @@
 // A stage's `loss`: one loss or a weighted sum, parsed as users write it.
 
 #include "stages/training_stage.hpp"
-#include "training/weighted_loss.hpp"
 #include "test_support.hpp"
+#include "training/weighted_loss.hpp"
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
@@ -33,7 +33,7 @@ TEST(WeightedLoss, TermsAreNamedByPluginAndScaledByTheirWeight) {
   EXPECT_FALSE(terms[1].component.params.contains("weight"));  // the plugin never sees it
   const auto logits = at::randn({2, 1, 6, 6});
   const auto masks = (at::rand({2, 1, 6, 6}) > 0.7).to(at::kFloat);
-  const auto values = engine::WeightedLoss(shared_host(), terms)(logits, masks);
+  const auto values = training::WeightedLoss(shared_host(), terms)(logits, masks);
   ASSERT_EQ(values.size(), 2u);
   EXPECT_EQ(values[0].first, "dice");
   EXPECT_EQ(values[1].first, "bce");
@@ -45,7 +45,7 @@ TEST(WeightedLoss, TheDefaultIsExactlyTheDicePlugin) {
   const auto terms = parse("");
   const auto logits = at::randn({2, 1, 6, 6});
   const auto masks = (at::rand({2, 1, 6, 6}) > 0.7).to(at::kFloat);
-  const auto values = engine::WeightedLoss(shared_host(), terms)(logits, masks);
+  const auto values = training::WeightedLoss(shared_host(), terms)(logits, masks);
   ASSERT_EQ(values.size(), 1u);
   EXPECT_EQ(values[0].first, "dice");
   const auto dice = shared_host().create<Loss>("loss", test::component("dice"));
@@ -68,10 +68,10 @@ TEST(WeightedLoss, BadSumsAreNamedWhereTheyAre) {
 }
 
 TEST(WeightedLoss, ATermsOptionsAreCheckedByItsPlugin) {
-  engine::StagePlan plan;
+  stages::StagePlan plan;
   const auto terms = parse("loss = [\"dice\", { plugin = \"bce\", weight = 1, pos_wieght = 3 }]");
-  EXPECT_THAT(test::config_error([&] { engine::plan_weighted_loss(terms, shared_host(), plan); }),
+  EXPECT_THAT(test::config_error([&] { stages::plan_weighted_loss(terms, shared_host(), plan); }),
               HasSubstr("pos_wieght"));
-  EXPECT_THAT(test::error_of([&] { engine::plan_weighted_loss(parse("loss = [\"dcie\"]"), shared_host(), plan); }),
+  EXPECT_THAT(test::error_of([&] { stages::plan_weighted_loss(parse("loss = [\"dcie\"]"), shared_host(), plan); }),
               HasSubstr("unknown loss plugin 'dcie'"));
 }

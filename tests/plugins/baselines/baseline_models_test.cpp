@@ -128,9 +128,9 @@ TEST(BaselineModels, AStartedModelWarnsAboutRawInputAndItsCheckpointGoesWithoutT
 
   auto host = test::make_host();
   const auto config = test::component("mobilenetv2", weights + "input_normalisation = \"imagenet\"");
-  engine::save_checkpoint(dir.path / "trained.pt", *started, config, 1, "train", 0.5);
+  checkpoints::save_checkpoint(dir.path / "trained.pt", *started, config, 1, "train", 0.5);
   std::filesystem::remove(file);
-  const auto loaded = engine::load_checkpoint(dir.path / "trained.pt", *host, c10::Device(c10::kCPU));
+  const auto loaded = checkpoints::load_checkpoint(dir.path / "trained.pt", *host, c10::Device(c10::kCPU));
   started->eval();
   loaded.model->eval();
   const auto images = torch::rand({1, 3, 64, 64});

@@ -31,7 +31,7 @@ std::shared_ptr<Distiller> distiller(const std::string& name, const std::string&
                                      std::array<std::int64_t, 4> teacher = {2, 2, 2, 2}) {
   static auto host = test::make_host();
   auto d = host->create<Distiller>("distiller", test::component(name, options));
-  d->set_ground_truth_loss(engine::WeightedLoss(*host, {{test::component("dice"), 1.0}}));  // a stage's default
+  d->set_ground_truth_loss(training::WeightedLoss(*host, {{test::component("dice"), 1.0}}));  // a stage's default
   d->prepare(FakeModel(teacher), FakeModel(student));
   return d;
 }
@@ -282,7 +282,7 @@ TEST(Distillers, TheGroundTruthTermsAreTheStagesLossScaledByGtWeight) {
   const auto bce = host->create<Loss>("loss", test::component("bce"))->compute(s.logits, batch.masks).item<double>();
   for (const char* name : {"rfkd", "nkd", "cwd", "dist"}) {
     auto d = host->create<Distiller>("distiller", test::component(name, "gt_weight = 0.5"));
-    d->set_ground_truth_loss(engine::WeightedLoss(*host, stage_loss));
+    d->set_ground_truth_loss(training::WeightedLoss(*host, stage_loss));
     d->prepare(FakeModel({2, 2, 2, 2}), FakeModel({2, 2, 2, 2}));
     const auto terms = d->loss(s, t, batch);
     EXPECT_NEAR(term(terms, "bce"), 0.5 * 2.0 * bce, 1e-6) << name;

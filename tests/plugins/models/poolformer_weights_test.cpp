@@ -163,10 +163,10 @@ TEST_F(TimmPoolFormerWeights, ACheckpointOfAStartedModelLoadsWithoutTheWeightsFi
     for (auto& p : model->parameters()) p.add_(0.5);  // trained away from the file
   }
   const auto checkpoint = dir_->path / "trained.pt";
-  engine::save_checkpoint(checkpoint, *model, config, 3, "train", 0.5);
+  checkpoints::save_checkpoint(checkpoint, *model, config, 3, "train", 0.5);
   fs::remove(moved);
 
-  const auto loaded = engine::load_checkpoint(checkpoint, *host, c10::Device(c10::kCPU));
+  const auto loaded = checkpoints::load_checkpoint(checkpoint, *host, c10::Device(c10::kCPU));
   EXPECT_EQ(loaded.config.params.at("encoder_weights").string_value, moved.string());  // what it started from
   const auto ours = model->named_parameters();
   const auto theirs = loaded.model->named_parameters();
