@@ -31,11 +31,11 @@
 //                 after dropping components (8-connected) under `min_crack_area` pixels,
 //                 and how many pixels it covers.
 //
-// Empty conventions, as for the exact measures (metrics/crack_measures.hpp): precision with
+// Empty conventions, as for the exact measures (metrics/precision_recall.hpp): precision with
 // nothing predicted = 1, recall with nothing annotated = 1; F1, clDice, clIoU and boundary
 // F1 = 1 when both sides are empty and 0 when exactly one is.
 
-#include "metrics/crack_measures.hpp"
+#include "metrics/precision_recall.hpp"
 
 #include <ATen/core/Tensor.h>
 

@@ -9,7 +9,7 @@
 namespace crackkd::metrics {
 
 /// Pixel counts of one image (or a data set) at one threshold, and the measures read
-/// from them (empty cases: metrics/crack_measures.hpp).
+/// from them (empty cases: metrics/precision_recall.hpp).
 struct PixelCounts {
   double tp = 0, fp = 0, fn = 0;
   PixelCounts& operator+=(const PixelCounts& o) { tp += o.tp, fp += o.fp, fn += o.fn; return *this; }

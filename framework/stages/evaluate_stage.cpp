@@ -20,7 +20,7 @@
 //
 // Writes scores.csv (model, seed, checkpoint, images, mDS, mIoU, and the data set's
 // precision, recall and F1 at the threshold, ODS with its threshold, OIS and AP from a
-// sweep of thresholds 0.01..0.99: metrics/crack_measures.hpp; the same within the
+// sweep of thresholds 0.01..0.99: metrics/precision_recall.hpp; the same within the
 // tolerance, clDice, clIoU, boundary F1 and the crack-free images' figures:
 // metrics/image_measures.hpp; and each figure's bootstrap interval over images, columns
 // <figure>_low and <figure>_high: metrics/dataset_measures.hpp) and per_image.csv (model,

@@ -88,7 +88,7 @@ std::string image_interval_text(ImageDice& dice, const std::string& model, const
 
 }  // namespace
 
-void report_paired_differences(Report& r, const std::string& stage, const fs::path& dir, const std::string& baseline,
+void report_paired_differences(report::Document& r, const std::string& stage, const fs::path& dir, const std::string& baseline,
                                double level) {
   const auto scores = report::read_csv_if_present(dir / results::kScores);
   if (!scores) return;

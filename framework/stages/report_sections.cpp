@@ -23,36 +23,13 @@ namespace {
 const std::string kLegend = " Columns: the image, its ground truth, then each model's prediction: white = crack found, "
                             "red = false crack, blue = missed crack.";
 
-void copy_figure(Report& r, const fs::path& from, const std::string& name, const std::string& caption) {
+void copy_figure(report::Document& r, const fs::path& from, const std::string& name, const std::string& caption) {
   if (!fs::exists(from)) return;
   fs::copy_file(from, r.folder() / name, fs::copy_options::overwrite_existing);
   r.figure(name, caption);
 }
 
 }  // namespace
-
-void Report::table(const std::string& caption, const std::vector<std::string>& header,
-                   const std::vector<std::vector<std::string>>& rows) {
-  md << "\n**Table " << ++tables_ << ".** " << caption << "\n\n|";
-  for (const auto& h : header) md << " " << h << " |";
-  md << "\n|";
-  for (std::size_t i = 0; i < header.size(); ++i) md << (i ? " ---: |" : " --- |");
-  md << "\n";
-  for (const auto& row : rows) {
-    md << "|";
-    for (const auto& f : row) md << " " << f << " |";
-    md << "\n";
-  }
-}
-
-void Report::plot(const std::string& file, const report::LinePlot& p, const std::string& caption) {
-  report::write_line_plot(folder_ / file, p);
-  figure(file, caption);
-}
-
-void Report::figure(const std::string& file, const std::string& caption) {
-  md << "\n![Figure " << ++figures_ << "](" << file << ")\n\n**Figure " << figures_ << ".** " << caption << "\n";
-}
 
 namespace {
 
@@ -76,7 +53,7 @@ Curves read_curves(const fs::path& dir) {
 }
 
 /// The accuracy table: mDS, mIoU and, per noise, mDS at the scored level closest to `level`.
-void accuracy_table(Report& r, const std::string& stage, const report::CsvTable& scores, Curves& curves, double level,
+void accuracy_table(report::Document& r, const std::string& stage, const report::CsvTable& scores, Curves& curves, double level,
                     bool seeded) {
   std::vector<std::string> measures{"mDS", "mIoU"};
   for (const char* m : {"F1", "ODS", "OIS", "AP"})  // older scores.csv files lack them
@@ -120,7 +97,7 @@ void accuracy_table(Report& r, const std::string& stage, const report::CsvTable&
   r.table(caption, header, rows);
 }
 
-void robustness_plots(Report& r, const std::string& stage, Curves& curves, bool seeded) {
+void robustness_plots(report::Document& r, const std::string& stage, Curves& curves, bool seeded) {
   for (const auto& n : curves.noises) {
     report::LinePlot p{"mDS under " + n + " noise (" + stage + ")", "noise intensity", "mDS", {}, 0, 1};
     for (const auto& [model, points] : curves.points[n]) {
@@ -135,7 +112,7 @@ void robustness_plots(Report& r, const std::string& stage, Curves& curves, bool 
   }
 }
 
-void example_figures(Report& r, const std::string& stage, const fs::path& dir, const Curves& curves, bool seeded) {
+void example_figures(report::Document& r, const std::string& stage, const fs::path& dir, const Curves& curves, bool seeded) {
   const std::string which = seeded ? " (a model of several seeds: its first seed's)" : "";
   copy_figure(r, dir / results::kExamplesClean, "examples_" + stage + "_clean.png",
               "Predictions on clean images (" + stage + ")" + which + "." + kLegend);
@@ -147,7 +124,7 @@ void example_figures(Report& r, const std::string& stage, const fs::path& dir, c
 
 }  // namespace
 
-void report_evaluation(Report& r, const std::string& stage, const fs::path& dir, double level) {
+void report_evaluation(report::Document& r, const std::string& stage, const fs::path& dir, double level) {
   const auto scores = report::read_csv_if_present(dir / results::kScores);
   if (!scores) return;
   Curves curves = read_curves(dir);
@@ -159,7 +136,7 @@ void report_evaluation(Report& r, const std::string& stage, const fs::path& dir,
   example_figures(r, stage, dir, curves, seeded);
 }
 
-void report_efficiency(Report& r, const std::string& stage, const fs::path& dir) {
+void report_efficiency(report::Document& r, const std::string& stage, const fs::path& dir) {
   const auto e = report::read_csv_if_present(dir / results::kEfficiency);
   if (!e || e->rows.empty()) return;
   std::vector<std::vector<std::string>> rows;
@@ -176,7 +153,7 @@ void report_efficiency(Report& r, const std::string& stage, const fs::path& dir)
           {"model", "plugin", "params (M)", "MACs (G)", "latency (ms, median)", "latency (ms, p90)"}, rows);
 }
 
-void report_training(Report& r, const std::vector<TrainingRun>& runs) {
+void report_training(report::Document& r, const std::vector<TrainingRun>& runs) {
   std::vector<std::vector<std::string>> rows;
   report::LinePlot validation{"validation mDS per epoch", "epoch", "mDS", {}, 0, 1};
   std::vector<std::pair<std::string, report::LinePlot>> losses;

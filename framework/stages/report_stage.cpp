@@ -121,7 +121,7 @@ class ReportStage : public StageKind {
   void run(StageContext& ctx) const override {
     const auto& o = ctx.options<ReportOptions>();
     const auto& stages = ctx.plan->depends_on;
-    Report r(ctx.out_dir);
+    report::Document r(ctx.out_dir);
     r.md << "# " << (o.title.empty() ? ctx.pipeline.options.name : o.title) << "\n\n";
     r.md << "Pipeline `" << ctx.pipeline.options.name << "` (" << ctx.pipeline.file.string() << "), "
          << seeds_text(ctx.pipeline.options) << ", written " << today() << " from the results of stages ";
@@ -137,7 +137,7 @@ class ReportStage : public StageKind {
 
  private:
   /// Accuracy first, then cost, then how training went, each from the results read.
-  static void write_sections(StageContext& ctx, Report& r, const ReportOptions& o) {
+  static void write_sections(StageContext& ctx, report::Document& r, const ReportOptions& o) {
     const auto reads = [&](const char* file) {
       std::vector<std::string> stages;
       for (const auto& read : ctx.plan->reads)
@@ -146,7 +146,7 @@ class ReportStage : public StageKind {
     };
     for (const auto& name : reads(results::kScores)) {
       report_evaluation(r, name, ctx.stage_dir(name), o.level);
-      report_crack_measures(r, name, ctx.stage_dir(name));
+      report_benchmark_measures(r, name, ctx.stage_dir(name));
       if (!o.baseline.empty()) report_paired_differences(r, name, ctx.stage_dir(name), o.baseline, o.level);
     }
     for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, name, ctx.stage_dir(name));

@@ -4,6 +4,7 @@
 // temporary left, earlier results intact, the process ended by exit and not by a signal).
 
 #include "bad_input/subprocess.hpp"
+#include "tiny_pipeline.hpp"
 
 #include <gmock/gmock.h>
 #include <opencv2/core.hpp>
@@ -16,26 +17,8 @@ namespace crackkd::test {
 
 /// A pipeline training the example model on 8 synthetic 64-pixel walls for 2 epochs,
 /// then scoring it: a few seconds. `%EXTRA%` is replaced by extra TOML.
-inline const char* kTinyPipeline = R"([pipeline]
-name = "tiny"
-seed = 5
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 8
-size = 64
-
-[datasets.val]
-plugin = "synthetic_cracks"
-count = 4
-size = 64
-seed = 2
-
-[models.net]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
+inline const std::string kTinyPipeline =
+    TinyPipeline{.train_images = 8, .val_images = 4, .val_seed = 2, .model = "net"}.text() + R"(
 [stages.train]
 kind = "train"
 model = "net"

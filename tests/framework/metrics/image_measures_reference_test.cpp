@@ -1,5 +1,5 @@
 // The crack-paper measures against an independent brute-force implementation in Python
-// (crack_measures_reference.py: every pixel pair compared, its own Zhang-Suen thinning)
+// (image_measures_reference.py: every pixel pair compared, its own Zhang-Suen thinning)
 // on small random crack-like images.
 
 #include "metrics/image_measures.hpp"
@@ -61,7 +61,7 @@ TEST(ImageMeasuresReference, AgreeWithABruteForcePythonReading) {
         for (int x = 0; x < kCols; ++x) in << masks[i][0][y][x].item<float>() << ' ';
     }
   }
-  const auto script = crackkd::test::source_dir() / "tests/framework/metrics/crack_measures_reference.py";
+  const auto script = crackkd::test::source_dir() / "tests/framework/metrics/image_measures_reference.py";
   const std::string command = crackkd::test::torch_python() + " " + script.string() + " " +
                               (dir.path / "input.txt").string() + " " + (dir.path / "output.txt").string();
   ASSERT_EQ(std::system(command.c_str()), 0) << command;

@@ -6,6 +6,7 @@
 
 #include "bad_input/subprocess.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 
 #include <gmock/gmock.h>
 
@@ -20,27 +21,16 @@ using testing::HasSubstr;
 namespace {
 
 // Two students of one stream trained side by side, one thread each, then scored.
-const char* kTwoStudents = R"([pipeline]
-name = "side"
-seed = 3
-device = "cpu"
-threads = 1
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 64
-size = 96
-
-[datasets.val]
-plugin = "synthetic_cracks"
-count = 2
-size = 64
-seed = 9
-
-[models.student]
-plugin = "tiny_unet"
-channels = [8, 16, 32, 32]
-
+const std::string kTwoStudents = test::TinyPipeline{.name = "side",
+                                                    .seed = 3,
+                                                    .extra = "threads = 1\n",
+                                                    .train_images = 64,
+                                                    .size = 96,
+                                                    .val_images = 2,
+                                                    .model = "student",
+                                                    .channels = "[8, 16, 32, 32]"}
+                                       .text() +
+                                   R"(
 [stages.a]
 kind = "train"
 model = "student"

@@ -9,6 +9,7 @@
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
@@ -20,26 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kTiny = R"([pipeline]
-name = "tiny"
-seed = 5
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 6
-size = 64
-
-[datasets.val]
-plugin = "synthetic_cracks"
-count = 3
-size = 64
-seed = 9
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
+const std::string kTiny = test::TinyPipeline{.val_images = 3}.text() + R"(
 [stages.train]
 kind = "train"
 model = "unet"

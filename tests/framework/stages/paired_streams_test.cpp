@@ -8,6 +8,7 @@
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
@@ -17,22 +18,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kData = R"([pipeline]
-name = "paired"
-seed = 3
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 4
-size = 32
-
+const std::string kData =
+    test::TinyPipeline{.name = "paired", .seed = 3, .train_images = 4, .size = 32, .channels = "[4, 4, 4, 4]"}.text() +
+    R"(
 [noises.salt]
 plugin = "salt"
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 4, 4, 4]
 )";
 
 const char* kTrainStages = R"(
@@ -120,7 +110,7 @@ bool same(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
 TEST(PairedStreams, StagesOnOneStreamTrainAlikeAndAStageOnItsOwnDoesNot) {
   test::TempDir dir;
   auto host = test::make_host();
-  const fs::path runs = run(dir, std::string(kData) + kTrainStages, *host);
+  const fs::path runs = run(dir, kData + kTrainStages, *host);
   const auto a = weights(runs / "a" / "checkpoint.pt", *host);
   EXPECT_TRUE(same(a, weights(runs / "b" / "checkpoint.pt", *host)));
   EXPECT_FALSE(same(a, weights(runs / "own" / "checkpoint.pt", *host)));
@@ -130,7 +120,7 @@ TEST(PairedStreams, StagesOnOneStreamTrainAlikeAndAStageOnItsOwnDoesNot) {
 TEST(PairedStreams, DistillStagesOnOneStreamComputeTheTeacherOnceBetweenThem) {
   test::TempDir dir;
   auto host = test::make_host();
-  const fs::path runs = run(dir, std::string(kData) + kTeacherStage + kDistillStages, *host);
+  const fs::path runs = run(dir, kData + kTeacherStage + kDistillStages, *host);
   EXPECT_TRUE(same(weights(runs / "d1" / "checkpoint.pt", *host), weights(runs / "d2" / "checkpoint.pt", *host)));
   // 4 clean images and 2 noisy copies per epoch, 2 epochs: one entry per input the teacher saw.
   const fs::path cache = runs / "teacher_outputs";
@@ -146,7 +136,7 @@ TEST(PairedStreams, DistillStagesOnOneStreamComputeTheTeacherOnceBetweenThem) {
 TEST(PairedStreams, ATeacherShownCleanImagesSeesEachOriginalNotItsNoisyCopies) {
   test::TempDir dir;
   auto host = test::make_host();
-  const fs::path runs = run(dir, std::string(kData) + kTeacherStage + kCleanTeacherStages, *host);
+  const fs::path runs = run(dir, kData + kTeacherStage + kCleanTeacherStages, *host);
   // 6 samples an epoch (4 clean, 2 noisy copies), 2 epochs: 12 inputs to the student, 4 to the teacher.
   const fs::path folder = fs::directory_iterator(runs / "teacher_outputs")->path();
   EXPECT_EQ(std::distance(fs::directory_iterator(folder), fs::directory_iterator()), 4);
@@ -157,7 +147,7 @@ TEST(PairedStreams, ATeacherShownCleanImagesSeesEachOriginalNotItsNoisyCopies) {
 TEST(PairedStreams, ACleanTeacherWithoutNoiseMixIsRefusedNamingTheKey) {
   test::TempDir dir;
   auto host = test::make_host();
-  std::string text = std::string(kData) + kTeacherStage + kCleanTeacherStages;
+  std::string text = kData + kTeacherStage + kCleanTeacherStages;
   text.replace(text.find("noise_mix = { noises = [\"salt\"] }"), std::string("noise_mix = { noises = [\"salt\"] }").size(), "");
   const auto file = dir.write("paired.toml", text);
   auto pipeline = pipeline::load_pipeline(file, {});

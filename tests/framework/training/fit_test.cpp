@@ -8,6 +8,7 @@
 #include "pipeline/pipeline.hpp"
 #include "report/csv_table.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 #include "training/fit.hpp"
 
 #include <crackkd/loss.hpp>
@@ -27,20 +28,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // 4 images in batches of 2: epoch 2 starts at step 3.
-const char* kPipeline = R"([pipeline]
-name = "loop"
-seed = 2
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 4
-size = 64
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
+const std::string kPipeline = test::TinyPipeline{.name = "loop", .seed = 2, .train_images = 4}.text() + R"(
 [stages.train]
 kind = "train"
 model = "unet"

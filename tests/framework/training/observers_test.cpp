@@ -5,6 +5,7 @@
 #include "pipeline/pipeline.hpp"
 #include "runtime/run_progress.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 #include "training/observers.hpp"
 
 #include <crackkd/dataset.hpp>
@@ -20,19 +21,8 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const char* kObservedPipeline = R"([pipeline]
-name = "observed"
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 2
-size = 32
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
-
+const std::string kObservedPipeline =
+    test::TinyPipeline{.name = "observed", .seed = std::nullopt, .train_images = 2, .size = 32}.text() + R"(
 [stages.train]
 kind = "train"
 model = "unet"

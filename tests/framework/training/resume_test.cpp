@@ -5,6 +5,7 @@
 #include "checkpoints/checkpoint.hpp"
 #include "fixtures/pct_drop_path_pipeline.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 
 #include <gmock/gmock.h>
 #include <torch/torch.h>
@@ -26,28 +27,12 @@ namespace {
 // A teacher trained for one epoch, then an RFKD student on a 2:1 clean/noisy mix (18
 // samples, 5 steps an epoch): resume must also restore the distiller's connectors
 // (trained with the student, kept in resume.pt only).
-const char* kDistillPipeline = R"([pipeline]
-name = "distill_resume"
-seed = 4
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 12
-size = 64
-
-[datasets.val]
-plugin = "synthetic_cracks"
-count = 2
-size = 64
-seed = 9
-
+const std::string kDistillPipeline =
+    test::TinyPipeline{.name = "distill_resume", .seed = 4, .train_images = 12, .val_images = 2, .model = "teacher"}
+        .text() +
+    R"(
 [noises]
 salt = { plugin = "salt" }
-
-[models.teacher]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
 
 [models.student]
 plugin = "pct"

@@ -8,6 +8,7 @@
 #include "runner/plan.hpp"
 #include "runner/runner.hpp"
 #include "test_support.hpp"
+#include "tiny_pipeline.hpp"
 #include "training/training_data.hpp"
 
 #include <ATen/ATen.h>
@@ -19,25 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kPipeline = R"([pipeline]
-name = "mix"
-seed = 11
-device = "cpu"
-
-[datasets.train]
-plugin = "synthetic_cracks"
-count = 7
-size = 48
-
+const std::string kPipeline = test::TinyPipeline{.name = "mix", .seed = 11, .train_images = 7, .size = 48}.text() + R"(
 [noises]
 salt = { plugin = "salt" }
 pepper = { plugin = "pepper" }
 blur = { plugin = "gaussian_blur" }
 texture = { plugin = "crack_texture" }
-
-[models.unet]
-plugin = "tiny_unet"
-channels = [4, 8, 8, 8]
 
 [stages.train]
 kind = "train"

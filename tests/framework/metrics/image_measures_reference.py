@@ -6,7 +6,7 @@ the tolerance counts at the threshold, clDice, the centerline counts, the bounda
 then the tolerance counts at each sweep threshold 0.01 .. 0.99. Distances by comparing
 every pair of pixels; skeletons by a plain Guo-Hall thinning written here (the
 algorithm of scikit-image's `thin`).
-Usage: crack_measures_reference.py INPUT OUTPUT
+Usage: image_measures_reference.py INPUT OUTPUT
 """
 import math
 import sys

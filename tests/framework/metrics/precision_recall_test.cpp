@@ -1,4 +1,4 @@
-#include "metrics/crack_measures.hpp"
+#include "metrics/precision_recall.hpp"
 
 #include <crackkd/error.hpp>
 

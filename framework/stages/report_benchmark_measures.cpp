@@ -39,7 +39,7 @@ bool any_crack_free(const report::CsvTable& scores) {
 
 }  // namespace
 
-void report_crack_measures(Report& r, const std::string& stage, const std::filesystem::path& dir) {
+void report_benchmark_measures(report::Document& r, const std::string& stage, const std::filesystem::path& dir) {
   const auto scores = report::read_csv_if_present(dir / results::kScores);
   if (!scores || !scores->has_column("F1_tol") || scores->rows.empty()) return;  // written before these measures
   const bool crack_free = any_crack_free(*scores);
