@@ -21,6 +21,7 @@
 #include "metrics/model_cost.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 
 #include <torch/cuda.h>
 
@@ -79,21 +80,18 @@ metrics::ModelCost cost_of(checkpoints::LoadedModel& loaded, const std::filesyst
   return cost;
 }
 
-class BenchmarkStage : public StageKind {
+class BenchmarkStage : public StageKindOf<BenchmarkOptions> {
  public:
   const char* name() const override { return "benchmark"; }
   const char* doc() const override {
     return "Parameters, MACs and batch-1 latency (median, p90) of models; writes efficiency.csv";
   }
-  std::vector<OptionInfo> options() const override { return describe_options<BenchmarkOptions>(); }
 
-  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+  StagePlan plan(const BenchmarkOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost&) const override {
-    const auto o = parse_options<BenchmarkOptions>(stage.params);
     if (o.models.empty() && o.checkpoints.empty())
       throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
     StagePlan plan;
-    plan.options = o;
     plan.writes = {results::kEfficiency};
     plan.runs_alone = true;  // latency beside another stage would measure the other stage too
     for (std::size_t i = 0; i < o.models.size(); ++i)
@@ -113,8 +111,7 @@ class BenchmarkStage : public StageKind {
     return plan;
   }
 
-  void run(StageContext& ctx) const override {
-    const auto& o = ctx.options<BenchmarkOptions>();
+  void run(StageContext& ctx, const BenchmarkOptions& o) const override {
     const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     std::vector<std::pair<std::string, std::filesystem::path>> targets;
     // With [pipeline] seeds the first seed's model stands for all: the seeds change weights, not cost.
@@ -144,6 +141,6 @@ class BenchmarkStage : public StageKind {
 
 }  // namespace
 
-std::unique_ptr<StageKind> make_benchmark_stage() { return std::make_unique<BenchmarkStage>(); }
+CRACKKD_STAGE_KIND(BenchmarkStage, 40)
 
 }  // namespace crackkd::stages

@@ -30,6 +30,7 @@
 #include "report/csv_table.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 #include "stages/training_stage.hpp"
 #include "training/fit.hpp"
 #include "training/teacher_cache.hpp"
@@ -79,21 +80,18 @@ struct DistillOptions : training::TrainingOptions {
   }
 };
 
-class DistillStage : public StageKind {
+class DistillStage : public StageKindOf<DistillOptions> {
  public:
   const char* name() const override { return "distill"; }
   const char* doc() const override {
     return "Train a student from a frozen teacher with a distiller; writes checkpoint.pt, best.pt and metrics.csv";
   }
-  std::vector<OptionInfo> options() const override { return describe_options<DistillOptions>(); }
 
-  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+  StagePlan plan(const DistillOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const override {
-    const auto o = parse_options<DistillOptions>(stage.params);
     require_reference(stage, "student", o.student, pipeline.models, "model");
     host.validate("distiller", o.distiller);
     StagePlan plan;
-    plan.options = o;
     plan.components = {{"model", pipeline.models.at(o.student)}, {"distiller", o.distiller}};
     plan_weighted_loss(o.loss, host, plan);
     if (!o.teacher.empty()) {
@@ -111,8 +109,7 @@ class DistillStage : public StageKind {
     return plan;
   }
 
-  void run(StageContext& ctx) const override {
-    const auto& o = ctx.options<DistillOptions>();
+  void run(StageContext& ctx, const DistillOptions& o) const override {
     const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
                                                 : checkpoints::stage_checkpoint(ctx.checkpoint_dir(o.teacher));
@@ -193,6 +190,6 @@ class DistillStage : public StageKind {
 
 }  // namespace
 
-std::unique_ptr<StageKind> make_distill_stage() { return std::make_unique<DistillStage>(); }
+CRACKKD_STAGE_KIND(DistillStage, 20)
 
 }  // namespace crackkd::stages

@@ -53,6 +53,7 @@
 #include "metrics/dataset_measures.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 #include "training/training_data.hpp"
 
 #include <crackkd/dataset.hpp>
@@ -142,20 +143,17 @@ struct EvaluateOptions {
   }
 };
 
-class EvaluateStage : public StageKind {
+class EvaluateStage : public StageKindOf<EvaluateOptions> {
  public:
   const char* name() const override { return "evaluate"; }
   const char* doc() const override { return "Score checkpoints on a dataset: mean Dice (mDS) and mean IoU; writes scores.csv"; }
-  std::vector<OptionInfo> options() const override { return describe_options<EvaluateOptions>(); }
 
-  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+  StagePlan plan(const EvaluateOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost&) const override {
-    const auto o = parse_options<EvaluateOptions>(stage.params);
     if (o.models.empty() && o.checkpoints.empty())
       throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
     require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
     StagePlan plan;
-    plan.options = o;
     plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
     plan.writes = {results::kScores, results::kPerImage};
     if (!o.noises.empty()) plan.writes.push_back(results::kRobustness);
@@ -176,8 +174,7 @@ class EvaluateStage : public StageKind {
     return plan;
   }
 
-  void run(StageContext& ctx) const override {
-    const auto& o = ctx.options<EvaluateOptions>();
+  void run(StageContext& ctx, const EvaluateOptions& o) const override {
     const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<Target> targets;
@@ -284,6 +281,6 @@ class EvaluateStage : public StageKind {
 
 }  // namespace
 
-std::unique_ptr<StageKind> make_evaluate_stage() { return std::make_unique<EvaluateStage>(); }
+CRACKKD_STAGE_KIND(EvaluateStage, 30)
 
 }  // namespace crackkd::stages

@@ -22,6 +22,7 @@
 #include "io/durable_file.hpp"
 #include "stages/report_sections.hpp"
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -69,20 +70,17 @@ std::string seeds_text(const pipeline::PipelineOptions& options) {
   return text + " (train and distill stages; evaluation noise from seed " + std::to_string(options.seed) + ")";
 }
 
-class ReportStage : public StageKind {
+class ReportStage : public StageKindOf<ReportOptions> {
  public:
   const char* name() const override { return "report"; }
   const char* doc() const override {
     return "report.md with tables and PNG figures from earlier stages' results (accuracy, robustness, efficiency, "
            "training curves, example predictions)";
   }
-  std::vector<OptionInfo> options() const override { return describe_options<ReportOptions>(); }
 
-  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+  StagePlan plan(const ReportOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost&) const override {
-    const auto o = parse_options<ReportOptions>(stage.params);
     StagePlan plan;
-    plan.options = o;
     plan.writes = {results::kReport};
     for (std::size_t i = 0; i < o.stages.size(); ++i) {
       require_reference(stage, "stages", o.stages[i], pipeline.stages, "stage", i);
@@ -100,9 +98,9 @@ class ReportStage : public StageKind {
 
   /// Reads, of each stage reported on, the results a report shows; a stage named in
   /// `stages` without any is an error, one taken by `stages = []` is left out.
-  void link(const pipeline::StageConfig& stage, StagePlan& own,
+  void link(const ReportOptions& o, const pipeline::StageConfig& stage, StagePlan& own,
             const std::map<std::string, StagePlan>& plans) const override {
-    const bool chosen = !std::any_cast<const ReportOptions&>(own.options).stages.empty();
+    const bool chosen = !o.stages.empty();
     std::vector<std::string> shown;
     for (std::size_t i = 0; i < own.depends_on.size(); ++i) {
       const auto& name = own.depends_on[i];
@@ -118,8 +116,7 @@ class ReportStage : public StageKind {
     own.depends_on = shown;
   }
 
-  void run(StageContext& ctx) const override {
-    const auto& o = ctx.options<ReportOptions>();
+  void run(StageContext& ctx, const ReportOptions& o) const override {
     const auto& stages = ctx.plan->depends_on;
     report::Document r(ctx.out_dir);
     r.md << "# " << (o.title.empty() ? ctx.pipeline.options.name : o.title) << "\n\n";
@@ -162,6 +159,6 @@ class ReportStage : public StageKind {
 
 }  // namespace
 
-std::unique_ptr<StageKind> make_report_stage() { return std::make_unique<ReportStage>(); }
+CRACKKD_STAGE_KIND(ReportStage, 50)
 
 }  // namespace crackkd::stages

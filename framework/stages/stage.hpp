@@ -10,7 +10,6 @@
 #include <c10/core/Device.h>
 
 #include <algorithm>
-#include <any>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -28,11 +27,16 @@ class ProcessGroup;
 
 namespace crackkd::stages {
 
+/// A kind's parsed options as its plan carries them to its run (stage_kind_of.hpp).
+struct StageOptions {
+  virtual ~StageOptions() = default;
+};
+
 /// A stage as validation resolves it: its parsed options, the stages it reads from, the
 /// components it will create (their configs and libraries go into its fingerprint), and
 /// its contract (stage_contract.hpp). The runner and `run` use this, never the TOML.
 struct StagePlan {
-  std::any options;  ///< the kind's options struct, parsed once (StageContext::options)
+  std::shared_ptr<const StageOptions> options;  ///< the kind's options struct, parsed once
   std::vector<std::string> depends_on;
   std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
   std::vector<std::filesystem::path> input_files;  ///< read from outside the pipeline: their bytes join the fingerprint
@@ -87,8 +91,6 @@ struct StageContext {
   distributed::ProcessGroup* group = nullptr;
   /// This process's index on its host in a data-parallel run (its GPU), else nullopt.
   std::optional<int> local_rank() const;
-  /// The stage's options as its kind parsed them in `plan`.
-  template <class O> const O& options() const { return std::any_cast<const O&>(plan->options); }
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
   /// Where stage `name` (train/distill) left this replicate's checkpoints.
   std::filesystem::path checkpoint_dir(const std::string& name) const { return run_dir / name / replicate; }
@@ -110,15 +112,9 @@ class StageKind {
   virtual void run(StageContext& context) const = 0;
 };
 
-/// All stage kinds, in documentation order.
-const std::vector<std::unique_ptr<StageKind>>& stage_kinds();
+/// Every registered stage kind (stage_kind_of.hpp), in documentation order.
+const std::vector<const StageKind*>& stage_kinds();
 const StageKind* find_stage_kind(const std::string& name);
-
-std::unique_ptr<StageKind> make_train_stage();
-std::unique_ptr<StageKind> make_evaluate_stage();
-std::unique_ptr<StageKind> make_distill_stage();
-std::unique_ptr<StageKind> make_benchmark_stage();
-std::unique_ptr<StageKind> make_report_stage();
 
 /// Checks that stage option `key` names an entry of `table` ("dataset", "model" or
 /// "stage"); throws ConfigError at the key's location with the closest names.

@@ -1,19 +1,44 @@
-// The registry of stage kinds the runner knows, and the replicates of training stages.
+// The registry of stage kinds the runner knows (each registers itself), the replicates
+// of training stages, and the checks of references that kinds share.
 
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 
 #include "distributed/process_group.hpp"
 
 namespace crackkd::stages {
 
-const std::vector<std::unique_ptr<StageKind>>& stage_kinds() {
-  static const std::vector<std::unique_ptr<StageKind>> kinds = [] {
-    std::vector<std::unique_ptr<StageKind>> k;
-    k.push_back(make_train_stage());
-    k.push_back(make_distill_stage());
-    k.push_back(make_evaluate_stage());
-    k.push_back(make_benchmark_stage());
-    k.push_back(make_report_stage());
+namespace {
+
+struct Registered {
+  int position;
+  std::unique_ptr<StageKind> kind;
+};
+
+/// Filled while the program starts, by each kind's CRACKKD_STAGE_KIND.
+std::vector<Registered>& registered() {
+  static std::vector<Registered> kinds;
+  return kinds;
+}
+
+}  // namespace
+
+bool register_stage_kind(std::unique_ptr<StageKind> kind, int position) {
+  registered().push_back({position, std::move(kind)});
+  return true;
+}
+
+const std::vector<const StageKind*>& stage_kinds() {
+  static const std::vector<const StageKind*> kinds = [] {
+    auto& all = registered();
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
+    std::vector<const StageKind*> k;
+    for (const auto& r : all) {
+      for (const auto* earlier : k)
+        if (std::string(earlier->name()) == r.kind->name())
+          throw Error(std::string("two stage kinds are named '") + r.kind->name() + "'");
+      k.push_back(r.kind.get());
+    }
     return k;
   }();
   return kinds;
@@ -52,8 +77,8 @@ std::optional<int> StageContext::local_rank() const {
 }
 
 const StageKind* find_stage_kind(const std::string& name) {
-  for (const auto& k : stage_kinds())
-    if (name == k->name()) return k.get();
+  for (const auto* k : stage_kinds())
+    if (name == k->name()) return k;
   return nullptr;
 }
 

@@ -19,6 +19,7 @@
 #include "data/batching.hpp"
 #include "runtime/device.hpp"
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 #include "stages/training_stage.hpp"
 #include "training/fit.hpp"
 #include "training/training_options.hpp"
@@ -44,26 +45,22 @@ struct TrainOptions : training::TrainingOptions {
   }
 };
 
-class TrainStage : public StageKind {
+class TrainStage : public StageKindOf<TrainOptions> {
  public:
   const char* name() const override { return "train"; }
   const char* doc() const override { return "Train a model on a dataset with a loss and AdamW; writes checkpoint.pt, best.pt and metrics.csv"; }
-  std::vector<OptionInfo> options() const override { return describe_options<TrainOptions>(); }
 
-  StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+  StagePlan plan(const TrainOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const override {
-    const auto o = parse_options<TrainOptions>(stage.params);
     require_reference(stage, "model", o.model, pipeline.models, "model");
     StagePlan plan;
-    plan.options = o;
     plan.components = {{"model", pipeline.models.at(o.model)}};
     plan_weighted_loss(o.loss, host, plan);
     plan_training_options(o, stage, pipeline, host, plan);
     return plan;
   }
 
-  void run(StageContext& ctx) const override {
-    const auto& o = ctx.options<TrainOptions>();
+  void run(StageContext& ctx, const TrainOptions& o) const override {
     const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
     const auto& model_config = ctx.pipeline.models.at(o.model);
     auto model = initial_model(ctx, stream_of(ctx, o), model_config, device, o.init_from);
@@ -83,6 +80,6 @@ class TrainStage : public StageKind {
 
 }  // namespace
 
-std::unique_ptr<StageKind> make_train_stage() { return std::make_unique<TrainStage>(); }
+CRACKKD_STAGE_KIND(TrainStage, 10)
 
 }  // namespace crackkd::stages

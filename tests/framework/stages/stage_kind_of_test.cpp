@@ -1,0 +1,94 @@
+// A stage kind added as one file, the way docs/architecture.md ("Adding a stage kind")
+// shows it: this test-only kind registers itself and runs in a pipeline beside the
+// first-party kinds, without a line of the framework changed.
+
+#include "io/durable_file.hpp"
+#include "pipeline/pipeline.hpp"
+#include "runner/plan.hpp"
+#include "runner/runner.hpp"
+#include "stages/stage_kind_of.hpp"
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+
+using namespace crackkd;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace {
+
+struct EchoOptions {
+  std::string text;
+  std::int64_t times = 1;
+  static void declare(OptionSchema<EchoOptions>& s) {
+    s.required("text", &EchoOptions::text, "what to write");
+    s.optional("times", &EchoOptions::times, "how often, one line each").in_range(1, 100);
+  }
+};
+
+class EchoStage : public stages::StageKindOf<EchoOptions> {
+ public:
+  const char* name() const override { return "echo"; }
+  const char* doc() const override { return "Writes its text to echo.txt"; }
+  stages::StagePlan plan(const EchoOptions&, const pipeline::StageConfig&, const pipeline::Pipeline&,
+                         host::PluginHost&) const override {
+    stages::StagePlan p;
+    p.writes = {"echo.txt"};
+    return p;
+  }
+  void run(stages::StageContext& ctx, const EchoOptions& o) const override {
+    std::string lines;
+    for (std::int64_t i = 0; i < o.times; ++i) lines += o.text + "\n";
+    io::write_atomically(ctx.out_dir / "echo.txt", lines);
+  }
+};
+
+}  // namespace
+
+CRACKKD_STAGE_KIND(EchoStage, 60)
+
+namespace {
+
+const char* kEchoPipeline = R"([pipeline]
+name = "echoed"
+device = "cpu"
+
+[stages.say]
+kind = "echo"
+text = "hello"
+times = 2
+)";
+
+}  // namespace
+
+TEST(StageKindOf, ARegisteredKindIsListedAfterTheFirstPartyOnesWithItsOptions) {
+  std::vector<std::string> names;
+  for (const auto* k : stages::stage_kinds()) names.push_back(k->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"train", "distill", "evaluate", "benchmark", "report", "echo"}));
+  const auto options = stages::find_stage_kind("echo")->options();
+  ASSERT_EQ(options.size(), 2u);
+  EXPECT_EQ(options[0].key, "text");
+  EXPECT_TRUE(options[0].required);
+}
+
+TEST(StageKindOf, ItsOptionsAreParsedOnceAtValidationAndReachItsRun) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const auto pipeline = pipeline::load_pipeline(dir.write("echo.toml", kEchoPipeline), {});
+  const auto plan = runner::validate_pipeline(pipeline, *host);
+  runner::RunOptions options;
+  options.workdir = dir.path / "runs";
+  const auto summary = runner::run_pipeline(pipeline, plan, *host, options);
+  EXPECT_EQ(summary.ran, (std::vector<std::string>{"say"}));
+  EXPECT_EQ(test::read_file(dir.path / "runs" / "echoed" / "say" / "echo.txt"), "hello\nhello\n");
+}
+
+TEST(StageKindOf, ItsOptionsAreCheckedLikeAFirstPartyKinds) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  std::string text = kEchoPipeline;
+  text.replace(text.find("times = 2"), 9, "tiems = 2");
+  const auto pipeline = pipeline::load_pipeline(dir.write("echo.toml", text), {});
+  EXPECT_THAT(test::config_error([&] { runner::validate_pipeline(pipeline, *host); }),
+              HasSubstr("unknown key 'stages.say.tiems' (did you mean 'times'?)"));
+}
