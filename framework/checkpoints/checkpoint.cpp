@@ -28,12 +28,8 @@ ComponentConfig rebuilt_config(const ComponentConfig& saved, host::PluginHost& h
 
 }  // namespace
 
-void require_model_of_stage(const LoadedModel& loaded, const fs::path& file, const pipeline::Pipeline& pipeline,
-                            const std::string& stage) {
-  const auto& params = pipeline.stages.at(stage).params;
-  const std::string key = params.contains("student") ? "student" : "model";  // distill : train
-  const std::string& name = params.at(key).string_value;
-  const ComponentConfig& expected = pipeline.models.at(name);
+void require_stage_model(const LoadedModel& loaded, const fs::path& file, const std::string& stage,
+                         const std::string& name, const ComponentConfig& expected) {
   const std::string found = "model." + loaded.config.plugin + " {" + pipeline::to_toml(loaded.config.params) + "}";
   const std::string wanted = "model." + expected.plugin + " {" + pipeline::to_toml(expected.params) + "}";
   if (found == wanted) return;

@@ -32,10 +32,10 @@ void save_checkpoint(const std::filesystem::path& file, SegmentationModel& model
 /// `device`. Throws crackkd::Error naming the file on a missing, corrupt or foreign file.
 LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost& host, c10::Device device);
 
-/// Checks that `loaded` (read from `file`) holds the model that train/distill stage `stage`
-/// of `pipeline` trains (same plugin and options); throws crackkd::Error naming both.
-void require_model_of_stage(const LoadedModel& loaded, const std::filesystem::path& file,
-                            const pipeline::Pipeline& pipeline, const std::string& stage);
+/// Checks that `loaded` (read from `file`) holds `expected`, the model [models.`name`]
+/// that stage `stage` trains (same plugin and options); throws crackkd::Error naming both.
+void require_stage_model(const LoadedModel& loaded, const std::filesystem::path& file, const std::string& stage,
+                         const std::string& name, const ComponentConfig& expected);
 
 /// The checkpoint a finished train/distill stage offers: best.pt (best validation mDS)
 /// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).

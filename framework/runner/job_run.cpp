@@ -65,7 +65,8 @@ RunSummary run_job(const pipeline::Pipeline& pipeline, const PipelinePlan& plan,
   });
   const StageDecision decision = decide_stage(pipeline, plan, host, run_dir, {}, name);
   stages::StageContext context{pipeline, stage, host, run_dir, run_dir / name, decision.fingerprint,
-                       build_fingerprint(stage_plan, host), "", &progress, &stage_plan, nullptr};
+                       build_fingerprint(stage_plan, host), "", &progress, &stage_plan, nullptr,
+                               &plan.stages};
   try {
     const stages::StageKind& kind = *stages::find_stage_kind(stage.kind);
     if (replicate) run_replicate(kind, context, *replicate, /*writer=*/true);

@@ -133,7 +133,7 @@ void SideBySideRun::open_stage(const std::string& name) {
   s.state = State::Running;
   s.started = Clock::now();
   const stages::StageContext base{pipeline_, stage, host_, run_dir_, out_dir, s.decision.fingerprint, s.build, "",
-                          nullptr,   &stage_plan, nullptr};
+                          nullptr,   &stage_plan, nullptr,  &plan_.stages};
   for (const auto& r : replicates_of(name)) {
     const Job job{name, r.folder, stage.kind, static_cast<double>(stage_plan.epochs),
                   stage_plan.shared_cache.empty() ? "" : stage_plan.shared_cache + " " + r.folder,

@@ -100,7 +100,7 @@ void PipelineRun::run_stage(const std::string& name, const StageDecision& decisi
   // The ranks of a data-parallel stage run under rank 0's fingerprint.
   const std::string fingerprint =
       group_ && joined ? group_->agree("fingerprint " + name, [&] { return decision.fingerprint; }) : decision.fingerprint;
-  stages::StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_};
+  stages::StageContext context{pipeline_, stage, host_, run_dir_, out_dir, fingerprint, build, "", nullptr, &stage_plan, group_, &plan_.stages};
   if (!main_) return joined ? run_replicates(*stages::find_stage_kind(stage.kind), context, !decision.forced) : void();
   context.run_progress = &progress_;
   fs::create_directories(out_dir);

@@ -51,7 +51,7 @@ void run_replicate(const stages::StageKind& kind, const stages::StageContext& ba
   seeded.options.seed = r.seed;
   stages::StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
                    replicate_fingerprint(base, r),
-                   base.build, r.folder,   base.run_progress, base.plan,    base.group};
+                   base.build, r.folder,   base.run_progress, base.plan,    base.group, base.plans};
   const fs::path done = ctx.out_dir / kReplicateDoneFile;
   if (writer) {
     fs::create_directories(ctx.out_dir);

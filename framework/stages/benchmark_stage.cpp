@@ -124,7 +124,7 @@ class BenchmarkStage : public StageKindOf<BenchmarkOptions> {
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& [label, file] = targets[i];
       auto loaded = checkpoints::load_checkpoint(file, ctx.host, device);
-      if (i < o.models.size()) checkpoints::require_model_of_stage(loaded, file, ctx.pipeline, o.models[i]);
+      if (i < o.models.size()) require_model_of_stage(ctx, loaded, file, o.models[i]);
       const auto cost = cost_of(loaded, file, device, o);
       const auto& plugin = loaded.config.plugin;
       efficiency.row(label, plugin, cost.params, cost.macs, cost.latency.median_ms, cost.latency.p90_ms, device.str(), o.size,

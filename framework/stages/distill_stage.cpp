@@ -93,6 +93,7 @@ class DistillStage : public StageKindOf<DistillOptions> {
     host.validate("distiller", o.distiller);
     StagePlan plan;
     plan.components = {{"model", pipeline.models.at(o.student)}, {"distiller", o.distiller}};
+    plan.trained_model = o.student;
     plan_weighted_loss(o.loss, host, plan);
     if (!o.teacher.empty()) {
       // best.pt when the teacher wrote one (it validated), else checkpoint.pt, always written
@@ -114,7 +115,7 @@ class DistillStage : public StageKindOf<DistillOptions> {
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
                                                 : checkpoints::stage_checkpoint(ctx.checkpoint_dir(o.teacher));
     auto teacher = checkpoints::load_checkpoint(teacher_file, ctx.host, device);
-    if (!o.teacher.empty()) checkpoints::require_model_of_stage(teacher, teacher_file, ctx.pipeline, o.teacher);
+    if (!o.teacher.empty()) require_model_of_stage(ctx, teacher, teacher_file, o.teacher);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
     warn_if_untaught(ctx, teacher_file);

@@ -248,7 +248,7 @@ class EvaluateStage : public StageKindOf<EvaluateOptions> {
   /// A stage's checkpoint must hold the model that stage trains, not a file put in its place.
   static checkpoints::LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
     checkpoints::LoadedModel loaded = checkpoints::load_checkpoint(t.file, ctx.host, device);
-    if (!t.stage.empty()) checkpoints::require_model_of_stage(loaded, t.file, ctx.pipeline, t.stage);
+    if (!t.stage.empty()) require_model_of_stage(ctx, loaded, t.file, t.stage);
     return loaded;
   }
 

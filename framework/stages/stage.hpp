@@ -25,6 +25,10 @@ namespace crackkd::distributed {
 class ProcessGroup;
 }  // namespace crackkd::distributed
 
+namespace crackkd::checkpoints {
+struct LoadedModel;
+}  // namespace crackkd::checkpoints
+
 namespace crackkd::stages {
 
 /// A kind's parsed options as its plan carries them to its run (stage_kind_of.hpp).
@@ -43,6 +47,9 @@ struct StagePlan {
   std::set<Capability> capabilities;
   std::vector<std::string> writes;  ///< its result files (results::k…)
   std::vector<ResultRead> reads;    ///< other stages' result files it reads
+  /// A training stage: the [models.*] entry its checkpoints hold (what a stage reading
+  /// them checks they hold); "" for the others.
+  std::string trained_model;
   std::int64_t epochs = 0;  ///< a training stage's epochs per replicate, for the run's progress; 0 for the others
   /// Side by side (`crackkd run -j`): a cache this stage fills and other stages with the
   /// same key read (the teacher's outputs), per replicate. One job of a key and replicate
@@ -89,6 +96,8 @@ struct StageContext {
   const StagePlan* plan = nullptr;        ///< what validation resolved for this stage
   /// The ranks of a data-parallel run, or null in a single process.
   distributed::ProcessGroup* group = nullptr;
+  /// Every stage's plan, for what this stage reads of others (the model a stage trains).
+  const std::map<std::string, StagePlan>* plans = nullptr;
   /// This process's index on its host in a data-parallel run (its GPU), else nullopt.
   std::optional<int> local_rank() const;
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
@@ -141,6 +150,11 @@ void require_reference(const pipeline::StageConfig& stage, const std::string& ke
 void read_result_of(const pipeline::StageConfig& stage, const std::string& key, const std::string& name,
                     const std::string& file, const pipeline::Pipeline& pipeline, StagePlan& plan,
                     std::size_t index = SIZE_MAX);
+
+/// Checks that `loaded`, read from `file`, holds the model training stage `stage` trains
+/// (its plan's `trained_model`): a file put in place of a stage's checkpoint is an error.
+void require_model_of_stage(const StageContext& ctx, const checkpoints::LoadedModel& loaded,
+                            const std::filesystem::path& file, const std::string& stage);
 
 /// Checks that stage option `key` (element `index` of an array) names an existing file,
 /// which the stage reads from outside the pipeline; throws ConfigError at the key's location.

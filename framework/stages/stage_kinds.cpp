@@ -4,6 +4,7 @@
 #include "stages/stage.hpp"
 #include "stages/stage_kind_of.hpp"
 
+#include "checkpoints/checkpoint.hpp"
 #include "distributed/process_group.hpp"
 
 namespace crackkd::stages {
@@ -70,6 +71,13 @@ void read_result_of(const pipeline::StageConfig& stage, const std::string& key, 
                         "stages." + stage.name + "." + key});
   if (std::find(plan.depends_on.begin(), plan.depends_on.end(), name) == plan.depends_on.end())
     plan.depends_on.push_back(name);
+}
+
+void require_model_of_stage(const StageContext& ctx, const checkpoints::LoadedModel& loaded,
+                            const std::filesystem::path& file, const std::string& stage) {
+  const std::string& model = ctx.plans->at(stage).trained_model;
+  if (model.empty()) throw Error("stage '" + stage + "' writes checkpoints but its plan names no model it trains");
+  checkpoints::require_stage_model(loaded, file, stage, model, ctx.pipeline.models.at(model));
 }
 
 std::optional<int> StageContext::local_rank() const {

@@ -55,6 +55,7 @@ class TrainStage : public StageKindOf<TrainOptions> {
     require_reference(stage, "model", o.model, pipeline.models, "model");
     StagePlan plan;
     plan.components = {{"model", pipeline.models.at(o.model)}};
+    plan.trained_model = o.model;
     plan_weighted_loss(o.loss, host, plan);
     plan_training_options(o, stage, pipeline, host, plan);
     return plan;
