@@ -41,11 +41,6 @@ void require_stage_model(const LoadedModel& loaded, const fs::path& file, const 
               one_line(wanted) + " (models." + name + "); was the file replaced? rerun the stage with --force " + stage);
 }
 
-fs::path stage_checkpoint(const fs::path& stage_dir, bool prefer_best) {
-  if (prefer_best && fs::exists(stage_dir / results::kBest)) return stage_dir / results::kBest;
-  return stage_dir / results::kCheckpoint;
-}
-
 void save_checkpoint(const fs::path& file, SegmentationModel& model, const ComponentConfig& config,
                      std::int64_t epoch, const std::string& trained_by, double threshold,
                      const std::string& started_from) {

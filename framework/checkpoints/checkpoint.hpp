@@ -37,8 +37,4 @@ LoadedModel load_checkpoint(const std::filesystem::path& file, host::PluginHost&
 void require_stage_model(const LoadedModel& loaded, const std::filesystem::path& file, const std::string& stage,
                          const std::string& name, const ComponentConfig& expected);
 
-/// The checkpoint a finished train/distill stage offers: best.pt (best validation mDS)
-/// when it exists and `prefer_best`, else checkpoint.pt (the last epoch).
-std::filesystem::path stage_checkpoint(const std::filesystem::path& stage_dir, bool prefer_best = true);
-
 }  // namespace crackkd::checkpoints

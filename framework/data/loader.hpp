@@ -1,7 +1,7 @@
 #pragma once
 // Batches assembled on worker threads, ahead of the training step that consumes them.
 // Batch b always holds the samples at positions [b * batch_size, (b + 1) * batch_size)
-// of the epoch's plan, and each sample's randomness comes from its own (seed, epoch,
+// of the epoch's samples, and each sample's randomness comes from its own (seed, epoch,
 // position) stream, so batches are the same whatever the number of workers.
 
 #include <crackkd/sample.hpp>
@@ -18,7 +18,7 @@ namespace crackkd::data {
 
 class BatchLoader {
  public:
-  /// Builds the sample at a position of the epoch's plan; called from worker threads.
+  /// Builds the sample at a position of the epoch's samples; called from worker threads.
   using MakeSample = std::function<Sample(std::size_t position)>;
 
   /// `workers` = 0 builds each batch in `next()` on the calling thread. `prefetch`: how

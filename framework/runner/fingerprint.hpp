@@ -16,7 +16,7 @@
 namespace crackkd::runner {
 
 /// The file a finished stage leaves in its folder: its fingerprint, a run id, its build.
-inline constexpr const char* kStageDoneFile = "stage.done";
+inline constexpr const char* kStageDoneFile = results::kStageDone;
 
 struct StageDone {
   std::string fingerprint;  ///< done_fingerprint when the stage finished ("" when it never did)

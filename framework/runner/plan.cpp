@@ -30,11 +30,13 @@ void check_kinds(const pipeline::Pipeline& pipeline) {
                                               did_you_mean(stage.kind, kind_names));
 }
 
-/// Every result a stage reads must be one that the stage it reads from declares.
-void check_reads(const pipeline::Pipeline& pipeline, const PipelinePlan& plan) {
-  for (const auto& [name, stage_plan] : plan.stages)
-    for (const auto& read : stage_plan.reads) {
+/// Every result a stage reads must be one that the stage it reads from declares; a read
+/// with a preferred file reads that one when the source declares it.
+void settle_reads(const pipeline::Pipeline& pipeline, PipelinePlan& plan) {
+  for (auto& [name, stage_plan] : plan.stages)
+    for (auto& read : stage_plan.reads) {
       const stages::StagePlan& source = plan.stages.at(read.stage);
+      if (!read.preferred.empty() && source.writes_file(read.preferred)) read.file = read.preferred;
       if (source.writes_file(read.file)) continue;
       std::string writes;
       for (const auto& file : source.writes) writes += (writes.empty() ? "" : ", ") + file;
@@ -77,7 +79,7 @@ PipelinePlan validate_pipeline(const pipeline::Pipeline& pipeline, host::PluginH
   PipelinePlan plan;
   for (const auto& [name, stage] : pipeline.stages) plan.stages[name] = stages::find_stage_kind(stage.kind)->plan(stage, pipeline, host);
   for (const auto& [name, stage] : pipeline.stages) stages::find_stage_kind(stage.kind)->link(stage, plan.stages[name], plan.stages);
-  check_reads(pipeline, plan);
+  settle_reads(pipeline, plan);
   plan.order = stage_order(pipeline, plan);
   return plan;
 }

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kReplicateDoneFile = "replicate.done";
+const char* const kReplicateDoneFile = results::kReplicateDone;
 
 std::string replicate_fingerprint(const stages::StageContext& base, const stages::Replicate& r) {
   return io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed));

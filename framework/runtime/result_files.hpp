@@ -16,4 +16,9 @@ inline constexpr const char* kExamplesClean = "examples_clean.png";
 inline constexpr const char* kEfficiency = "efficiency.csv"; ///< parameters, MACs, latency per model
 inline constexpr const char* kReport = "report.md";
 
+// The run's own files in a stage's folder, beside its results: no stage declares them.
+inline constexpr const char* kStageDone = "stage.done";          ///< the finished stage's fingerprint
+inline constexpr const char* kReplicateDone = "replicate.done";  ///< the same for one seed's replicate
+inline constexpr const char* kResume = "resume.pt";              ///< an unfinished training stage's state
+
 }  // namespace crackkd::results

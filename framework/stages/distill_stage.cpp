@@ -28,7 +28,6 @@
 #include "checkpoints/checkpoint.hpp"
 #include "data/batching.hpp"
 #include "report/csv_table.hpp"
-#include "runtime/device.hpp"
 #include "stages/stage.hpp"
 #include "stages/stage_kind_of.hpp"
 #include "stages/training_stage.hpp"
@@ -50,7 +49,7 @@ namespace crackkd::stages {
 
 namespace {
 
-struct DistillOptions : training::TrainingOptions {
+struct DistillOptions : CommonStageOptions, training::TrainingOptions {
   std::string teacher;
   std::string teacher_checkpoint;
   std::string student;
@@ -70,9 +69,10 @@ struct DistillOptions : training::TrainingOptions {
                "the teacher's input: the student's (same) or that image before noise_mix's noise (clean)")
         .one_of({"same", "clean"});
     declare_training_options(s);
+    declare_common(s);
   }
   void check(const Params& p) const {
-    if (teacher_sees == "clean" && noise_mix.entries().empty())
+    if (teacher_sees == "clean" && !noise_mix)
       throw ConfigError(p.at("teacher_sees").where, p.qualified("teacher_sees") +
                                                         " = \"clean\" needs a noise_mix: without one the student sees clean images too");
     if (teacher.empty() == teacher_checkpoint.empty())
@@ -83,9 +83,8 @@ struct DistillOptions : training::TrainingOptions {
 class DistillStage : public StageKindOf<DistillOptions> {
  public:
   const char* name() const override { return "distill"; }
-  const char* doc() const override {
-    return "Train a student from a frozen teacher with a distiller; writes checkpoint.pt, best.pt and metrics.csv";
-  }
+  const char* summary() const override { return "Train a student from a frozen teacher with a distiller"; }
+  std::vector<Result> results() const override { return training_results<DistillOptions>(); }
 
   StagePlan plan(const DistillOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const override {
@@ -96,13 +95,15 @@ class DistillStage : public StageKindOf<DistillOptions> {
     plan.trained_model = o.student;
     plan_weighted_loss(o.loss, host, plan);
     if (!o.teacher.empty()) {
-      // best.pt when the teacher wrote one (it validated), else checkpoint.pt, always written
+      // best.pt when the teacher writes one (it validates), else checkpoint.pt, always written
       read_result_of(stage, "teacher", o.teacher, results::kCheckpoint, pipeline, plan);
+      plan.reads.back().preferred = results::kBest;
+      read_result_of(stage, "teacher", o.teacher, results::kMetrics, pipeline, plan);  // warn_if_untaught
     } else {
       require_input_file(stage, "teacher_checkpoint", o.teacher_checkpoint);
       plan.input_files.push_back(o.teacher_checkpoint);
     }
-    plan_training_options(o, stage, pipeline, host, plan);
+    plan_training_options(o, o.device, stage, pipeline, host, plan);
     // Stages of one stream show the teacher the same inputs: those are the ones that share.
     if (o.teacher_cache && !o.stream.empty())
       plan.shared_cache = "teacher outputs of " + (o.teacher.empty() ? o.teacher_checkpoint : "stage " + o.teacher) +
@@ -111,14 +112,16 @@ class DistillStage : public StageKindOf<DistillOptions> {
   }
 
   void run(StageContext& ctx, const DistillOptions& o) const override {
-    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = device_of(ctx, o);
     const auto teacher_file = o.teacher.empty() ? std::filesystem::path(o.teacher_checkpoint)
-                                                : checkpoints::stage_checkpoint(ctx.checkpoint_dir(o.teacher));
+                                                : ctx.model_of(o.teacher, ctx.replicate);
     auto teacher = checkpoints::load_checkpoint(teacher_file, ctx.host, device);
     if (!o.teacher.empty()) require_model_of_stage(ctx, teacher, teacher_file, o.teacher);
     teacher.model->eval();
     for (auto& p : teacher.model->parameters()) p.set_requires_grad(false);
-    warn_if_untaught(ctx, teacher_file);
+    warn_if_untaught(ctx, teacher_file,
+                     o.teacher.empty() ? teacher_file.parent_path() / results::kMetrics
+                                       : ctx.result_of(o.teacher, results::kMetrics, ctx.replicate));
 
     const auto& student_config = ctx.pipeline.models.at(o.student);
     auto student = initial_model(ctx, stream_of(ctx, o), student_config, device, o.init_from);
@@ -155,11 +158,12 @@ class DistillStage : public StageKindOf<DistillOptions> {
 
  private:
   /// A teacher whose training stage scored (almost) nothing on its validation data at its
-  /// last epoch (metrics.csv beside the checkpoint) has nothing to teach: say so before
-  /// hours of distillation (a student of such a teacher scored mDS 0.0004).
-  static void warn_if_untaught(const StageContext& ctx, const std::filesystem::path& teacher_file) {
+  /// last epoch (its metrics.csv) has nothing to teach: say so before hours of
+  /// distillation (a student of such a teacher scored mDS 0.0004).
+  static void warn_if_untaught(const StageContext& ctx, const std::filesystem::path& teacher_file,
+                               const std::filesystem::path& metrics_file) {
     constexpr double kFloor = 0.1;  // an untrained tiny U-Net scores ~0.05 on thin cracks
-    const auto metrics = report::read_csv_if_present(teacher_file.parent_path() / results::kMetrics);
+    const auto metrics = report::read_csv_if_present(metrics_file);
     if (!metrics || metrics->rows.empty() || !metrics->has_column("val_mDS")) return;
     const std::string& field = metrics->rows.back()[metrics->column("val_mDS")];
     char* end = nullptr;
@@ -175,7 +179,7 @@ class DistillStage : public StageKindOf<DistillOptions> {
   static training::TeacherCache open_cache(StageContext& ctx, training::TeacherForward& teacher, const std::filesystem::path& file,
                                  const training::TrainingData& data, std::int64_t epochs) {
     const auto folder = training::teacher_cache_folder(ctx.run_dir, file);
-    const auto first = data.plan(1);
+    const auto first = data.samples(1);
     const auto per_sample = training::TeacherCache::bytes_per_sample(teacher, data.make(first.front(), 1, 0).image);
     const double total = static_cast<double>(per_sample) * static_cast<double>(first.size() * epochs);
     std::filesystem::create_directories(folder);

@@ -41,8 +41,6 @@
 // examples_clean.png and, per noise, examples_<noise>.png: a few images with their truth
 // and each model's prediction (evaluation/example_figures.hpp).
 
-#include "checkpoints/checkpoint.hpp"
-#include "checkpoints/checkpoint_labels.hpp"
 #include "data/batching.hpp"
 #include "evaluation/evaluation.hpp"
 #include "evaluation/example_figures.hpp"
@@ -51,7 +49,7 @@
 #include "inference/chosen_threshold.hpp"
 #include "io/csv_writer.hpp"
 #include "metrics/dataset_measures.hpp"
-#include "runtime/device.hpp"
+#include "stages/scored_checkpoints.hpp"
 #include "stages/stage.hpp"
 #include "stages/stage_kind_of.hpp"
 #include "training/training_data.hpp"
@@ -69,14 +67,9 @@ namespace crackkd::stages {
 
 namespace {
 
-struct EvaluateOptions {
-  std::vector<std::string> models;
-  std::vector<std::string> checkpoints;
-  std::vector<std::string> labels;
+struct EvaluateOptions : ScoredCheckpointsOptions {
   std::string data;
   double threshold = 0.5;
-  std::string device = "pipeline";
-  std::vector<std::string> after;
   std::vector<std::string> noises;
   std::vector<double> levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
   std::string checkpoint = "last";
@@ -99,19 +92,14 @@ struct EvaluateOptions {
   }
 
   static void declare(OptionSchema<EvaluateOptions>& s) {
-    s.optional("models", &EvaluateOptions::models, "train/distill stages whose checkpoint to score");
+    declare_scored(s, "score");
     s.optional("checkpoint", &EvaluateOptions::checkpoint,
                "which checkpoint of each stage: last, or best (best validation mDS; biased when scored on that same split)")
         .one_of({"best", "last"});
-    s.optional("checkpoints", &EvaluateOptions::checkpoints, "checkpoint files to score, besides the stages'");
-    s.optional("labels", &EvaluateOptions::labels,
-               "names of the checkpoint files in the results, one per file; [] = each file's shortest path tail "
-               "that tells it apart (runA/train/best)");
     s.required("data", &EvaluateOptions::data, "the [datasets.*] entry to score on");
     s.optional("threshold", &EvaluateOptions::threshold, "probability above which a pixel counts as crack")
         .in_range(0.0, 1.0);
-    s.optional("device", &EvaluateOptions::device, "pipeline = the [pipeline] device").one_of({"pipeline", "auto", "cpu", "cuda"});
-    s.optional("after", &EvaluateOptions::after, "stages that must finish first");
+    declare_common(s);
     s.optional("noises", &EvaluateOptions::noises, "[noises.*] entries for robustness.csv; [] = clean only");
     s.optional("levels", &EvaluateOptions::levels, "noise intensities scored for each noise").in_range(0.0, 1.0);
     s.optional("examples", &EvaluateOptions::examples,
@@ -146,48 +134,42 @@ struct EvaluateOptions {
 class EvaluateStage : public StageKindOf<EvaluateOptions> {
  public:
   const char* name() const override { return "evaluate"; }
-  const char* doc() const override { return "Score checkpoints on a dataset: mean Dice (mDS) and mean IoU; writes scores.csv"; }
+  const char* summary() const override {
+    return "Score checkpoints on a dataset: mean Dice (mDS), mean IoU and the crack measures, clean and under noise";
+  }
+  std::vector<Result> results() const override {
+    return {{results::kScores, "", {}},
+            {results::kPerImage, "", {}},
+            {results::kRobustness, "with noises", [](const EvaluateOptions& o) { return !o.noises.empty(); }},
+            {results::kExamplesClean, "with examples", [](const EvaluateOptions& o) { return o.examples > 0; }},
+            {"examples_<noise>.png", "with examples and noises",
+             [](const EvaluateOptions& o) { return o.examples > 0 && !o.noises.empty(); }}};
+  }
 
   StagePlan plan(const EvaluateOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost&) const override {
-    if (o.models.empty() && o.checkpoints.empty())
-      throw ConfigError(stage.where, "stages." + stage.name + ": give 'models' (stage names) or 'checkpoints' (files)");
-    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
     StagePlan plan;
-    plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
-    plan.writes = {results::kScores, results::kPerImage};
-    if (!o.noises.empty()) plan.writes.push_back(results::kRobustness);
-    if (o.examples > 0) plan.writes.push_back(results::kExamplesClean);
     // checkpoint = "best" reads best.pt, which only a validated training stage writes
-    const std::string model_file = o.checkpoint == "best" ? results::kBest : results::kCheckpoint;
-    for (std::size_t i = 0; i < o.models.size(); ++i)
-      read_result_of(stage, "models", o.models[i], model_file, pipeline, plan, i);
-    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) require_input_file(stage, "checkpoints", o.checkpoints[i], i);
-    checkpoints::checkpoint_labels(stage, o.checkpoints, o.labels, o.models);
-    plan.input_files.assign(o.checkpoints.begin(), o.checkpoints.end());
-    for (std::size_t i = 0; i < o.after.size(); ++i) require_reference(stage, "after", o.after[i], pipeline.stages, "stage", i);
+    plan_scored(o, stage, pipeline, plan, o.checkpoint == "best" ? results::kBest : results::kCheckpoint);
+    require_reference(stage, "data", o.data, pipeline.datasets, "dataset");
+    plan.components = {{"dataset", pipeline.datasets.at(o.data)}};
     for (std::size_t i = 0; i < o.noises.size(); ++i) {
       require_reference(stage, "noises", o.noises[i], pipeline.noises, "noise", i);
       plan.components.emplace_back("noise", pipeline.noises.at(o.noises[i]));
     }
-    plan.depends_on.insert(plan.depends_on.end(), o.after.begin(), o.after.end());
     return plan;
   }
 
   void run(StageContext& ctx, const EvaluateOptions& o) const override {
-    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = device_of(ctx, o);
     auto dataset = ctx.host.create<Dataset>("dataset", ctx.pipeline.datasets.at(o.data));
     std::vector<Target> targets;
-    for (const auto& m : o.models)
-      for (const auto& r : replicates(ctx.pipeline.options))
-        targets.push_back({m, r.folder.empty() ? "" : std::to_string(r.seed),
-                           checkpoints::stage_checkpoint(ctx.stage_dir(m) / r.folder, o.checkpoint == "best"), {}, m});
-    const auto labels = checkpoints::checkpoint_labels(ctx.stage, o.checkpoints, o.labels, o.models);
-    for (std::size_t i = 0; i < o.checkpoints.size(); ++i) targets.push_back({labels[i], "", o.checkpoints[i], {}});
-
+    for (auto& c : scored_checkpoints(ctx, o)) targets.push_back({std::move(c), {}, {}});
     // Every checkpoint is loaded before anything is scored or written: a missing or
     // foreign one fails the stage with the previous results untouched.
-    for (auto& t : targets) t.loaded = load_target(ctx, t, device);
+    for (auto& t : targets) t.loaded = load_scored(ctx, t.what, device);
+    std::vector<std::pair<std::string, std::shared_ptr<Noise>>> noises;  // created once, for robustness and figures
+    for (const auto& name : o.noises) noises.emplace_back(name, ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
     io::CsvWriter scores(ctx.out_dir / results::kScores, evaluation::dataset_measure_columns({"model", "seed", "checkpoint"}));
     std::vector<std::pair<std::filesystem::path, double>> chosen;  // checkpoint → its threshold
     io::CsvWriter per_image(ctx.out_dir / results::kPerImage, evaluation::image_measure_columns({"model", "seed", "image"}));
@@ -195,18 +177,18 @@ class EvaluateStage : public StageKindOf<EvaluateOptions> {
     const auto draws = metrics::bootstrap_draws(dataset->size(), static_cast<std::size_t>(o.bootstrap),
                                                 static_cast<std::uint64_t>(ctx.pipeline.options.seed));
     for (auto& t : targets) {
-      const std::string name = t.label + (t.seed.empty() ? "" : " seed " + t.seed);
+      const std::string name = t.what.label + (t.what.seed.empty() ? "" : " seed " + t.what.seed);
       std::vector<metrics::ImageMeasures> records;
       const evaluation::ImageMeasuresSink measures{o.measure_options(), [&](const std::string& id, metrics::ImageMeasures&& m) {
-                                         per_image.row_of_texts(evaluation::image_measure_texts({t.label, t.seed, id}, m));
+                                         per_image.row_of_texts(evaluation::image_measure_texts({t.what.label, t.what.seed, id}, m));
                                          records.push_back(std::move(m));
                                        }};
       evaluation::evaluate_model(*t.loaded.model, *dataset, device, o.threshold, "evaluate " + name, {}, &measures);
       const auto d = metrics::summarize(records);
-      scores.row_of_texts(evaluation::dataset_measure_texts({t.label, t.seed, t.file.string()}, d, o.measure_options(),
+      scores.row_of_texts(evaluation::dataset_measure_texts({t.what.label, t.what.seed, t.what.file.string()}, d, o.measure_options(),
                                               metrics::bootstrap_intervals(records, draws)));
       t.clean = std::move(records);
-      if (o.choose_threshold != "none") chosen.emplace_back(t.file, o.choose_threshold == "ods" ? d.ods_threshold : o.threshold);
+      if (o.choose_threshold != "none") chosen.emplace_back(t.what.file, o.choose_threshold == "ods" ? d.ods_threshold : o.threshold);
       spdlog::info("evaluate {}: {} (model.{}, epoch {}) on {}: mDS {:.4f} mIoU {:.4f} F1 {:.4f} ODS {:.4f} (at {:.2f}) "
                    "OIS {:.4f} AP {:.4f}; within {}: F1 {:.4f} ODS {:.4f} AP {:.4f}; clDice {:.4f} clIoU {:.4f} "
                    "BF {:.4f} over {} images",
@@ -215,8 +197,8 @@ class EvaluateStage : public StageKindOf<EvaluateOptions> {
                    d.ap_tol, d.cl_dice, d.cl_iou, d.boundary_f1, d.images);
     }
     std::optional<io::CsvWriter> robustness;
-    if (!o.noises.empty()) robustness = robustness_of(ctx, o, *dataset, targets, device);
-    if (o.examples > 0) write_examples(ctx, o, *dataset, targets, device);
+    if (!o.noises.empty()) robustness = robustness_of(ctx, o, noises, *dataset, targets, device);
+    if (o.examples > 0) write_examples(ctx, o, noises, *dataset, targets, device);
     scores.commit();
     per_image.commit();
     if (robustness) robustness->commit();
@@ -224,14 +206,13 @@ class EvaluateStage : public StageKindOf<EvaluateOptions> {
   }
 
  private:
-  /// A checkpoint to score: a stage's (one per seed with [pipeline] seeds) or a file.
+  /// A checkpoint to score, loaded, and its clean images' records.
   struct Target {
-    std::string label, seed;
-    std::filesystem::path file;
+    ScoredCheckpoint what;
     checkpoints::LoadedModel loaded;
-    std::string stage;  ///< the train/distill stage it comes from, or "" for a file
     std::vector<metrics::ImageMeasures> clean;  ///< each clean image's record, in dataset order
   };
+  using Noises = std::vector<std::pair<std::string, std::shared_ptr<Noise>>>;
 
   /// Each checkpoint's chosen threshold beside it, saying how and where it was chosen.
   static void record_thresholds(const StageContext& ctx, const EvaluateOptions& o,
@@ -245,36 +226,25 @@ class EvaluateStage : public StageKindOf<EvaluateOptions> {
     }
   }
 
-  /// A stage's checkpoint must hold the model that stage trains, not a file put in its place.
-  static checkpoints::LoadedModel load_target(StageContext& ctx, const Target& t, c10::Device device) {
-    checkpoints::LoadedModel loaded = checkpoints::load_checkpoint(t.file, ctx.host, device);
-    if (!t.stage.empty()) require_model_of_stage(ctx, loaded, t.file, t.stage);
-    return loaded;
-  }
-
   /// The figures show one model per label: with seeds, the first seed's.
-  static void write_examples(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
+  static void write_examples(StageContext& ctx, const EvaluateOptions& o, const Noises& noises, const Dataset& dataset,
                              std::vector<Target>& targets, c10::Device device) {
     std::vector<std::pair<std::string, SegmentationModel*>> shown;
     for (auto& t : targets)
-      if (std::none_of(shown.begin(), shown.end(), [&](const auto& s) { return s.first == t.label; }))
-        shown.emplace_back(t.label, t.loaded.model.get());
-    evaluation::ExampleFigures figures{static_cast<std::size_t>(o.examples), o.threshold, {}, o.example_level,
-                           ctx.pipeline.options.seed};
-    for (const auto& name : o.noises)
-      figures.noises.emplace_back(name, ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
+      if (std::none_of(shown.begin(), shown.end(), [&](const auto& s) { return s.first == t.what.label; }))
+        shown.emplace_back(t.what.label, t.loaded.model.get());
+    const evaluation::ExampleFigures figures{static_cast<std::size_t>(o.examples), o.threshold, noises, o.example_level,
+                                             ctx.pipeline.options.seed};
     evaluation::write_example_figures(ctx.out_dir, figures, dataset, shown, device);
   }
 
   /// Every model on every image under every noise at every level (evaluation/robustness.hpp).
-  static io::CsvWriter robustness_of(StageContext& ctx, const EvaluateOptions& o, const Dataset& dataset,
-                                    const std::vector<Target>& targets, c10::Device device) {
-    evaluation::RobustnessScoring scoring{"robustness " + ctx.stage.name, ctx.pipeline.options.seed, {}, o.levels,
-                              o.measure_options()};
-    for (const auto& name : o.noises)
-      scoring.noises.emplace_back(name, ctx.host.create<Noise>("noise", ctx.pipeline.noises.at(name)));
+  static io::CsvWriter robustness_of(StageContext& ctx, const EvaluateOptions& o, const Noises& noises,
+                                     const Dataset& dataset, const std::vector<Target>& targets, c10::Device device) {
+    const evaluation::RobustnessScoring scoring{"robustness " + ctx.stage.name, ctx.pipeline.options.seed, noises,
+                                                o.levels, o.measure_options()};
     std::vector<evaluation::ScoredModel> models;
-    for (const auto& t : targets) models.push_back({t.label, t.seed, t.loaded.model.get(), &t.clean});
+    for (const auto& t : targets) models.push_back({t.what.label, t.what.seed, t.loaded.model.get(), &t.clean});
     return evaluation::score_robustness(ctx.out_dir / results::kRobustness, scoring, dataset, models, device);
   }
 };

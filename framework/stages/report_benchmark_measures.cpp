@@ -39,8 +39,9 @@ bool any_crack_free(const report::CsvTable& scores) {
 
 }  // namespace
 
-void report_benchmark_measures(report::Document& r, const std::string& stage, const std::filesystem::path& dir) {
-  const auto scores = report::read_csv_if_present(dir / results::kScores);
+void report_benchmark_measures(report::Document& r, const ResultsOf& in) {
+  const std::string& stage = in.stage();
+  const auto scores = in.csv(results::kScores);
   if (!scores || !scores->has_column("F1_tol") || scores->rows.empty()) return;  // written before these measures
   const bool crack_free = any_crack_free(*scores);
   std::vector<std::string> measures{"mDS", "F1_tol", "ODS_tol", "OIS_tol", "AP_tol", "clDice", "clIoU", "BF"};

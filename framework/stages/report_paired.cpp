@@ -88,9 +88,9 @@ std::string image_interval_text(ImageDice& dice, const std::string& model, const
 
 }  // namespace
 
-void report_paired_differences(report::Document& r, const std::string& stage, const fs::path& dir, const std::string& baseline,
-                               double level) {
-  const auto scores = report::read_csv_if_present(dir / results::kScores);
+void report_paired_differences(report::Document& r, const ResultsOf& in, const std::string& baseline, double level) {
+  const std::string& stage = in.stage();
+  const auto scores = in.csv(results::kScores);
   if (!scores) return;
   std::vector<std::string> measures{"mDS"};
   for (const char* m : {"ODS", "AP"})
@@ -98,10 +98,10 @@ void report_paired_differences(report::Document& r, const std::string& stage, co
   SeedValues values;
   read_clean(*scores, measures, values);
   if (!values["mDS"].count(baseline)) return;  // this stage did not score the baseline
-  if (const auto robustness = report::read_csv_if_present(dir / results::kRobustness))
+  if (const auto robustness = in.csv(results::kRobustness))
     for (auto& m : read_noisy(*robustness, level, values)) measures.push_back(std::move(m));
 
-  const auto per_image = report::read_csv_if_present(dir / results::kPerImage);
+  const auto per_image = in.csv(results::kPerImage);
   ImageDice dice = per_image ? read_image_dice(*per_image) : ImageDice{};
   std::vector<std::string> header{"model", "pairs"};
   for (const auto& m : measures) header.push_back("Δ " + m);

@@ -23,13 +23,24 @@ namespace {
 const std::string kLegend = " Columns: the image, its ground truth, then each model's prediction: white = crack found, "
                             "red = false crack, blue = missed crack.";
 
-void copy_figure(report::Document& r, const fs::path& from, const std::string& name, const std::string& caption) {
-  if (!fs::exists(from)) return;
-  fs::copy_file(from, r.folder() / name, fs::copy_options::overwrite_existing);
+void copy_figure(report::Document& r, const std::optional<fs::path>& from, const std::string& name,
+                 const std::string& caption) {
+  if (!from || !fs::exists(*from)) return;
+  fs::copy_file(*from, r.folder() / name, fs::copy_options::overwrite_existing);
   r.figure(name, caption);
 }
 
 }  // namespace
+
+std::optional<fs::path> ResultsOf::path(const std::string& file) const {
+  if (!ctx_.reads_result(stage_, file) && !ctx_.plans->at(stage_).writes_file(file)) return std::nullopt;
+  return ctx_.result_of(stage_, file, folder_);
+}
+
+std::optional<report::CsvTable> ResultsOf::csv(const std::string& file) const {
+  const auto found = path(file);
+  return found ? report::read_csv_if_present(*found) : std::nullopt;
+}
 
 namespace {
 
@@ -39,9 +50,9 @@ struct Curves {
   std::map<std::string, std::map<std::string, std::map<double, std::vector<double>>>> points;
 };
 
-Curves read_curves(const fs::path& dir) {
+Curves read_curves(const ResultsOf& in) {
   Curves c;
-  const auto robustness = report::read_csv_if_present(dir / results::kRobustness);
+  const auto robustness = in.csv(results::kRobustness);
   if (!robustness) return c;
   for (std::size_t i = 0; i < robustness->rows.size(); ++i) {
     const auto& noise = robustness->rows[i][robustness->column("noise")];
@@ -112,32 +123,35 @@ void robustness_plots(report::Document& r, const std::string& stage, Curves& cur
   }
 }
 
-void example_figures(report::Document& r, const std::string& stage, const fs::path& dir, const Curves& curves, bool seeded) {
+void example_figures(report::Document& r, const ResultsOf& in, const Curves& curves, bool seeded) {
+  const std::string& stage = in.stage();
   const std::string which = seeded ? " (a model of several seeds: its first seed's)" : "";
-  copy_figure(r, dir / results::kExamplesClean, "examples_" + stage + "_clean.png",
+  copy_figure(r, in.path(results::kExamplesClean), "examples_" + stage + "_clean.png",
               "Predictions on clean images (" + stage + ")" + which + "." + kLegend);
   for (const auto& n : curves.noises)
-    copy_figure(r, dir / ("examples_" + n + ".png"), "examples_" + stage + "_" + n + ".png",
+    copy_figure(r, in.path("examples_" + n + ".png"), "examples_" + stage + "_" + n + ".png",
                 "Predictions on the same images under " + n +
                     " noise (the evaluate stage's example_level, 40 % by default)" + which + "." + kLegend);
 }
 
 }  // namespace
 
-void report_evaluation(report::Document& r, const std::string& stage, const fs::path& dir, double level) {
-  const auto scores = report::read_csv_if_present(dir / results::kScores);
+void report_evaluation(report::Document& r, const ResultsOf& in, double level) {
+  const std::string& stage = in.stage();
+  const auto scores = in.csv(results::kScores);
   if (!scores) return;
-  Curves curves = read_curves(dir);
+  Curves curves = read_curves(in);
   const auto groups = by_model(*scores);
   const bool seeded = std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second.size() > 1; });
   r.md << "\n## Accuracy (stage " << stage << ")\n";
   accuracy_table(r, stage, *scores, curves, level, seeded);
   robustness_plots(r, stage, curves, seeded);
-  example_figures(r, stage, dir, curves, seeded);
+  example_figures(r, in, curves, seeded);
 }
 
-void report_efficiency(report::Document& r, const std::string& stage, const fs::path& dir) {
-  const auto e = report::read_csv_if_present(dir / results::kEfficiency);
+void report_efficiency(report::Document& r, const ResultsOf& in) {
+  const std::string& stage = in.stage();
+  const auto e = in.csv(results::kEfficiency);
   if (!e || e->rows.empty()) return;
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < e->rows.size(); ++i)
@@ -158,7 +172,7 @@ void report_training(report::Document& r, const std::vector<TrainingRun>& runs) 
   report::LinePlot validation{"validation mDS per epoch", "epoch", "mDS", {}, 0, 1};
   std::vector<std::pair<std::string, report::LinePlot>> losses;
   for (const auto& run : runs) {
-    const auto m = report::read_csv_if_present(run.dir / results::kMetrics);
+    const auto m = run.results.csv(results::kMetrics);
     if (!m || m->rows.empty()) continue;
     const std::size_t first_term = m->column("step") + 1, last_term = m->column("train_loss");
     report::LinePlot loss{"loss terms per epoch (" + run.label + ")", "epoch", "loss (mean over the epoch)", {}, 0, 0};

@@ -73,15 +73,22 @@ std::string seeds_text(const pipeline::PipelineOptions& options) {
 class ReportStage : public StageKindOf<ReportOptions> {
  public:
   const char* name() const override { return "report"; }
-  const char* doc() const override {
+  const char* summary() const override {
     return "report.md with tables and PNG figures from earlier stages' results (accuracy, robustness, efficiency, "
            "training curves, example predictions)";
+  }
+  std::vector<Result> results() const override {
+    const char* shown = "as the stages reported on give them";
+    return {{results::kReport, "", {}},
+            {"examples_<stage and noise>.png", shown, {}},
+            {"robustness_<stage and noise>.png", shown, {}},
+            {"training_<stage>_loss.png", shown, {}},
+            {"training_validation_mds.png", shown, {}}};
   }
 
   StagePlan plan(const ReportOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost&) const override {
     StagePlan plan;
-    plan.writes = {results::kReport};
     for (std::size_t i = 0; i < o.stages.size(); ++i) {
       require_reference(stage, "stages", o.stages[i], pipeline.stages, "stage", i);
       if (o.stages[i] == stage.name)
@@ -96,8 +103,9 @@ class ReportStage : public StageKindOf<ReportOptions> {
     return plan;
   }
 
-  /// Reads, of each stage reported on, the results a report shows; a stage named in
-  /// `stages` without any is an error, one taken by `stages = []` is left out.
+  /// Reads, of each stage reported on, the results a report shows (and, beside an
+  /// evaluate stage's scores, its per-image scores, robustness and example figures); a
+  /// stage named in `stages` without any is an error, one taken by `stages = []` is left out.
   void link(const ReportOptions& o, const pipeline::StageConfig& stage, StagePlan& own,
             const std::map<std::string, StagePlan>& plans) const override {
     const bool chosen = !o.stages.empty();
@@ -106,12 +114,17 @@ class ReportStage : public StageKindOf<ReportOptions> {
       const auto& name = own.depends_on[i];
       const std::size_t before = own.reads.size();
       for (const char* file : {results::kScores, results::kEfficiency, results::kMetrics})
-        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name});
-      if (own.reads.size() > before) shown.push_back(name);
-      else if (chosen)
-        throw ConfigError(stage.params.at("stages").array[i].where,
-                          "stages." + stage.name + ".stages: stage '" + name +
-                              "' writes no results a report shows (scores.csv, efficiency.csv, metrics.csv)");
+        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name, ""});
+      if (own.reads.size() == before) {
+        if (chosen)
+          throw ConfigError(stage.params.at("stages").array[i].where,
+                            "stages." + stage.name + ".stages: stage '" + name +
+                                "' writes no results a report shows (scores.csv, efficiency.csv, metrics.csv)");
+        continue;
+      }
+      shown.push_back(name);
+      for (const char* file : {results::kPerImage, results::kRobustness, "examples_<noise>.png"})
+        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name, ""});
     }
     own.depends_on = shown;
   }
@@ -142,17 +155,18 @@ class ReportStage : public StageKindOf<ReportOptions> {
       return stages;
     };
     for (const auto& name : reads(results::kScores)) {
-      report_evaluation(r, name, ctx.stage_dir(name), o.level);
-      report_benchmark_measures(r, name, ctx.stage_dir(name));
-      if (!o.baseline.empty()) report_paired_differences(r, name, ctx.stage_dir(name), o.baseline, o.level);
+      const ResultsOf evaluated(ctx, name);
+      report_evaluation(r, evaluated, o.level);
+      report_benchmark_measures(r, evaluated);
+      if (!o.baseline.empty()) report_paired_differences(r, evaluated, o.baseline, o.level);
     }
-    for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, name, ctx.stage_dir(name));
+    for (const auto& name : reads(results::kEfficiency)) report_efficiency(r, ResultsOf(ctx, name));
     std::vector<TrainingRun> training;
     const auto runs = replicates(ctx.pipeline.options);
     for (const auto& name : reads(results::kMetrics))
       for (const auto& rep : runs)  // with seeds: a row per seed, the loss plot of the first
         training.push_back({rep.folder.empty() ? name : name + " seed " + std::to_string(rep.seed),
-                            ctx.stage_dir(name) / rep.folder, rep.seed == runs.front().seed});
+                            ResultsOf(ctx, name, rep.folder), rep.seed == runs.front().seed});
     report_training(r, training);
   }
 };

@@ -45,8 +45,11 @@ struct StagePlan {
   std::vector<std::pair<std::string, ComponentConfig>> components;  ///< (kind, config)
   std::vector<std::filesystem::path> input_files;  ///< read from outside the pipeline: their bytes join the fingerprint
   std::set<Capability> capabilities;
-  std::vector<std::string> writes;  ///< its result files (results::k…)
-  std::vector<ResultRead> reads;    ///< other stages' result files it reads
+  /// Its result files (results::k…, or patterns: names_result), from its kind's declaration:
+  /// those its options make it write, and those it writes or not depending on the data.
+  std::vector<std::string> writes;
+  std::vector<std::string> may_write;
+  std::vector<ResultRead> reads;  ///< other stages' result files it reads
   /// A training stage: the [models.*] entry its checkpoints hold (what a stage reading
   /// them checks they hold); "" for the others.
   std::string trained_model;
@@ -68,7 +71,8 @@ struct StagePlan {
 
   bool can(Capability c) const { return capabilities.count(c) != 0; }
   bool writes_file(const std::string& file) const {
-    return std::find(writes.begin(), writes.end(), file) != writes.end();
+    const auto names = [&](const std::string& w) { return names_result(w, file); };
+    return std::any_of(writes.begin(), writes.end(), names) || std::any_of(may_write.begin(), may_write.end(), names);
   }
 };
 
@@ -103,13 +107,22 @@ struct StageContext {
   std::filesystem::path stage_dir(const std::string& name) const { return run_dir / name; }
   /// Where stage `name` (train/distill) left this replicate's checkpoints.
   std::filesystem::path checkpoint_dir(const std::string& name) const { return run_dir / name / replicate; }
+  /// Result `file` of stage `name` (of its replicate `folder`), which this stage's plan
+  /// declares it reads; an undeclared read is a bug of the kind and throws crackkd::Error.
+  std::filesystem::path result_of(const std::string& name, const std::string& file, const std::string& folder) const;
+  /// Whether this stage's plan declares that it reads `file` of stage `name`.
+  bool reads_result(const std::string& name, const std::string& file) const;
+  /// The checkpoint of train/distill stage `name` (replicate `folder`) this stage reads, as
+  /// validation settled it (best.pt or checkpoint.pt).
+  std::filesystem::path model_of(const std::string& name, const std::string& folder) const;
 };
 
 class StageKind {
  public:
   virtual ~StageKind() = default;
   virtual const char* name() const = 0;
-  virtual const char* doc() const = 0;
+  /// What it does and which result files it writes, for `crackkd plugins` and the reference.
+  virtual std::string doc() const = 0;
   virtual std::vector<OptionInfo> options() const = 0;
   /// Parses the options and checks every reference and component; throws ConfigError.
   virtual StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
@@ -155,6 +168,15 @@ void read_result_of(const pipeline::StageConfig& stage, const std::string& key, 
 /// (its plan's `trained_model`): a file put in place of a stage's checkpoint is an error.
 void require_model_of_stage(const StageContext& ctx, const checkpoints::LoadedModel& loaded,
                             const std::filesystem::path& file, const std::string& stage);
+
+/// The files of a folder with their modification times.
+using FolderFiles = std::map<std::string, std::filesystem::file_time_type>;
+FolderFiles folder_files(const std::filesystem::path& folder);
+
+/// Checks, after `ctx`'s stage ran, that every file it wrote into its folder (new or
+/// changed since `before`) is one its plan declares, and that every result it always
+/// writes is there; the run's own files (stage.done, resume.pt…) aside. Throws crackkd::Error.
+void check_written(const StageContext& ctx, const FolderFiles& before);
 
 /// Checks that stage option `key` (element `index` of an array) names an existing file,
 /// which the stage reads from outside the pipeline; throws ConfigError at the key's location.

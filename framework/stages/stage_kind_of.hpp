@@ -1,7 +1,10 @@
 #pragma once
 // A stage kind with its options type: `StageKindOf<Options>` parses the [stages.NAME]
 // table into `Options` once, at validation, and hands the same struct to `run`, so a kind
-// and its options are linked at compile time. A kind is one file that registers itself:
+// and its options are linked at compile time. The kind declares its result files once
+// (`results`): they become its plan's writes, its documentation's list, and what the
+// stage is held to after it ran (check_written). Options deriving from CommonStageOptions
+// get `after` checked and ordered here. A kind is one file that registers itself:
 //
 //   struct EchoOptions {
 //     std::string text;
@@ -10,34 +13,57 @@
 //   class EchoStage : public StageKindOf<EchoOptions> {
 //    public:
 //     const char* name() const override { return "echo"; }
-//     const char* doc() const override { return "Writes its text to echo.txt"; }
+//     const char* summary() const override { return "Writes its text to a file"; }
+//     std::vector<Result> results() const override { return {{"echo.txt"}}; }
 //     StagePlan plan(const EchoOptions&, const pipeline::StageConfig&, const pipeline::Pipeline&,
-//                    host::PluginHost&) const override { StagePlan p; p.writes = {"echo.txt"}; return p; }
-//     void run(StageContext& ctx, const EchoOptions& o) const override { ... }
+//                    host::PluginHost&) const override { return {}; }
+//     void run(StageContext& ctx, const EchoOptions& o) const override { ... ctx.out_dir / "echo.txt" ... }
 //   };
 //   CRACKKD_STAGE_KIND(EchoStage, 60)
 //
 // (tests/framework/stages/stage_kind_of_test.cpp is that kind, run by a pipeline.)
 
+#include "stages/common_options.hpp"
 #include "stages/stage.hpp"
 
 #include <crackkd/options.hpp>
 
+#include <functional>
 #include <memory>
-#include <typeinfo>
+#include <type_traits>
 
 namespace crackkd::stages {
 
 template <class Options>
 class StageKindOf : public StageKind {
  public:
+  /// A result file the kind writes into its folder: a name, or a pattern (names_result).
+  /// `when` = "" means always; else `written` tells from the options whether it is, or,
+  /// left empty, the stage writes it or not depending on the data (`may_write`).
+  struct Result {
+    std::string file;
+    std::string when;
+    std::function<bool(const Options&)> written;
+  };
+
   std::vector<OptionInfo> options() const final { return describe_options<Options>(); }
+
+  std::string doc() const final {
+    std::vector<ResultFile> files;
+    for (const auto& r : results()) files.push_back({r.file, r.when});
+    return std::string(summary()) + "; " + describe_results(files);
+  }
 
   StagePlan plan(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const final {
     auto options = std::make_shared<Held>();
     options->value = parse_options<Options>(stage.params);
     StagePlan p = plan(options->value, stage, pipeline, host);
+    if constexpr (std::is_base_of_v<CommonStageOptions, Options>) plan_common(options->value, stage, pipeline, p);
+    for (const auto& r : results()) {
+      if (r.when.empty() || (r.written && r.written(options->value))) p.writes.push_back(r.file);
+      else if (!r.written) p.may_write.push_back(r.file);
+    }
     p.options = std::move(options);
     return p;
   }
@@ -47,10 +73,19 @@ class StageKindOf : public StageKind {
     link(options_of(own), stage, own, plans);
   }
 
-  void run(StageContext& context) const final { run(context, options_of(*context.plan)); }
+  void run(StageContext& context) const final {
+    const auto before = folder_files(context.out_dir);
+    run(context, options_of(*context.plan));
+    check_written(context, before);
+  }
 
  protected:
-  /// Checks every reference and component of `options`; throws ConfigError.
+  /// One line on what the kind does; doc() adds the result files.
+  virtual const char* summary() const = 0;
+  /// Every result file the kind writes into its folder.
+  virtual std::vector<Result> results() const = 0;
+  /// Checks every reference and component of `options`; throws ConfigError. The plan's
+  /// writes come from `results`, its `after` from CommonStageOptions.
   virtual StagePlan plan(const Options& options, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                          host::PluginHost& host) const = 0;
   /// Once every stage is planned (StageKind::link); most kinds have nothing to add.

@@ -68,7 +68,7 @@ void read_result_of(const pipeline::StageConfig& stage, const std::string& key, 
   require_reference(stage, key, name, pipeline.stages, "stage", index);
   const Value& v = stage.params.at(key);
   plan.reads.push_back({name, file, index < v.array.size() ? v.array[index].where : v.where,
-                        "stages." + stage.name + "." + key});
+                        "stages." + stage.name + "." + key, ""});
   if (std::find(plan.depends_on.begin(), plan.depends_on.end(), name) == plan.depends_on.end())
     plan.depends_on.push_back(name);
 }

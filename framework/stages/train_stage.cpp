@@ -17,7 +17,6 @@
 // and metrics.csv (one row per epoch).
 
 #include "data/batching.hpp"
-#include "runtime/device.hpp"
 #include "stages/stage.hpp"
 #include "stages/stage_kind_of.hpp"
 #include "stages/training_stage.hpp"
@@ -36,19 +35,21 @@ namespace crackkd::stages {
 
 namespace {
 
-struct TrainOptions : training::TrainingOptions {
+struct TrainOptions : CommonStageOptions, training::TrainingOptions {
   std::string model;
 
   static void declare(OptionSchema<TrainOptions>& s) {
     s.required("model", &TrainOptions::model, "the [models.*] entry to train");
     declare_training_options(s);
+    declare_common(s);
   }
 };
 
 class TrainStage : public StageKindOf<TrainOptions> {
  public:
   const char* name() const override { return "train"; }
-  const char* doc() const override { return "Train a model on a dataset with a loss and AdamW; writes checkpoint.pt, best.pt and metrics.csv"; }
+  const char* summary() const override { return "Train a model on a dataset with a loss and AdamW"; }
+  std::vector<Result> results() const override { return training_results<TrainOptions>(); }
 
   StagePlan plan(const TrainOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                  host::PluginHost& host) const override {
@@ -57,12 +58,12 @@ class TrainStage : public StageKindOf<TrainOptions> {
     plan.components = {{"model", pipeline.models.at(o.model)}};
     plan.trained_model = o.model;
     plan_weighted_loss(o.loss, host, plan);
-    plan_training_options(o, stage, pipeline, host, plan);
+    plan_training_options(o, o.device, stage, pipeline, host, plan);
     return plan;
   }
 
   void run(StageContext& ctx, const TrainOptions& o) const override {
-    const auto device = runtime::resolve_device(o.device, ctx.pipeline, ctx.local_rank());
+    const auto device = device_of(ctx, o);
     const auto& model_config = ctx.pipeline.models.at(o.model);
     auto model = initial_model(ctx, stream_of(ctx, o), model_config, device, o.init_from);
     training::TrainingData train_data(ctx.pipeline, ctx.host, stream_of(ctx, o), o.data, o.augment, o.noise_mix);

@@ -5,6 +5,7 @@
 // starts from, and the validation data.
 
 #include "stages/stage.hpp"
+#include "stages/stage_kind_of.hpp"
 #include "training/fit.hpp"
 #include "training/training_options.hpp"
 
@@ -25,16 +26,21 @@ std::shared_ptr<SegmentationModel> initial_model(StageContext& ctx, const std::s
 /// The dataset scored after every epoch (`validate_on`), or null.
 std::shared_ptr<Dataset> validation_data(StageContext& ctx, const training::TrainingOptions& o);
 
-/// Checks the shared options' references (data, validate_on, after, noise_mix's noises)
-/// and components (augment), and adds them to `plan`.
-void plan_training_options(const training::TrainingOptions& o, const pipeline::StageConfig& stage,
-                           const pipeline::Pipeline& pipeline, host::PluginHost& host, StagePlan& plan);
+/// The result files of a training stage: checkpoint.pt, metrics.csv and steps.csv, and
+/// best.pt with validation.
+template <class O> std::vector<typename StageKindOf<O>::Result> training_results() {
+  return {{results::kCheckpoint, "", {}},
+          {results::kMetrics, "", {}},
+          {results::kSteps, "", {}},
+          {results::kBest, "with validate_on", [](const O& o) { return !o.validate_on.empty(); }}};
+}
 
-/// Validates `augment` (transform components) and `noise_mix` (may be an empty table:
-/// no mix) of `stage`; appends their components to `plan`.
-void plan_training_data(const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
-                        host::PluginHost& host, const std::vector<ComponentConfig>& augment, const Params& noise_mix,
-                        StagePlan& plan);
+/// Checks the shared options' references (data, validate_on, noise_mix's noises) and
+/// components (augment), mixed precision against `device` (the stage's), and adds them to
+/// `plan`.
+void plan_training_options(const training::TrainingOptions& o, const std::string& device,
+                           const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
+                           host::PluginHost& host, StagePlan& plan);
 
 /// Checks each term's plugin and options and adds it to the stage's components.
 void plan_weighted_loss(const WeightedComponents& terms, host::PluginHost& host, StagePlan& plan);

@@ -13,13 +13,16 @@ class Checkpointer : public FitObserver {
         // "<pipeline>/<stage>[/<replicate>]": checkpoints say what trained them.
         trained_by_(run.stage.out_dir.lexically_relative(run.stage.run_dir.parent_path()).generic_string()) {}
 
-  void epoch_done(EpochRecord& epoch) override {
+  void epoch_done(const EpochRecord& epoch) override {
     save(run_.stage.out_dir / results::kCheckpoint, epoch.epoch);
-    double& best = run_.state.best_dice;
-    if (epoch.val_dice && *epoch.val_dice > best) {
-      best = *epoch.val_dice;
+    if (epoch.val_dice && *epoch.val_dice > best_dice_) {
+      best_dice_ = *epoch.val_dice;
       save(run_.stage.out_dir / results::kBest, epoch.epoch);
     }
+  }
+  void save_state(ResumeParts& parts) const override { parts.put("best_dice", best_dice_); }
+  void restore_state(const ResumeParts& parts) override {
+    if (const auto best = parts.get("best_dice")) best_dice_ = best->toDouble();
   }
 
  private:
@@ -31,6 +34,7 @@ class Checkpointer : public FitObserver {
 
   FitRun& run_;
   std::string trained_by_;
+  double best_dice_ = -1;  ///< the best validation mDS so far
 };
 
 }  // namespace

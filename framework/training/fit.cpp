@@ -1,11 +1,12 @@
-// The loop itself: epochs of steps. What happens around the steps (files, validation,
-// progress) is the observers' (observers.hpp).
+// The loop itself: epochs of steps, each epoch validated, and resume.pt after it. What
+// happens around them (files, progress) is the observers' (observers.hpp).
 
 #include "training/fit.hpp"
 
 #include "data/loader.hpp"
 #include "distributed/gradient_sync.hpp"
 #include "runtime/interrupt.hpp"
+#include "runtime/result_files.hpp"
 #include "training/gradient_share.hpp"
 #include "training/lr_schedule.hpp"
 #include "training/observers.hpp"
@@ -20,18 +21,16 @@ namespace crackkd::training {
 
 namespace {
 
-using Observers = std::vector<std::unique_ptr<FitObserver>>;
+using Observers = FitObservers;
 
-Observers make_observers(FitRun& run, const Dataset* validation) {
+Observers make_observers(FitRun& run) {
   Observers o;
   if (run.group) o.push_back(make_rank_agreement(run));  // first: resume.pt stays until the ranks agree
   if (!run.main) return o;                               // the other ranks neither validate nor write
   o.push_back(make_progress_bar(run));
-  if (validation) o.push_back(make_validator(run, *validation));
   o.push_back(make_checkpointer(run));
   o.push_back(make_metrics_writer(run));
   o.push_back(make_steps_writer(run));
-  o.push_back(make_resume_writer(run));
   if (spdlog::should_log(spdlog::level::debug)) o.push_back(make_step_logger(run));
   o.push_back(make_epoch_summary(run));
   return o;
@@ -40,7 +39,7 @@ Observers make_observers(FitRun& run, const Dataset* validation) {
 std::string interrupted_message(const FitRun& run, std::int64_t epoch, std::size_t batches, std::size_t batch) {
   return "stage " + run.stage.name + " stopped by " + runtime::signal_name(runtime::stop_signal()) + " at epoch " +
          std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + "/" + std::to_string(batches) + " (step " +
-         std::to_string(run.state.step) + "); its state is in " + (run.stage.out_dir / "resume.pt").string() +
+         std::to_string(run.progress.step) + "); its state is in " + (run.stage.out_dir / results::kResume).string() +
          ": run the same command again to resume";
 }
 
@@ -59,8 +58,9 @@ class Loop {
 
   void run() {
     for (auto& o : observers_) o->fit_started();
-    for (std::int64_t epoch = run_.state.epoch + 1; epoch <= run_.options.epochs; ++epoch) run_epoch(epoch);
+    for (std::int64_t epoch = run_.progress.epoch + 1; epoch <= run_.options.epochs; ++epoch) run_epoch(epoch);
     for (auto& o : observers_) o->fit_done();
+    if (run_.main) remove_fit_state(run_);
   }
 
  private:
@@ -73,7 +73,7 @@ class Loop {
   void run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader, EpochSums& sums);
   std::vector<double> backward_terms(Batch batch, std::int64_t epoch, std::vector<double>& shares);
   bool agree_across_ranks(std::vector<double>& values, std::int64_t samples, bool stop);
-  std::vector<std::size_t> rank_positions(std::size_t plan_size, std::size_t first_batch, std::size_t batches) const;
+  std::vector<std::size_t> rank_positions(std::size_t sample_count, std::size_t first_batch, std::size_t batches) const;
 
   FitRun& run_;
   FitData data_;
@@ -86,13 +86,13 @@ class Loop {
   training::LrSchedule schedule_;  // of the running epoch: its step count fixes the warm-up
 };
 
-/// Global batch g holds plan positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
-std::vector<std::size_t> Loop::rank_positions(std::size_t plan_size, std::size_t first_batch, std::size_t batches) const {
+/// Global batch g holds the epoch's sample positions [g·B·R, (g+1)·B·R); rank r takes the r-th B of them.
+std::vector<std::size_t> Loop::rank_positions(std::size_t sample_count, std::size_t first_batch, std::size_t batches) const {
   const auto batch_size = static_cast<std::size_t>(run_.options.batch_size);
   std::vector<std::size_t> positions;
   for (std::size_t g = first_batch; g < batches; ++g)
     for (std::size_t i = 0; i < batch_size; ++i)
-      if (const auto p = (g * ranks_ + rank_) * batch_size + i; p < plan_size) positions.push_back(p);
+      if (const auto p = (g * ranks_ + rank_) * batch_size + i; p < sample_count) positions.push_back(p);
   return positions;
 }
 
@@ -102,20 +102,20 @@ void Loop::run_epoch(std::int64_t epoch) {
   record.started = std::chrono::steady_clock::now();
   run_.trainee.model.train();
   const auto& o = run_.options;
-  const auto plan = data_.training.plan(epoch);
+  const auto samples = data_.training.samples(epoch);
   const auto batch_size = static_cast<std::size_t>(o.batch_size);
-  const std::size_t batches = (plan.size() + batch_size * ranks_ - 1) / (batch_size * ranks_);
+  const std::size_t batches = (samples.size() + batch_size * ranks_ - 1) / (batch_size * ranks_);
   // An interrupted epoch goes on after its last finished batch (resume_state.hpp).
-  first_batch_ = static_cast<std::size_t>(std::exchange(run_.state.epoch_batches, 0));
-  const auto positions = rank_positions(plan.size(), first_batch_, batches);
+  first_batch_ = static_cast<std::size_t>(std::exchange(run_.progress.epoch_batches, 0));
+  const auto positions = rank_positions(samples.size(), first_batch_, batches);
   data::BatchLoader loader(
       positions.size(), batch_size,
-      [&](std::size_t k) { return data_.training.make(plan[positions[k]], epoch, positions[k]); },
+      [&](std::size_t k) { return data_.training.make(samples[positions[k]], epoch, positions[k]); },
       static_cast<int>(o.workers), static_cast<int>(o.prefetch), run_.device.is_cuda());
   const auto steps_per_epoch = static_cast<std::int64_t>(batches);
   schedule_ = {o.lr_schedule, o.lr, o.warmup_epochs * steps_per_epoch, o.epochs * steps_per_epoch};
   for (auto& obs : observers_) obs->epoch_started(epoch, first_batch_, batches);
-  EpochSums sums{std::exchange(run_.state.epoch_term_sums, {}), std::exchange(run_.state.epoch_total_sum, 0.0)};
+  EpochSums sums{std::exchange(run_.progress.epoch_term_sums, {}), std::exchange(run_.progress.epoch_total_sum, 0.0)};
   for (std::size_t b = first_batch_; b < batches; ++b) run_step(epoch, b, batches, loader, sums);
 
   record.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - record.started).count();
@@ -123,9 +123,12 @@ void Loop::run_epoch(std::int64_t epoch) {
   for (const double sum : sums.terms) record.term_means.push_back(sum / divisor);
   record.loss = sums.total / divisor;
   record.batches = batches;
-  record.samples = plan.size();
-  run_.state.epoch = epoch;
+  record.samples = samples.size();
+  if (data_.validation && run_.main) validate_epoch(run_, *data_.validation, record);
+  record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - record.started).count();
+  run_.progress.epoch = epoch;
   for (auto& obs : observers_) obs->epoch_done(record);
+  if (run_.main) save_fit_state(run_, observers_);
   if (stop_requested_ && epoch < o.epochs)
     throw runtime::Interrupted(runtime::stop_signal(),
                               run_.main ? interrupted_message(run_, epoch, batches, batches - 1)
@@ -135,7 +138,7 @@ void Loop::run_epoch(std::int64_t epoch) {
 void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data::BatchLoader& loader,
                     EpochSums& sums) {
   auto& optimizer = run_.trainee.optimizer;
-  StepRecord s{epoch, b, batches, schedule_.at(run_.state.step)};
+  StepRecord s{epoch, b, batches, schedule_.at(run_.progress.step)};
   for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(s.lr);
   optimizer.zero_grad();
   std::int64_t samples = 0;
@@ -150,18 +153,19 @@ void Loop::run_step(std::int64_t epoch, std::size_t b, std::size_t batches, data
   const bool finite = run_.scaler.unscale(synced_);  // identical on every rank: the gradients are averaged
   if (finite) optimizer.step();
   run_.scaler.update(finite);
-  ++run_.state.step;
+  ++run_.progress.step;
   sums.terms.resize(s.values.size(), 0.0);
   for (std::size_t i = 0; i < s.values.size(); ++i) sums.terms[i] += s.values[i], s.total += s.values[i];
   sums.total += s.total;  // summed from the terms' values: no second device sync
   s.epoch_loss = sums.total / static_cast<double>(b + 1);
   for (auto& obs : observers_) obs->step_done(s);
   if (!stop || b + 1 == batches) return;
-  run_.state.epoch = epoch - 1;
-  run_.state.epoch_batches = static_cast<std::int64_t>(b + 1);
-  run_.state.epoch_term_sums = sums.terms;
-  run_.state.epoch_total_sum = sums.total;
+  run_.progress.epoch = epoch - 1;
+  run_.progress.epoch_batches = static_cast<std::int64_t>(b + 1);
+  run_.progress.epoch_term_sums = sums.terms;
+  run_.progress.epoch_total_sum = sums.total;
   for (auto& obs : observers_) obs->interrupted();
+  if (run_.main) save_fit_state(run_, observers_);
   throw runtime::Interrupted(runtime::stop_signal(), interrupted_message(run_, epoch, batches, b));
 }
 
@@ -186,7 +190,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
     const double value = term.item<double>();
     if (!std::isfinite(value))
       throw Error("stage " + run_.stage.name + ": loss term '" + name + "' is " + std::to_string(value) +
-                  " at epoch " + std::to_string(epoch) + ", step " + std::to_string(run_.state.step + 1) +
+                  " at epoch " + std::to_string(epoch) + ", step " + std::to_string(run_.progress.step + 1) +
                   " (the last good checkpoint is kept)");
     values.push_back(value);
     total = total.defined() ? total + term : term;
@@ -194,7 +198,7 @@ std::vector<double> Loop::backward_terms(Batch batch, std::int64_t epoch, std::v
   // Only rank 0 writes steps.csv. Each share costs a backward pass per term through the
   // loss: 30 % of a cached RFKD step (PCT at 224, 239 against 170 ms) when taken at every step.
   const auto every = run_.options.share_every;
-  if (run_.main && every > 0 && run_.state.step % every == 0) shares = gradient_shares(terms, loss.outputs);
+  if (run_.main && every > 0 && run_.progress.step % every == 0) shares = gradient_shares(terms, loss.outputs);
   run_.scaler.scale(total).backward();
   return values;
 }
@@ -213,33 +217,18 @@ bool Loop::agree_across_ranks(std::vector<double>& values, std::int64_t samples,
   return stop;
 }
 
-/// Restores the run from resume.pt when it was written for this stage's fingerprint.
-void resume(FitRun& run) {
-  const auto file = run.stage.out_dir / "resume.pt";
-  const auto& t = run.trainee;
-  auto resumed = training::load_resume_state(file, run.stage.fingerprint, run.stage.build, t.model, t.optimizer, t.extra);
-  if (!resumed) return;
-  run.state = *resumed;
-  const auto& s = run.state;
-  const std::string within = s.epoch_batches == 0 ? "" : " and batch " + std::to_string(s.epoch_batches) +
-                                                             " of epoch " + std::to_string(s.epoch + 1);
-  spdlog::info("{}: resuming after epoch {}{} (step {}) from {}", run.stage.name, s.epoch, within, s.step,
-               file.string());
-  run.scaler.restore(s.amp_scale, s.amp_good_steps);
-}
-
 }  // namespace
 
 void fit(const FitStage& stage, Trainee trainee, FitData data, c10::Device device,
          const training::TrainingOptions& options, const StepTerms& step_terms) {
   auto* group = stage.group;
   FitRun run{stage, trainee, options, device, group, !group || group->is_main(), {}, runtime::GradScaler(options.amp), {}};
-  resume(run);
+  auto observers = make_observers(run);
+  restore_fit_state(run, observers);
   if (group) {
     distributed::broadcast_module(trainee.model, *group);
     if (trainee.extra) distributed::broadcast_module(*trainee.extra, *group);
   }
-  auto observers = make_observers(run, data.validation);
   Loop(run, data, step_terms, observers).run();
 }
 

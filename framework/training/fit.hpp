@@ -2,9 +2,10 @@
 // The training loop shared by the `train` and `distill` stages, and what it is given. The
 // loop itself (fit.cpp) runs epochs of steps: batches from a threaded loader, the named
 // loss terms summed and optimised, a NaN guard naming the term, the ranks of a
-// data-parallel run kept in step. Everything else watches it as an observer with one job
-// (observers.hpp): validation, checkpoints, metrics.csv, steps.csv, resume.pt, progress,
-// the ranks' final agreement. Train and distill differ only in what computes the terms.
+// data-parallel run kept in step, each epoch validated and resume.pt written after it.
+// Everything else watches it as an observer with one job (observers.hpp): checkpoints,
+// metrics.csv, steps.csv, progress, the ranks' final agreement. Train and distill differ
+// only in what computes the terms.
 
 #include "training/training_data.hpp"
 #include "training/training_options.hpp"

@@ -1,7 +1,9 @@
 #pragma once
 // What the training loop shares with its observers: the run (its stage, model, options and
-// the state resume.pt saves), what each step and epoch produced, and the observer
-// interface. Each observer owns one job and the fields of FitRun::state that job keeps.
+// progress), what each step and epoch produced (validation included: the loop scores it
+// before any observer sees the epoch), and the observer interface. Each observer owns one
+// job and its own part of resume.pt; none reads what another sets, so their order is
+// only the order their files reach the disk.
 
 #include "distributed/process_group.hpp"
 #include "runtime/mixed_precision.hpp"
@@ -9,7 +11,9 @@
 #include "training/resume_state.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace crackkd::training {
 
@@ -20,7 +24,7 @@ struct FitRun {
   c10::Device device;
   distributed::ProcessGroup* group;  ///< null in a single process
   bool main;                         ///< rank 0, or the single process: validates and writes
-  training::ResumeProgress state;      ///< what resume.pt holds
+  LoopProgress progress;             ///< the loop's part of resume.pt
   runtime::GradScaler scaler;
   std::vector<std::string> term_names;  ///< known after the first step
 };
@@ -39,26 +43,45 @@ struct StepRecord {
 struct EpochRecord {
   std::int64_t epoch = 0;
   std::size_t batches = 0;
-  std::size_t samples = 0;  ///< in the epoch's plan
+  std::size_t samples = 0;  ///< the epoch's
   std::vector<double> term_means;
   double loss = 0;
   double train_seconds = 0;
   std::chrono::steady_clock::time_point started;
-  std::optional<double> val_dice, val_iou;  ///< set by the validator, when there is one
-  double seconds = 0;                       ///< the epoch with validation and checkpoints; set by the metrics writer
+  std::optional<double> val_dice, val_iou;  ///< the validation scores, when the stage validates
+  double seconds = 0;                       ///< training and validation
 };
 
-/// Called in the order the observers were made; a later one reads what an earlier one set.
+/// Told what the loop did; each call goes to every observer in the order they were made
+/// (the order their files reach the disk), none depending on another.
 class FitObserver {
  public:
   virtual ~FitObserver() = default;
   virtual void fit_started() {}
   virtual void epoch_started(std::int64_t /*epoch*/, std::size_t /*first_batch*/, std::size_t /*batches*/) {}
   virtual void step_done(const StepRecord&) {}
-  virtual void epoch_done(EpochRecord&) {}
-  /// SIGINT/SIGTERM stopped the epoch after a step: `state` says how far it got.
+  virtual void epoch_done(const EpochRecord&) {}
+  /// SIGINT/SIGTERM stopped the epoch after a step: the run's progress says how far it got.
   virtual void interrupted() {}
   virtual void fit_done() {}
+  /// Its own part of resume.pt, put with every resume.pt the loop writes, and read back
+  /// when a run resumes (before fit_started).
+  virtual void save_state(ResumeParts& /*parts*/) const {}
+  virtual void restore_state(const ResumeParts& /*parts*/) {}
 };
+
+using FitObservers = std::vector<std::unique_ptr<FitObserver>>;
+
+/// resume.pt of `run` (fit_resume.cpp): the weights, the loop's progress and the gradient
+/// scaler, and every observer's part.
+void save_fit_state(FitRun& run, const FitObservers& observers);
+/// Restores `run` and its observers from resume.pt when it was written for this stage's
+/// fingerprint; logs where it resumes.
+void restore_fit_state(FitRun& run, FitObservers& observers);
+/// resume.pt, once the stage has finished: checkpoint.pt and best.pt are the results.
+void remove_fit_state(const FitRun& run);
+
+/// Scores the validation dataset after an epoch (validator.cpp) into `epoch`.
+void validate_epoch(FitRun& run, const Dataset& validation, EpochRecord& epoch);
 
 }  // namespace crackkd::training

@@ -12,25 +12,30 @@ class MetricsWriter : public FitObserver {
  public:
   explicit MetricsWriter(FitRun& run) : run_(run) {}
 
-  void epoch_done(EpochRecord& epoch) override {
-    epoch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch.started).count();
-    std::string& csv = run_.state.metrics_csv;  // resume.pt keeps it: a resumed run appends to the same rows
+  void epoch_done(const EpochRecord& epoch) override {
+    std::string& csv = csv_;
     if (csv.empty()) {
       csv = "epoch,step";
       for (const auto& n : run_.term_names) csv += "," + n;
       csv += ",train_loss,val_mDS,val_mIoU,seconds\n";
     }
     std::ostringstream row;
-    row << epoch.epoch << "," << run_.state.step;
+    row << epoch.epoch << "," << run_.progress.step;
     for (const double mean : epoch.term_means) row << "," << mean;
     row << "," << epoch.loss << "," << (epoch.val_dice ? std::to_string(*epoch.val_dice) : "") << ","
         << (epoch.val_iou ? std::to_string(*epoch.val_iou) : "") << "," << epoch.seconds << "\n";
     csv += row.str();
     io::write_atomically(run_.stage.out_dir / results::kMetrics, csv);
   }
+  // resume.pt keeps the rows: a resumed run appends to them.
+  void save_state(ResumeParts& parts) const override { parts.put("metrics_csv", csv_); }
+  void restore_state(const ResumeParts& parts) override {
+    if (const auto csv = parts.get("metrics_csv")) csv_ = csv->toStringRef();
+  }
 
  private:
   FitRun& run_;
+  std::string csv_;  ///< metrics.csv as written after the last epoch
 };
 
 }  // namespace

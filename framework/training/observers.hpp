@@ -1,8 +1,9 @@
 #pragma once
 // The training loop's observers, one job each. fit() makes them in the order below, which
-// is the order files reach the disk at an epoch's end: validation, checkpoint.pt and
-// best.pt, metrics.csv, steps.csv, then resume.pt (a kill between two leaves nothing a
-// resumed run trusts wrongly), then the epoch's log line.
+// is the order files reach the disk at an epoch's end: checkpoint.pt and best.pt,
+// metrics.csv, steps.csv; the loop writes resume.pt after them all (a kill between two
+// leaves nothing a resumed run trusts wrongly). Validation is the loop's own: every
+// observer sees the epoch with its scores.
 
 #include "training/fit_run.hpp"
 
@@ -10,16 +11,14 @@
 
 namespace crackkd::training {
 
-/// Scores the validation dataset after every epoch (rank 0).
-std::unique_ptr<FitObserver> make_validator(FitRun& run, const Dataset& validation);
-/// checkpoint.pt after every epoch; best.pt when the validation mDS improves.
+/// checkpoint.pt after every epoch; best.pt when the validation mDS improves (the best so
+/// far is its part of resume.pt).
 std::unique_ptr<FitObserver> make_checkpointer(FitRun& run);
-/// metrics.csv: one row per epoch, one column per term.
+/// metrics.csv: one row per epoch, one column per term (the rows so far are its part of
+/// resume.pt: a resumed run appends to them).
 std::unique_ptr<FitObserver> make_metrics_writer(FitRun& run);
 /// steps.csv: one row per step, appended at each epoch's end; trimmed to the resumed step.
 std::unique_ptr<FitObserver> make_steps_writer(FitRun& run);
-/// resume.pt after every epoch and when stopped mid-epoch; removed when the stage ends.
-std::unique_ptr<FitObserver> make_resume_writer(FitRun& run);
 /// The epoch's progress bar, with the run's stage n/m and pipeline ETA; first, so the bar
 /// ends before validation logs.
 std::unique_ptr<FitObserver> make_progress_bar(FitRun& run);

@@ -30,7 +30,7 @@ class ProgressBar : public FitObserver {
     const std::string run_status = run_progress->status();
     bar_->advance(run_status.empty() ? std::string(status) : std::string(status) + " [" + run_status + "]");
   }
-  void epoch_done(EpochRecord&) override { bar_->finish(); }  // before validation logs anything
+  void epoch_done(const EpochRecord&) override { bar_->finish(); }
   void interrupted() override { bar_->finish(); }
 
  private:
@@ -42,7 +42,7 @@ class EpochSummary : public FitObserver {
  public:
   explicit EpochSummary(FitRun& run) : run_(run) {}
 
-  void epoch_done(EpochRecord& e) override {
+  void epoch_done(const EpochRecord& e) override {
     std::string terms;
     for (std::size_t i = 0; i < e.term_means.size(); ++i) {
       char text[64];

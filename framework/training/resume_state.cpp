@@ -15,9 +15,36 @@ namespace crackkd::training {
 
 namespace fs = std::filesystem;
 
+std::optional<c10::IValue> ResumeParts::get(const std::string& name) const {
+  if (const auto found = put_.find(name); found != put_.end()) return found->second;
+  c10::IValue value;
+  if (file_ && file_->try_read(name, value)) return value;
+  return std::nullopt;
+}
+
+void LoopProgress::save(ResumeParts& parts) const {
+  parts.put("epoch", epoch);
+  parts.put("step", step);
+  parts.put("epoch_batches", epoch_batches);
+  parts.put("epoch_term_sums", torch::tensor(epoch_term_sums, torch::kDouble));
+  parts.put("epoch_total_sum", epoch_total_sum);
+}
+
+void LoopProgress::restore(const ResumeParts& parts) {
+  if (const auto v = parts.get("epoch")) epoch = v->toInt();
+  if (const auto v = parts.get("step")) step = v->toInt();
+  const auto batches = parts.get("epoch_batches"), total = parts.get("epoch_total_sum");
+  const auto sums = parts.get("epoch_term_sums");
+  if (!batches || !total || !sums) return;  // files of older versions: 0 there
+  epoch_batches = batches->toInt();
+  epoch_total_sum = total->toDouble();
+  const auto values = sums->toTensor().contiguous();
+  epoch_term_sums.assign(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+}
+
 void save_resume_state(const fs::path& file, const std::string& fingerprint, const std::string& build,
-                       const ResumeProgress& progress,
-                       torch::nn::Module& model, torch::optim::Optimizer& optimizer, torch::nn::Module* extra) {
+                       const ResumeParts& parts, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                       torch::nn::Module* extra) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive, extra_archive;
   model.save(model_archive);
   optimizer.save(optimizer_archive);
@@ -34,15 +61,10 @@ void save_resume_state(const fs::path& file, const std::string& fingerprint, con
   }
   archive.write("fingerprint", c10::IValue(fingerprint));
   archive.write("build", c10::IValue(build));
-  archive.write("epoch", c10::IValue(progress.epoch));
-  archive.write("step", c10::IValue(progress.step));
-  archive.write("best_dice", c10::IValue(progress.best_dice));
-  archive.write("metrics_csv", c10::IValue(progress.metrics_csv));
-  archive.write("amp_scale", c10::IValue(progress.amp_scale));
-  archive.write("amp_good_steps", c10::IValue(progress.amp_good_steps));
-  archive.write("epoch_batches", c10::IValue(progress.epoch_batches));
-  archive.write("epoch_term_sums", torch::tensor(progress.epoch_term_sums, torch::kDouble));
-  archive.write("epoch_total_sum", c10::IValue(progress.epoch_total_sum));
+  for (const auto& [name, value] : parts.parts()) {
+    if (value.isTensor()) archive.write(name, value.toTensor());  // as files of older versions hold them
+    else archive.write(name, value);
+  }
   std::ostringstream bytes;  // in memory first, then checked writes (see save_checkpoint)
   archive.save_to(bytes);
   io::write_atomically(file, std::move(bytes).str());
@@ -74,16 +96,15 @@ void restore_weights_and_generator(torch::serialize::InputArchive& archive, torc
 
 }  // namespace
 
-std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std::string& fingerprint,
-                                                const std::string& build,
-                                                torch::nn::Module& model, torch::optim::Optimizer& optimizer,
-                                                torch::nn::Module* extra) {
+std::optional<ResumeParts> load_resume_state(const fs::path& file, const std::string& fingerprint,
+                                             const std::string& build, torch::nn::Module& model,
+                                             torch::optim::Optimizer& optimizer, torch::nn::Module* extra) {
   if (!fs::exists(file)) return std::nullopt;
-  torch::serialize::InputArchive archive;
-  c10::IValue saved_fingerprint, saved_build, epoch, step, best, metrics;
+  auto archive = std::make_shared<torch::serialize::InputArchive>();
+  c10::IValue saved_fingerprint, saved_build;
   try {
-    archive.load_from(file.string());
-    archive.read("fingerprint", saved_fingerprint);
+    archive->load_from(file.string());
+    archive->read("fingerprint", saved_fingerprint);
   } catch (const c10::Error& e) {
     spdlog::warn("ignoring unreadable {}: {}", file.string(), e.what_without_backtrace());
     return std::nullopt;
@@ -92,36 +113,17 @@ std::optional<ResumeProgress> load_resume_state(const fs::path& file, const std:
     // A warning: the epochs it holds are given up (its options, its data's files or a
     // plugin's version changed since it was written).
     c10::IValue saved_epoch;
-    const bool has_epoch = archive.try_read("epoch", saved_epoch);
+    const bool has_epoch = archive->try_read("epoch", saved_epoch);
     spdlog::warn("{}{} is from another configuration (options, data files or plugin versions changed): starting afresh",
                  file.string(), has_epoch ? " (after epoch " + std::to_string(saved_epoch.toInt()) + ")" : "");
     return std::nullopt;
   }
-  if (!archive.try_read("build", saved_build) || saved_build.toStringRef() != build)
+  if (!archive->try_read("build", saved_build) || saved_build.toStringRef() != build)
     spdlog::warn("{} was written by another build of crackkd or of its plugins: resuming, but the result may differ "
                  "from an uninterrupted run",
                  file.string());
-  restore_weights_and_generator(archive, model, optimizer, extra);
-  archive.read("epoch", epoch);
-  archive.read("step", step);
-  archive.read("best_dice", best);
-  archive.read("metrics_csv", metrics);
-  ResumeProgress progress{epoch.toInt(), step.toInt(), best.toDouble(), metrics.toStringRef()};
-  c10::IValue amp_scale, amp_good_steps;  // absent from files of older versions
-  if (archive.try_read("amp_scale", amp_scale) && archive.try_read("amp_good_steps", amp_good_steps)) {
-    progress.amp_scale = amp_scale.toDouble();
-    progress.amp_good_steps = amp_good_steps.toInt();
-  }
-  c10::IValue epoch_batches, epoch_total_sum;  // absent from files of older versions, and 0 there
-  at::Tensor epoch_term_sums;
-  if (archive.try_read("epoch_batches", epoch_batches) && archive.try_read("epoch_total_sum", epoch_total_sum)) {
-    archive.read("epoch_term_sums", epoch_term_sums);
-    progress.epoch_batches = epoch_batches.toInt();
-    progress.epoch_total_sum = epoch_total_sum.toDouble();
-    const auto sums = epoch_term_sums.contiguous();
-    progress.epoch_term_sums.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
-  }
-  return progress;
+  restore_weights_and_generator(*archive, model, optimizer, extra);
+  return ResumeParts(std::move(archive));
 }
 
 }  // namespace crackkd::training

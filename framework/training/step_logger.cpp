@@ -14,7 +14,7 @@ class StepLogger : public FitObserver {
     std::string text;
     for (std::size_t i = 0; i < s.values.size(); ++i) text += run_.term_names[i] + " " + csv_number(s.values[i]) + ", ";
     spdlog::debug("{} epoch {}/{} batch {}/{} (step {}): lr {}, {}total {}", run_.stage.name, s.epoch,
-                  run_.options.epochs, s.batch + 1, s.batches, run_.state.step, csv_number(s.lr), text,
+                  run_.options.epochs, s.batch + 1, s.batches, run_.progress.step, csv_number(s.lr), text,
                   csv_number(s.total));
   }
 

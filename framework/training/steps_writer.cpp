@@ -56,14 +56,14 @@ class StepsWriter : public FitObserver {
   explicit StepsWriter(FitRun& run) : run_(run), file_(run.stage.out_dir / results::kSteps) {}
 
   void fit_started() override {
-    keep_finished_steps(file_, run_.state.step);
+    keep_finished_steps(file_, run_.progress.step);
     // A resumed fit continues the file's columns.
     std::string header;
     if (std::ifstream in(file_); in && std::getline(in, header) && !header.empty())
       with_shares_ = header.find(",share_") != std::string::npos;
   }
   void step_done(const StepRecord& s) override {
-    rows_ += std::to_string(s.epoch) + "," + std::to_string(run_.state.step) + "," + csv_number(s.lr);
+    rows_ += std::to_string(s.epoch) + "," + std::to_string(run_.progress.step) + "," + csv_number(s.lr);
     for (const double v : s.values) rows_ += "," + csv_number(v);
     rows_ += "," + csv_number(s.total);
     // Shares are taken every `share_every` steps (fit.cpp): the other rows leave them empty.
@@ -72,7 +72,7 @@ class StepsWriter : public FitObserver {
       for (std::size_t t = 0; t < s.values.size(); ++t) rows_ += s.shares.empty() ? "," : "," + csv_number(s.shares[t]);
     rows_ += "\n";
   }
-  void epoch_done(EpochRecord&) override { append(); }
+  void epoch_done(const EpochRecord&) override { append(); }
   void interrupted() override { append(); }
 
  private:

@@ -8,10 +8,11 @@
 //   augment   = [{ plugin = "hflip" }, { plugin = "color_jitter" }]
 //   noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture"], intensity = [0.1, 0.5] }
 
-#include "data/epoch_plan.hpp"
+#include "data/epoch_samples.hpp"
 #include "data/random_streams.hpp"
 #include "pipeline/pipeline.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "training/noise_mix_options.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/noise.hpp>
@@ -21,38 +22,19 @@
 
 namespace crackkd::training {
 
-/// `noise_mix` table of a training stage.
-struct NoiseMixOptions {
-  std::int64_t clean = 2;
-  std::int64_t noisy = 1;
-  std::vector<std::string> noises;
-  std::vector<double> intensity = {0.1, 0.5};
-  static void declare(OptionSchema<NoiseMixOptions>& s) {
-    s.optional("clean", &NoiseMixOptions::clean, "share of clean samples").in_range(1, 1000);
-    s.optional("noisy", &NoiseMixOptions::noisy, "share of noisy extra copies (0 = none)").in_range(0, 1000);
-    s.required("noises", &NoiseMixOptions::noises, "[noises.*] entries sharing the noisy copies equally");
-    s.optional("intensity", &NoiseMixOptions::intensity, "[low, high] of the uniform noise intensity")
-        .size_is(2).in_range(0.0, 1.0);
-  }
-  void check(const Params& p) const {
-    if (intensity[0] > intensity[1])
-      throw ConfigError(p.at("intensity").where, p.qualified("intensity") + ": low above high");
-    if (noises.empty()) throw ConfigError(p.at("noises").where, p.qualified("noises") + ": name at least one noise");
-  }
-};
-
 class TrainingData {
  public:
   /// `keep_clean`: every sample also carries its image before the noise (`clean_image`).
   TrainingData(const pipeline::Pipeline& pipeline, host::PluginHost& host, const std::string& stream, const std::string& dataset,
-               const std::vector<ComponentConfig>& augment, const Params& noise_mix, bool keep_clean = false);
+               const std::vector<ComponentConfig>& augment, const std::optional<NoiseMixOptions>& noise_mix,
+               bool keep_clean = false);
 
   std::size_t images() const { return dataset_->size(); }
   /// The epoch's samples in order (clean and noisy copies, shuffled).
-  std::vector<data::PlannedSample> plan(std::int64_t epoch) const;
-  /// Sample `position` of the epoch: read, augmented, then corrupted if planned so.
+  std::vector<data::EpochSample> samples(std::int64_t epoch) const;
+  /// Sample `position` of the epoch: read, augmented, then corrupted if `sample` says so.
   /// Safe to call from several threads.
-  Sample make(const data::PlannedSample& planned, std::int64_t epoch, std::size_t position) const;
+  Sample make(const data::EpochSample& sample, std::int64_t epoch, std::size_t position) const;
 
  private:
   std::shared_ptr<Dataset> dataset_;

@@ -1,12 +1,17 @@
 #pragma once
 // The options every training stage (`train`, `distill`) shares, declared once: a stage's
-// options struct derives from TrainingOptions and calls declare_training_options.
+// options struct derives from TrainingOptions and calls declare_training_options (and, as
+// every stage, from stages::CommonStageOptions for `device` and `after`).
+
+#include "training/noise_mix_options.hpp"
 
 #include <crackkd/dataset.hpp>
 #include <crackkd/model.hpp>
 #include <crackkd/options.hpp>
 
 #include <torch/optim/adamw.h>
+
+#include <optional>
 
 namespace crackkd::training {
 
@@ -22,11 +27,9 @@ struct TrainingOptions {
   bool amp = false;
   double weight_decay = 1e-2;
   double threshold = 0.5;
-  std::string device = "pipeline";
-  std::vector<std::string> after;
   std::string stream;
   std::vector<ComponentConfig> augment;
-  Params noise_mix;
+  std::optional<NoiseMixOptions> noise_mix;
   std::int64_t workers = 1;
   std::int64_t prefetch = 4;
   std::int64_t share_every = 10;
@@ -52,9 +55,6 @@ struct TrainingOptions {
     s.optional("weight_decay", &TrainingOptions::weight_decay, "AdamW decoupled weight decay").in_range(0.0, 10.0);
     s.optional("threshold", &TrainingOptions::threshold, "probability above which a pixel counts as crack in validation")
         .in_range(0.0, 1.0);
-    s.optional("device", &TrainingOptions::device, "pipeline = the [pipeline] device")
-        .one_of({"pipeline", "auto", "cpu", "cuda"});
-    s.optional("after", &TrainingOptions::after, "stages that must finish first");
     s.optional("stream", &TrainingOptions::stream,
                "the random stream of initial weights, batch order, augmentations and noise draws: stages naming the "
                "same stream are paired (the same start and data for a seed); \"\" = the stage's own");

@@ -1,30 +1,12 @@
 #include "evaluation/evaluation.hpp"
-#include "training/observers.hpp"
+#include "training/fit_run.hpp"
 
 namespace crackkd::training {
 
-namespace {
-
-class Validator : public FitObserver {
- public:
-  Validator(FitRun& run, const Dataset& validation) : run_(run), validation_(validation) {}
-
-  void epoch_done(EpochRecord& epoch) override {
-    const auto means =
-        evaluation::evaluate_model(run_.trainee.model, validation_, run_.device, run_.options.threshold, "");
-    epoch.val_dice = means.mean_dice();
-    epoch.val_iou = means.mean_iou();
-  }
-
- private:
-  FitRun& run_;
-  const Dataset& validation_;
-};
-
-}  // namespace
-
-std::unique_ptr<FitObserver> make_validator(FitRun& run, const Dataset& validation) {
-  return std::make_unique<Validator>(run, validation);
+void validate_epoch(FitRun& run, const Dataset& validation, EpochRecord& epoch) {
+  const auto means = evaluation::evaluate_model(run.trainee.model, validation, run.device, run.options.threshold, "");
+  epoch.val_dice = means.mean_dice();
+  epoch.val_iou = means.mean_iou();
 }
 
 }  // namespace crackkd::training

@@ -68,7 +68,8 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture
     crackkd::detail::read(v, "augment", c);
     transforms.push_back(c);
   }
-  crackkd::training::TrainingData training(ctx.pipeline, ctx.host, ctx.stage.name, "train", transforms, *stage.params.at("noise_mix").table);
+  crackkd::training::TrainingData training(ctx.pipeline, ctx.host, ctx.stage.name, "train", transforms,
+      crackkd::parse_options<crackkd::training::NoiseMixOptions>(*stage.params.at("noise_mix").table));
 
   std::printf("loader: %s, hflip + colour jitter, 2:1 clean/noisy over 4 noises, batch 2, %d epochs\n",
               fs::exists(data) ? data.string().c_str() : "synthetic cracks 224x224", epochs);
@@ -77,8 +78,8 @@ noise_mix = { clean = 2, noisy = 1, noises = ["salt", "pepper", "blur", "texture
     std::size_t samples = 0;
     const auto start = std::chrono::steady_clock::now();
     for (int e = 1; e <= epochs; ++e) {
-      const auto plan = training.plan(e);
-      crackkd::data::BatchLoader loader(plan.size(), 2, [&](std::size_t p) { return training.make(plan[p], e, p); },
+      const auto order = training.samples(e);
+      crackkd::data::BatchLoader loader(order.size(), 2, [&](std::size_t p) { return training.make(order[p], e, p); },
                                         workers, 8, false);
       for (std::size_t b = 0; b < loader.batches(); ++b) samples += static_cast<std::size_t>(loader.next().images.size(0));
     }

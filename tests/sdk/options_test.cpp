@@ -132,3 +132,39 @@ TEST(Options, GroupsDeclaredInABaseStructAreParsedAndChecked) {
               HasSubstr("epochs: 11 is outside [1, 10]"));
   EXPECT_EQ(describe_options<WithGroup>().size(), 2u);
 }
+
+namespace {
+
+struct Mix {
+  std::int64_t clean = 2;
+  std::vector<std::string> noises;
+  static void declare(OptionSchema<Mix>& s) {
+    s.optional("clean", &Mix::clean, "share").in_range(1, 10);
+    s.required("noises", &Mix::noises, "names");
+  }
+};
+
+struct WithTable {
+  std::optional<Mix> mix;
+  static void declare(OptionSchema<WithTable>& s) { s.optional("mix", &WithTable::mix, "a table of options, {} = none"); }
+};
+
+}  // namespace
+
+TEST(Options, AnOptionalTableOfOptionsIsParsedOnceWithItsOwnChecks) {
+  const auto o = parse_options<WithTable>(params_from("mix = { clean = 3, noises = [\"salt\"] }"));
+  ASSERT_TRUE(o.mix.has_value());
+  EXPECT_EQ(o.mix->clean, 3);
+  EXPECT_EQ(o.mix->noises, (std::vector<std::string>{"salt"}));
+  EXPECT_FALSE(parse_options<WithTable>(params_from("mix = {}")).mix.has_value());
+  EXPECT_FALSE(parse_options<WithTable>(params_from("")).mix.has_value());
+  EXPECT_THAT(config_error([] { parse_options<WithTable>(params_from("mix = { clean = 0, noises = [] }")); }),
+              HasSubstr("mix.clean: 0 is outside [1, 10]"));
+  EXPECT_THAT(config_error([] { parse_options<WithTable>(params_from("mix = { clean = 3 }")); }),
+              HasSubstr("missing required key 'mix.noises'"));
+  EXPECT_THAT(config_error([] { parse_options<WithTable>(params_from("mix = 3")); }), HasSubstr("mix: expected a table"));
+  const auto info = describe_options<WithTable>();
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(info[0].type, "table");
+  EXPECT_EQ(info[0].default_text, "{}");
+}

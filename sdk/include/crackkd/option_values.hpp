@@ -15,10 +15,22 @@
 
 namespace crackkd {
 
+template <class O> class OptionSchema;
+template <class O> O parse_options(const Params& params);
+
 namespace detail {
 
 template <class T> struct is_vector : std::false_type { using element = void; };
 template <class T> struct is_vector<std::vector<T>> : std::true_type { using element = T; };
+
+/// An optional group of options: `std::optional<G>` where G declares its keys as an
+/// options struct does. A table is parsed into G with G's own checks, an empty table (or
+/// none) leaves it empty.
+template <class T> struct is_option_group : std::false_type { using group = void; };
+template <class G>
+struct is_option_group<std::optional<G>> : std::bool_constant<requires(OptionSchema<G>& s) { G::declare(s); }> {
+  using group = G;
+};
 
 [[noreturn]] inline void wrong_type(const Value& v, const std::string& key, const std::string& expected) {
   std::string got = v.type_name();
@@ -32,7 +44,7 @@ template <class T> std::string type_label() {
   else if constexpr (std::is_floating_point_v<T>) return "float";
   else if constexpr (std::is_same_v<T, std::string>) return "string";
   else if constexpr (std::is_same_v<T, ComponentConfig>) return "component";
-  else if constexpr (std::is_same_v<T, Params>) return "table";
+  else if constexpr (std::is_same_v<T, Params> || is_option_group<T>::value) return "table";
   else if constexpr (std::is_same_v<T, WeightedComponents>) return "component or array of weighted components";
   else if constexpr (is_vector<T>::value) return "array of " + type_label<typename is_vector<T>::element>();
   else static_assert(sizeof(T) == 0, "unsupported option type");
@@ -71,6 +83,10 @@ template <class T> void read(const Value& v, const std::string& key, T& out) {
   } else if constexpr (std::is_same_v<T, Params>) {
     if (v.type != Value::Type::Table) wrong_type(v, key, "a table");
     out = *v.table;
+  } else if constexpr (is_option_group<T>::value) {
+    if (v.type != Value::Type::Table) wrong_type(v, key, "a table");
+    if (v.table->entries().empty()) out.reset();
+    else out = parse_options<typename is_option_group<T>::group>(*v.table);
   } else if constexpr (std::is_same_v<T, ComponentConfig>) {
     out = ComponentConfig{};
     out.where = v.where;
@@ -112,6 +128,7 @@ template <class T> std::string format(const T& v) {
   } else if constexpr (std::is_same_v<T, std::string>) return "\"" + v + "\"";
   else if constexpr (std::is_same_v<T, ComponentConfig>) return v.plugin.empty() ? "" : "\"" + v.plugin + "\"";
   else if constexpr (std::is_same_v<T, Params>) return "{}";
+  else if constexpr (is_option_group<T>::value) return v ? "{ ... }" : "{}";
   else if constexpr (std::is_same_v<T, WeightedComponents>) {
     if (v.size() == 1 && v[0].weight == 1.0) return format(v[0].component);
     std::string s = "[";

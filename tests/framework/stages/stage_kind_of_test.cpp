@@ -20,26 +20,35 @@ namespace {
 struct EchoOptions {
   std::string text;
   std::int64_t times = 1;
+  std::string into = "echo.txt";  // any other name breaks the kind's declaration
+  std::string copy = "";          // a stage whose echo.txt to append
+  bool declare_copy = true;       // false breaks the declaration of that read
   static void declare(OptionSchema<EchoOptions>& s) {
     s.required("text", &EchoOptions::text, "what to write");
     s.optional("times", &EchoOptions::times, "how often, one line each").in_range(1, 100);
+    s.optional("into", &EchoOptions::into, "the file it writes");
+    s.optional("copy", &EchoOptions::copy, "an echo stage whose text to append");
+    s.optional("declare_copy", &EchoOptions::declare_copy, "whether its plan says it reads `copy`");
   }
 };
 
 class EchoStage : public stages::StageKindOf<EchoOptions> {
  public:
   const char* name() const override { return "echo"; }
-  const char* doc() const override { return "Writes its text to echo.txt"; }
-  stages::StagePlan plan(const EchoOptions&, const pipeline::StageConfig&, const pipeline::Pipeline&,
+  const char* summary() const override { return "Writes its text to a file"; }
+  std::vector<Result> results() const override { return {{"echo.txt", "", {}}}; }
+  stages::StagePlan plan(const EchoOptions& o, const pipeline::StageConfig& stage, const pipeline::Pipeline& pipeline,
                          host::PluginHost&) const override {
     stages::StagePlan p;
-    p.writes = {"echo.txt"};
+    if (!o.copy.empty() && o.declare_copy) stages::read_result_of(stage, "copy", o.copy, "echo.txt", pipeline, p);
+    if (!o.copy.empty() && !o.declare_copy) p.depends_on.push_back(o.copy);
     return p;
   }
   void run(stages::StageContext& ctx, const EchoOptions& o) const override {
     std::string lines;
     for (std::int64_t i = 0; i < o.times; ++i) lines += o.text + "\n";
-    io::write_atomically(ctx.out_dir / "echo.txt", lines);
+    if (!o.copy.empty()) lines += test::read_file(ctx.result_of(o.copy, "echo.txt", ""));
+    io::write_atomically(ctx.out_dir / o.into, lines);
   }
 };
 
@@ -65,8 +74,9 @@ TEST(StageKindOf, ARegisteredKindIsListedAfterTheFirstPartyOnesWithItsOptions) {
   std::vector<std::string> names;
   for (const auto* k : stages::stage_kinds()) names.push_back(k->name());
   EXPECT_EQ(names, (std::vector<std::string>{"train", "distill", "evaluate", "benchmark", "report", "echo"}));
+  EXPECT_EQ(stages::find_stage_kind("echo")->doc(), "Writes its text to a file; writes echo.txt");
   const auto options = stages::find_stage_kind("echo")->options();
-  ASSERT_EQ(options.size(), 2u);
+  ASSERT_EQ(options.size(), 5u);
   EXPECT_EQ(options[0].key, "text");
   EXPECT_TRUE(options[0].required);
 }
@@ -91,4 +101,36 @@ TEST(StageKindOf, ItsOptionsAreCheckedLikeAFirstPartyKinds) {
   const auto pipeline = pipeline::load_pipeline(dir.write("echo.toml", text), {});
   EXPECT_THAT(test::config_error([&] { runner::validate_pipeline(pipeline, *host); }),
               HasSubstr("unknown key 'stages.say.tiems' (did you mean 'times'?)"));
+}
+
+namespace {
+
+/// Runs `extra` appended to the echo pipeline; the error it ends with, or "".
+std::string run_error(const std::string& extra) {
+  test::TempDir dir;
+  auto host = test::make_host();
+  const auto pipeline = pipeline::load_pipeline(dir.write("echo.toml", std::string(kEchoPipeline) + extra), {});
+  const auto plan = runner::validate_pipeline(pipeline, *host);
+  runner::RunOptions options;
+  options.workdir = dir.path / "runs";
+  try {
+    runner::run_pipeline(pipeline, plan, *host, options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(StageKindOf, ItReadsWhatItDeclaresItReadsAndNothingElse) {
+  EXPECT_EQ(run_error("\n[stages.again]\nkind = \"echo\"\ntext = \"bye\"\ncopy = \"say\"\n"), "");
+  EXPECT_THAT(run_error("\n[stages.again]\nkind = \"echo\"\ntext = \"bye\"\ncopy = \"say\"\ndeclare_copy = false\n"),
+              HasSubstr("stage again (echo) reads echo.txt of stage say, which its plan does not declare"));
+}
+
+TEST(StageKindOf, AFileItWritesThatItsKindDoesNotDeclareFailsTheStage) {
+  EXPECT_THAT(run_error("into = \"other.txt\"\n"),
+              HasSubstr("stage say (echo) wrote other.txt into "));
+  EXPECT_THAT(run_error("into = \"other.txt\"\n"), HasSubstr("which its kind does not declare"));
 }

@@ -51,7 +51,7 @@ class TrainingLoop : public ::testing::Test {
     auto model = host_->create<SegmentationModel>("model", model_config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
     const training::FitStage stage{"train", out_dir, out_dir.parent_path(), "fingerprint", "build"};
-    training::TrainingData train_data(pipeline_, *host_, "train", "train", {}, Params("noise_mix", {}));
+    training::TrainingData train_data(pipeline_, *host_, "train", "train", {}, std::nullopt);
     training::TrainingOptions options;
     options.epochs = 3;
     options.batch_size = 2;

@@ -1,5 +1,6 @@
 // The training loop's observers, each alone, driven with hand-made records: what file or
-// line each writes, when, and which part of the resumable state it keeps. (Rank agreement
+// line each writes, when, and its own part of resume.pt; and resume.pt as the loop writes
+// it from those parts. (Rank agreement
 // needs ranks: tests/framework/distributed/data_parallel_test.cpp.)
 
 #include "pipeline/pipeline.hpp"
@@ -62,12 +63,12 @@ class Observers : public ::testing::Test {
 
 TEST_F(Observers, StepsWriterTrimsToTheResumedStepAndAppendsEachEpochAtItsEnd) {
   std::ofstream(out_ / "steps.csv") << "epoch,step,lr,dice,bce,total\n1,1,0.001,1,1,2\n1,2,0.001,1,1,2\n2,3,0.001,1,1,2\n2,4,0.0";
-  run_.state.step = 2;
+  run_.progress.step = 2;
   auto writer = training::make_steps_writer(run_);
   writer->fit_started();
   const std::string trimmed = "epoch,step,lr,dice,bce,total\n1,1,0.001,1,1,2\n1,2,0.001,1,1,2\n";
   EXPECT_EQ(test::read_file(out_ / "steps.csv"), trimmed);
-  run_.state.step = 3;
+  run_.progress.step = 3;
   writer->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75});
   EXPECT_EQ(test::read_file(out_ / "steps.csv"), trimmed) << "rows wait for the epoch's end";
   auto e = epoch(2);
@@ -77,18 +78,27 @@ TEST_F(Observers, StepsWriterTrimsToTheResumedStepAndAppendsEachEpochAtItsEnd) {
 
 TEST_F(Observers, MetricsWriterKeepsItsRowsInTheResumableState) {
   auto writer = training::make_metrics_writer(run_);
-  run_.state.step = 2;
+  run_.progress.step = 2;
   auto first = epoch(1, 0.6);
   writer->epoch_done(first);
-  run_.state.step = 4;
+  run_.progress.step = 4;
   auto second = epoch(2);
   writer->epoch_done(second);
   const std::string csv = test::read_file(out_ / "metrics.csv");
   EXPECT_THAT(csv, ::testing::StartsWith("epoch,step,dice,bce,train_loss,val_mDS,val_mIoU,seconds\n"
                                          "1,2,0.5,0.25,0.75,0.600000,0.300000,"));
   EXPECT_THAT(csv, HasSubstr("\n2,4,0.5,0.25,0.75,,,"));  // no validation: empty columns
-  EXPECT_EQ(csv, run_.state.metrics_csv);                 // resume.pt carries the same rows
-  EXPECT_GE(second.seconds, 0.0);
+  training::ResumeParts parts;
+  writer->save_state(parts);
+  ASSERT_TRUE(parts.get("metrics_csv"));
+  EXPECT_EQ(parts.get("metrics_csv")->toStringRef(), csv);  // resume.pt carries the same rows
+
+  auto resumed = training::make_metrics_writer(run_);  // a resumed run appends to them
+  resumed->restore_state(parts);
+  run_.progress.step = 6;
+  resumed->epoch_done(epoch(3));
+  EXPECT_EQ(test::read_file(out_ / "metrics.csv").rfind(csv, 0), 0u);
+  EXPECT_THAT(test::read_file(out_ / "metrics.csv"), HasSubstr("\n3,6,0.5,0.25,0.75,,,"));
 }
 
 TEST_F(Observers, CheckpointerWritesBestOnlyWhenValidationImproves) {
@@ -97,7 +107,6 @@ TEST_F(Observers, CheckpointerWritesBestOnlyWhenValidationImproves) {
   checkpointer->epoch_done(first);
   EXPECT_TRUE(fs::exists(out_ / "checkpoint.pt"));
   EXPECT_TRUE(fs::exists(out_ / "best.pt"));
-  EXPECT_EQ(run_.state.best_dice, 0.5);
   fs::remove(out_ / "best.pt");
   auto worse = epoch(2, 0.4);
   checkpointer->epoch_done(worse);
@@ -105,28 +114,52 @@ TEST_F(Observers, CheckpointerWritesBestOnlyWhenValidationImproves) {
   auto unvalidated = epoch(3);
   checkpointer->epoch_done(unvalidated);
   EXPECT_FALSE(fs::exists(out_ / "best.pt"));
-  EXPECT_EQ(run_.state.best_dice, 0.5);
+
+  training::ResumeParts parts;  // the best score so far is its part of resume.pt
+  checkpointer->save_state(parts);
+  EXPECT_EQ(parts.get("best_dice")->toDouble(), 0.5);
+  auto resumed = training::make_checkpointer(run_);
+  resumed->restore_state(parts);
+  resumed->epoch_done(epoch(4, 0.45));
+  EXPECT_FALSE(fs::exists(out_ / "best.pt")) << "0.45 is no better than the 0.5 before the resume";
+  resumed->epoch_done(epoch(5, 0.55));
+  EXPECT_TRUE(fs::exists(out_ / "best.pt"));
 }
 
-TEST_F(Observers, ResumeWriterSavesTheStateAndRemovesItWhenTheFitEnds) {
-  auto writer = training::make_resume_writer(run_);
-  run_.state.epoch = 1;
-  run_.state.step = 2;
-  auto e = epoch(1);
-  writer->epoch_done(e);
+TEST_F(Observers, ResumePtHoldsTheLoopsProgressAndEachObserversPartAndIsRemovedAtTheEnd) {
+  training::FitRun first{stage_, run_.trainee, options_, c10::Device(c10::kCPU), nullptr, true, {},
+                         runtime::GradScaler(true), {"dice", "bce"}};
+  first.scaler.update(false);  // an overflow halves the scale
+  training::FitObservers observers;
+  observers.push_back(training::make_checkpointer(first));
+  observers.push_back(training::make_metrics_writer(first));
+  for (auto& o : observers) o->epoch_done(epoch(1, 0.6));
+  first.progress.epoch = 1;
+  first.progress.step = 2;
+  training::save_fit_state(first, observers);
   ASSERT_TRUE(fs::exists(out_ / "resume.pt"));
-  const auto resumed = training::load_resume_state(out_ / "resume.pt", "fingerprint", "build", *model_, optimizer_, nullptr);
-  ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->step, 2);
-  writer->fit_done();
+
+  training::FitRun again{stage_, run_.trainee, options_, c10::Device(c10::kCPU), nullptr, true, {},
+                         runtime::GradScaler(true), {"dice", "bce"}};
+  training::FitObservers restored;
+  restored.push_back(training::make_checkpointer(again));
+  restored.push_back(training::make_metrics_writer(again));
+  training::restore_fit_state(again, restored);
+  EXPECT_EQ(again.progress.epoch, 1);
+  EXPECT_EQ(again.progress.step, 2);
+  EXPECT_DOUBLE_EQ(again.scaler.current(), 32768.0);
+  training::ResumeParts parts;
+  for (const auto& o : restored) o->save_state(parts);
+  EXPECT_EQ(parts.get("best_dice")->toDouble(), 0.6);
+  EXPECT_EQ(parts.get("metrics_csv")->toStringRef(), test::read_file(out_ / "metrics.csv"));
+  training::remove_fit_state(again);
   EXPECT_FALSE(fs::exists(out_ / "resume.pt"));
 }
 
-TEST_F(Observers, ValidatorScoresTheValidationSetIntoTheRecord) {
+TEST_F(Observers, ValidationScoresTheValidationSetIntoTheRecord) {
   const auto validation = host_->create<Dataset>("dataset", pipeline_.datasets.at("train"));
-  auto validator = training::make_validator(run_, *validation);
   auto e = epoch(1);
-  validator->epoch_done(e);
+  training::validate_epoch(run_, *validation, e);
   ASSERT_TRUE(e.val_dice && e.val_iou);
   EXPECT_GE(*e.val_dice, 0.0);
   EXPECT_LE(*e.val_dice, 1.0);
@@ -135,7 +168,7 @@ TEST_F(Observers, ValidatorScoresTheValidationSetIntoTheRecord) {
 }
 
 TEST_F(Observers, StepLoggerAndEpochSummaryEachLogTheirLine) {
-  run_.state.step = 3;
+  run_.progress.step = 3;
   const std::string steps =
       test::logged([&] { training::make_step_logger(run_)->step_done({2, 0, 2, 0.001, {0.5, 0.25}, 0.75, 0.75}); });
   EXPECT_THAT(steps, HasSubstr("train epoch 2/10 batch 1/2 (step 3): lr 0.001, dice 0.5, bce 0.25, total 0.75"));

@@ -41,8 +41,8 @@ class TrainingDataTest : public ::testing::Test {
  protected:
   /// The epoch's batches as the training loop builds them, with `workers` threads.
   std::vector<Batch> epoch(const training::TrainingData& data, std::int64_t epoch, int workers) {
-    const auto plan = data.plan(epoch);
-    data::BatchLoader loader(plan.size(), 3, [&](std::size_t p) { return data.make(plan[p], epoch, p); }, workers, 2,
+    const auto samples = data.samples(epoch);
+    data::BatchLoader loader(samples.size(), 3, [&](std::size_t p) { return data.make(samples[p], epoch, p); }, workers, 2,
                              false);
     std::vector<Batch> out;
     for (std::size_t b = 0; b < loader.batches(); ++b) out.push_back(loader.next());
@@ -71,16 +71,16 @@ TEST_F(TrainingDataTest, SameBatchesWithZeroOneAndTwoWorkers) {
   runner::validate_pipeline(pipeline, *host_);
   const auto& stage = pipeline.stages.at("train");
   stages::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
-  const training::TrainingData data(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), *stage.params.at("noise_mix").table);
+  const training::TrainingData data(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), parse_options<training::NoiseMixOptions>(*stage.params.at("noise_mix").table));
 
   for (std::int64_t e : {1, 2}) {
     SCOPED_TRACE("epoch " + std::to_string(e));
-    const auto plan = data.plan(e);
+    const auto samples = data.samples(e);
     // 7 clean images plus noisy copies at 2:1: the epoch really mixes in noise.
-    EXPECT_GT(plan.size(), 7u);
-    EXPECT_TRUE(std::any_of(plan.begin(), plan.end(), [](const data::PlannedSample& p) { return p.noise >= 0; }));
+    EXPECT_GT(samples.size(), 7u);
+    EXPECT_TRUE(std::any_of(samples.begin(), samples.end(), [](const data::EpochSample& p) { return p.noise >= 0; }));
     const auto reference = epoch(data, e, 0);
-    ASSERT_EQ(reference.size(), (plan.size() + 2) / 3);
+    ASSERT_EQ(reference.size(), (samples.size() + 2) / 3);
     EXPECT_EQ(reference[0].images.sizes(), (std::vector<std::int64_t>{3, 3, 40, 40}));
     for (int workers : {1, 2}) {
       const auto other = epoch(data, e, workers);
@@ -124,20 +124,20 @@ TEST_F(TrainingDataTest, KeepCleanGivesEachSampleItsAugmentedImageBeforeTheNoise
   runner::validate_pipeline(pipeline, *host_);
   const auto& stage = pipeline.stages.at("train");
   stages::StageContext ctx{pipeline, stage, *host_, dir_.path, dir_.path};
-  const auto& mix = *stage.params.at("noise_mix").table;
+  const auto mix = parse_options<training::NoiseMixOptions>(*stage.params.at("noise_mix").table);
   const training::TrainingData plain(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix);
   const training::TrainingData keeping(ctx.pipeline, ctx.host, ctx.stage.name, "train", augment(stage), mix, /*keep_clean=*/true);
-  const auto plan = keeping.plan(1);
+  const auto samples = keeping.samples(1);
   std::size_t noisy = 0, changed = 0;
-  for (std::size_t p = 0; p < plan.size(); ++p) {
-    const Sample s = keeping.make(plan[p], 1, p);
-    EXPECT_TRUE(torch::equal(s.image, plain.make(plan[p], 1, p).image)) << p;  // the student's view unchanged
-    EXPECT_FALSE(plain.make(plan[p], 1, p).clean_image.defined());
-    auto unnoised = plan[p];
+  for (std::size_t p = 0; p < samples.size(); ++p) {
+    const Sample s = keeping.make(samples[p], 1, p);
+    EXPECT_TRUE(torch::equal(s.image, plain.make(samples[p], 1, p).image)) << p;  // the student's view unchanged
+    EXPECT_FALSE(plain.make(samples[p], 1, p).clean_image.defined());
+    auto unnoised = samples[p];
     unnoised.noise = -1;  // the same augmentation draws, then no noise
     ASSERT_TRUE(s.clean_image.defined());
     EXPECT_TRUE(torch::equal(s.clean_image, plain.make(unnoised, 1, p).image)) << p;
-    if (plan[p].noise >= 0) {
+    if (samples[p].noise >= 0) {
       ++noisy;
       // A weak draw may leave an image as it was; none changed would mean the noise
       // reached the kept copy too.

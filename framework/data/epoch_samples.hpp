@@ -1,6 +1,6 @@
 #pragma once
-// Which samples an epoch serves, in which order, and which of them are corrupted by a
-// noise: the reference paper's mixed clean/noisy input (§2.1).
+// An epoch's samples: which it serves, in which order, and which of them are corrupted
+// by a noise: the reference paper's mixed clean/noisy input (§2.1).
 //
 // With a mix of clean : noisy = 2 : 1 over n images, an epoch serves every image once,
 // clean, plus round(n * 1 / 2) noisy *extra copies* (the paper's 2000 clean + 1000 noisy
@@ -23,13 +23,13 @@ struct NoiseMix {
   double intensity_high = 0.5;
 };
 
-struct PlannedSample {
+struct EpochSample {
   std::size_t index = 0;  ///< dataset index
   int noise = -1;         ///< index into the mix's noises; -1 = clean
   double intensity = 0.0;
 };
 
 /// The epoch's samples in serving order; `mix` null = every image once, clean.
-std::vector<PlannedSample> plan_epoch(std::size_t images, const NoiseMix* mix, std::uint64_t seed, std::int64_t epoch);
+std::vector<EpochSample> epoch_samples(std::size_t images, const NoiseMix* mix, std::uint64_t seed, std::int64_t epoch);
 
 }  // namespace crackkd::data

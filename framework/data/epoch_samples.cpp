@@ -1,4 +1,4 @@
-#include "data/epoch_plan.hpp"
+#include "data/epoch_samples.hpp"
 
 #include "data/batching.hpp"
 
@@ -8,9 +8,9 @@
 
 namespace crackkd::data {
 
-std::vector<PlannedSample> plan_epoch(std::size_t images, const NoiseMix* mix, std::uint64_t seed, std::int64_t epoch) {
-  std::vector<PlannedSample> plan;
-  for (std::size_t i = 0; i < images; ++i) plan.push_back({i, -1, 0.0});
+std::vector<EpochSample> epoch_samples(std::size_t images, const NoiseMix* mix, std::uint64_t seed, std::int64_t epoch) {
+  std::vector<EpochSample> samples;
+  for (std::size_t i = 0; i < images; ++i) samples.push_back({i, -1, 0.0});
   if (mix && mix->noisy > 0 && mix->noise_types > 0 && images > 0) {
     Rng rng = Rng::derive(seed, {0x6e6f697379ull /* "noisy" */, static_cast<std::uint64_t>(epoch)});
     const auto copies = static_cast<std::size_t>(
@@ -19,18 +19,18 @@ std::vector<PlannedSample> plan_epoch(std::size_t images, const NoiseMix* mix, s
     std::vector<std::size_t> cycle;
     for (std::size_t c = 0; c < copies; ++c) {
       if (cycle.empty()) cycle = epoch_order(images, rng.next(), epoch);
-      PlannedSample s;
+      EpochSample s;
       s.index = cycle.back();
       cycle.pop_back();
       s.noise = static_cast<int>((first_noise + c) % mix->noise_types);
       s.intensity = rng.uniform(mix->intensity_low, mix->intensity_high);
-      plan.push_back(s);
+      samples.push_back(s);
     }
   }
-  const auto order = epoch_order(plan.size(), seed, epoch);
-  std::vector<PlannedSample> shuffled;
-  shuffled.reserve(plan.size());
-  for (auto i : order) shuffled.push_back(plan[i]);
+  const auto order = epoch_order(samples.size(), seed, epoch);
+  std::vector<EpochSample> shuffled;
+  shuffled.reserve(samples.size());
+  for (auto i : order) shuffled.push_back(samples[i]);
   return shuffled;
 }
 
