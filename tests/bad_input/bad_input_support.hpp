@@ -16,7 +16,7 @@
 namespace crackkd::test {
 
 /// A pipeline training the example model on 8 synthetic 64-pixel walls for 2 epochs,
-/// then scoring it: a few seconds. `%EXTRA%` is replaced by extra TOML.
+/// then scoring it: a few seconds. Tests append tables to it or change a line (`replaced`).
 inline const std::string kTinyPipeline =
     TinyPipeline{.train_images = 8, .val_images = 4, .val_seed = 2, .model = "net"}.text() + R"(
 [stages.train]
