@@ -11,6 +11,8 @@
 
 #include <gmock/gmock.h>
 
+#include <cstdlib>
+
 using namespace crackkd;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -21,12 +23,14 @@ struct EchoOptions {
   std::string text;
   std::int64_t times = 1;
   std::string into = "echo.txt";  // any other name breaks the kind's declaration
+  std::string also = "";          // a second file, undeclared
   std::string copy = "";          // a stage whose echo.txt to append
   bool declare_copy = true;       // false breaks the declaration of that read
   static void declare(OptionSchema<EchoOptions>& s) {
     s.required("text", &EchoOptions::text, "what to write");
     s.optional("times", &EchoOptions::times, "how often, one line each").in_range(1, 100);
     s.optional("into", &EchoOptions::into, "the file it writes");
+    s.optional("also", &EchoOptions::also, "a second file it writes");
     s.optional("copy", &EchoOptions::copy, "an echo stage whose text to append");
     s.optional("declare_copy", &EchoOptions::declare_copy, "whether its plan says it reads `copy`");
   }
@@ -49,6 +53,7 @@ class EchoStage : public stages::StageKindOf<EchoOptions> {
     for (std::int64_t i = 0; i < o.times; ++i) lines += o.text + "\n";
     if (!o.copy.empty()) lines += test::read_file(ctx.result_of(o.copy, "echo.txt", ""));
     io::write_atomically(ctx.out_dir / o.into, lines);
+    if (!o.also.empty()) io::write_atomically(ctx.out_dir / o.also, lines);
   }
 };
 
@@ -76,7 +81,7 @@ TEST(StageKindOf, ARegisteredKindIsListedAfterTheFirstPartyOnesWithItsOptions) {
   EXPECT_EQ(names, (std::vector<std::string>{"train", "distill", "evaluate", "benchmark", "report", "echo"}));
   EXPECT_EQ(stages::find_stage_kind("echo")->doc(), "Writes its text to a file; writes echo.txt");
   const auto options = stages::find_stage_kind("echo")->options();
-  ASSERT_EQ(options.size(), 5u);
+  ASSERT_EQ(options.size(), 6u);
   EXPECT_EQ(options[0].key, "text");
   EXPECT_TRUE(options[0].required);
 }
@@ -129,8 +134,20 @@ TEST(StageKindOf, ItReadsWhatItDeclaresItReadsAndNothingElse) {
               HasSubstr("stage again (echo) reads echo.txt of stage say, which its plan does not declare"));
 }
 
-TEST(StageKindOf, AFileItWritesThatItsKindDoesNotDeclareFailsTheStage) {
+TEST(StageKindOf, AFileItWritesThatItsKindDoesNotDeclareFailsTheStageInTheTests) {
+  EXPECT_THAT(run_error("also = \"notes.txt\"\n"),
+              HasSubstr("stage say (echo) wrote notes.txt into "));
+  EXPECT_THAT(run_error("also = \"notes.txt\"\n"), HasSubstr("which its kind does not declare"));
   EXPECT_THAT(run_error("into = \"other.txt\"\n"),
-              HasSubstr("stage say (echo) wrote other.txt into "));
-  EXPECT_THAT(run_error("into = \"other.txt\"\n"), HasSubstr("which its kind does not declare"));
+              HasSubstr("stage say (echo) did not write echo.txt, which its kind declares it writes"));
+}
+
+TEST(StageKindOf, OutsideTheTestsAnUndeclaredFileIsAWarningAndTheStageKeepsItsResults) {
+  ASSERT_STREQ(std::getenv("CRACKKD_STRICT_CONTRACTS"), "1") << "tests/test_paths.cpp.in sets it";
+  ::unsetenv("CRACKKD_STRICT_CONTRACTS");  // as a user's run: a file dropped in the folder
+  std::string error;
+  const std::string log = test::logged([&] { error = run_error("also = \"notes.txt\"\n"); });
+  ::setenv("CRACKKD_STRICT_CONTRACTS", "1", 1);
+  EXPECT_EQ(error, "");
+  EXPECT_THAT(log, HasSubstr("wrote notes.txt into "));
 }
