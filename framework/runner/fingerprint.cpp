@@ -49,7 +49,7 @@ std::string stage_fingerprint(const pipeline::Pipeline& pipeline, const pipeline
   }
   // A stage read counts by its run (fingerprint and run id), not its build.
   for (const auto& dep : plan.depends_on) {
-    const StageDone done = read_stage_done(run_dir / dep / kStageDoneFile);
+    const StageDone done = read_stage_done(run_dir / dep / results::kStageDone);
     text << "after " << dep << " " << done.fingerprint << " " << done.run_id << "\n";
   }
   // Files from outside the pipeline count by their bytes: a checkpoint replaced at the

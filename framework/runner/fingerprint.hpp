@@ -15,9 +15,6 @@
 
 namespace crackkd::runner {
 
-/// The file a finished stage leaves in its folder: its fingerprint, a run id, its build.
-inline constexpr const char* kStageDoneFile = results::kStageDone;
-
 struct StageDone {
   std::string fingerprint;  ///< done_fingerprint when the stage finished ("" when it never did)
   std::string run_id;  ///< what the stages reading it record: a rerun upstream reruns them

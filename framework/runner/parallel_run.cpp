@@ -128,7 +128,7 @@ void SideBySideRun::open_stage(const std::string& name) {
   }
   const fs::path out_dir = run_dir_ / name;
   fs::create_directories(out_dir);
-  fs::remove(out_dir / kStageDoneFile);
+  fs::remove(out_dir / results::kStageDone);
   spdlog::info("stage {} ({}) is ready", name, stage.kind);
   s.state = State::Running;
   s.started = Clock::now();

@@ -104,7 +104,7 @@ void PipelineRun::run_stage(const std::string& name, const StageDecision& decisi
   if (!main_) return joined ? run_replicates(*stages::find_stage_kind(stage.kind), context, !decision.forced) : void();
   context.run_progress = &progress_;
   fs::create_directories(out_dir);
-  fs::remove(out_dir / kStageDoneFile);
+  fs::remove(out_dir / results::kStageDone);
   spdlog::info("stage {} ({}) starts [{}]", name, stage.kind, progress_.status());
   const auto started = std::chrono::steady_clock::now();
   try {

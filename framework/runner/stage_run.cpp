@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kReplicateDoneFile = results::kReplicateDone;
-
 std::string replicate_fingerprint(const stages::StageContext& base, const stages::Replicate& r) {
   return io::content_hash(base.fingerprint + "\nreplicate " + std::to_string(r.seed));
 }
@@ -24,7 +22,7 @@ std::string replicate_fingerprint(const stages::StageContext& base, const stages
 StageDecision decide_stage(const pipeline::Pipeline& pipeline, const PipelinePlan& plan, host::PluginHost& host,
                            const fs::path& run_dir, const std::set<std::string>& force, const std::string& name) {
   const auto& stage_plan = plan.stages.at(name);
-  const fs::path done = run_dir / name / kStageDoneFile;
+  const fs::path done = run_dir / name / results::kStageDone;
   StageDecision d;
   d.fingerprint = stage_fingerprint(pipeline, pipeline.stages.at(name), stage_plan, host, run_dir);
   d.done_fingerprint = done_fingerprint(d.fingerprint, stage_plan, pipeline.options);
@@ -43,7 +41,7 @@ void log_up_to_date(const std::string& name, const std::string& kind, const Stag
 }
 
 bool replicate_finished(const stages::StageContext& base, const stages::Replicate& r) {
-  return read_stage_done(base.out_dir / r.folder / kReplicateDoneFile).fingerprint == replicate_fingerprint(base, r);
+  return read_stage_done(base.out_dir / r.folder / results::kReplicateDone).fingerprint == replicate_fingerprint(base, r);
 }
 
 void run_replicate(const stages::StageKind& kind, const stages::StageContext& base, const stages::Replicate& r, bool writer) {
@@ -52,7 +50,7 @@ void run_replicate(const stages::StageKind& kind, const stages::StageContext& ba
   stages::StageContext ctx{seeded,     base.stage, base.host,         base.run_dir, base.out_dir / r.folder,
                    replicate_fingerprint(base, r),
                    base.build, r.folder,   base.run_progress, base.plan,    base.group, base.plans};
-  const fs::path done = ctx.out_dir / kReplicateDoneFile;
+  const fs::path done = ctx.out_dir / results::kReplicateDone;
   if (writer) {
     fs::create_directories(ctx.out_dir);
     fs::remove(done);
@@ -62,7 +60,7 @@ void run_replicate(const stages::StageKind& kind, const stages::StageContext& ba
 }
 
 void write_stage_done(const fs::path& out_dir, const std::string& done_fingerprint, const std::string& build) {
-  std::ofstream(out_dir / kStageDoneFile) << done_fingerprint << "\n" << new_run_id() << "\n" << build << "\n";
+  std::ofstream(out_dir / results::kStageDone) << done_fingerprint << "\n" << new_run_id() << "\n" << build << "\n";
 }
 
 }  // namespace crackkd::runner

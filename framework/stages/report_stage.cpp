@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <initializer_list>
 #include <fstream>
 #include <sstream>
 
@@ -110,11 +111,14 @@ class ReportStage : public StageKindOf<ReportOptions> {
             const std::map<std::string, StagePlan>& plans) const override {
     const bool chosen = !o.stages.empty();
     std::vector<std::string> shown;
+    const auto read_what_it_writes = [&](const std::string& name, std::initializer_list<const char*> files) {
+      for (const char* file : files)
+        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name, ""});
+    };
     for (std::size_t i = 0; i < own.depends_on.size(); ++i) {
       const auto& name = own.depends_on[i];
       const std::size_t before = own.reads.size();
-      for (const char* file : {results::kScores, results::kEfficiency, results::kMetrics})
-        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name, ""});
+      read_what_it_writes(name, {results::kScores, results::kEfficiency, results::kMetrics});
       if (own.reads.size() == before) {
         if (chosen)
           throw ConfigError(stage.params.at("stages").array[i].where,
@@ -123,8 +127,7 @@ class ReportStage : public StageKindOf<ReportOptions> {
         continue;
       }
       shown.push_back(name);
-      for (const char* file : {results::kPerImage, results::kRobustness, "examples_<noise>.png"})
-        if (plans.at(name).writes_file(file)) own.reads.push_back({name, file, stage.where, "stages." + stage.name, ""});
+      read_what_it_writes(name, {results::kPerImage, results::kRobustness, "examples_<noise>.png"});
     }
     own.depends_on = shown;
   }

@@ -21,10 +21,8 @@ namespace crackkd::training {
 
 namespace {
 
-using Observers = FitObservers;
-
-Observers make_observers(FitRun& run) {
-  Observers o;
+FitObservers make_observers(FitRun& run) {
+  FitObservers o;
   if (run.group) o.push_back(make_rank_agreement(run));  // first: resume.pt stays until the ranks agree
   if (!run.main) return o;                               // the other ranks neither validate nor write
   o.push_back(make_progress_bar(run));
@@ -45,7 +43,7 @@ std::string interrupted_message(const FitRun& run, std::int64_t epoch, std::size
 
 class Loop {
  public:
-  Loop(FitRun& run, FitData data, const StepTerms& terms, Observers& observers)
+  Loop(FitRun& run, FitData data, const StepTerms& terms, FitObservers& observers)
       : run_(run), data_(data), terms_(terms), observers_(observers) {
     // Data-parallel: every rank starts from rank 0's weights, takes its share of each
     // global batch of batch_size x ranks samples, and averages gradients before each step.
@@ -78,7 +76,7 @@ class Loop {
   FitRun& run_;
   FitData data_;
   const StepTerms& terms_;
-  Observers& observers_;
+  FitObservers& observers_;
   std::vector<at::Tensor> synced_;
   std::size_t ranks_ = 1, rank_ = 0;
   std::size_t first_batch_ = 0;   // of the running epoch: > 0 when it resumes mid-epoch

@@ -13,19 +13,18 @@ class MetricsWriter : public FitObserver {
   explicit MetricsWriter(FitRun& run) : run_(run) {}
 
   void epoch_done(const EpochRecord& epoch) override {
-    std::string& csv = csv_;
-    if (csv.empty()) {
-      csv = "epoch,step";
-      for (const auto& n : run_.term_names) csv += "," + n;
-      csv += ",train_loss,val_mDS,val_mIoU,seconds\n";
+    if (csv_.empty()) {
+      csv_ = "epoch,step";
+      for (const auto& n : run_.term_names) csv_ += "," + n;
+      csv_ += ",train_loss,val_mDS,val_mIoU,seconds\n";
     }
     std::ostringstream row;
     row << epoch.epoch << "," << run_.progress.step;
     for (const double mean : epoch.term_means) row << "," << mean;
     row << "," << epoch.loss << "," << (epoch.val_dice ? std::to_string(*epoch.val_dice) : "") << ","
         << (epoch.val_iou ? std::to_string(*epoch.val_iou) : "") << "," << epoch.seconds << "\n";
-    csv += row.str();
-    io::write_atomically(run_.stage.out_dir / results::kMetrics, csv);
+    csv_ += row.str();
+    io::write_atomically(run_.stage.out_dir / results::kMetrics, csv_);
   }
   // resume.pt keeps the rows: a resumed run appends to them.
   void save_state(ResumeParts& parts) const override { parts.put("metrics_csv", csv_); }

@@ -12,6 +12,26 @@
 
 using namespace crackkd;
 
+namespace {
+
+/// The loop's progress `parts` restore.
+training::LoopProgress restored_progress(const training::ResumeParts& parts) {
+  training::LoopProgress progress;
+  progress.restore(parts);
+  return progress;
+}
+
+void expect_progress(const training::LoopProgress& p, std::int64_t epoch, std::int64_t step, std::int64_t batches,
+                     const std::vector<double>& sums, double total) {
+  EXPECT_EQ(p.epoch, epoch);
+  EXPECT_EQ(p.step, step);
+  EXPECT_EQ(p.epoch_batches, batches);
+  EXPECT_EQ(p.epoch_term_sums, sums);
+  EXPECT_DOUBLE_EQ(p.epoch_total_sum, total);
+}
+
+}  // namespace
+
 TEST(ResumeState, RoundTripsWeightsAndEveryNamedPart) {
   test::TempDir dir;
   torch::manual_seed(1);
@@ -33,13 +53,7 @@ TEST(ResumeState, RoundTripsWeightsAndEveryNamedPart) {
   EXPECT_FALSE(training::load_resume_state(file, "other config", "build", *fresh, fresh_optimizer, nullptr));
   const auto loaded = training::load_resume_state(file, "config", "another build", *fresh, fresh_optimizer, nullptr);
   ASSERT_TRUE(loaded);
-  training::LoopProgress restored;
-  restored.restore(*loaded);
-  EXPECT_EQ(restored.epoch, 3);
-  EXPECT_EQ(restored.step, 42);
-  EXPECT_EQ(restored.epoch_batches, 5);
-  EXPECT_EQ(restored.epoch_term_sums, (std::vector<double>{0.25, 0.5}));
-  EXPECT_DOUBLE_EQ(restored.epoch_total_sum, 0.75);
+  expect_progress(restored_progress(*loaded), 3, 42, 5, {0.25, 0.5}, 0.75);
   EXPECT_DOUBLE_EQ(loaded->get("best_dice")->toDouble(), 0.61);
   EXPECT_EQ(loaded->get("metrics_csv")->toStringRef(), "epoch,step\n1,14\n");
   EXPECT_FALSE(loaded->get("a part no version wrote"));
@@ -72,12 +86,7 @@ TEST(ResumeState, AFileWrittenBeforeThePartsHadOwnersStillResumes) {
 
   const auto parts = training::load_resume_state(dir.path / "resume.pt", "config", "build", *model, optimizer, nullptr);
   ASSERT_TRUE(parts);
-  training::LoopProgress progress;
-  progress.restore(*parts);
-  EXPECT_EQ(progress.epoch, 7);
-  EXPECT_EQ(progress.step, 889);
-  EXPECT_EQ(progress.epoch_batches, 13);
-  EXPECT_EQ(progress.epoch_term_sums, (std::vector<double>{1.5, 2.5}));
+  expect_progress(restored_progress(*parts), 7, 889, 13, {1.5, 2.5}, 4.0);
   EXPECT_DOUBLE_EQ(parts->get("best_dice")->toDouble(), 0.63);
   EXPECT_DOUBLE_EQ(parts->get("amp_scale")->toDouble(), 32768.0);
   EXPECT_EQ(parts->get("amp_good_steps")->toInt(), 3);
